@@ -1,0 +1,1 @@
+"""lawmeet: lawyer meetings and defence rights, kept on time."""

@@ -1,0 +1,85 @@
+"""The permission policy: every page and API route asks here, on the server, per object.
+
+Role rules say which kinds of user may use a feature; object rules say which records a user
+may see. A record outside the user's scope is reported as absent (404), never as forbidden.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise.queryset import QuerySet
+
+from app.accounts.models import User
+from app.accounts.roles import AccountStatus, Role
+from app.orgs.regions import jurisdiction_prefix
+
+
+class Action(StrEnum):
+    VIEW_HOME = "home.view"
+    MANAGE_PROFILE = "profile.manage"
+    USE_API = "api.use"
+    MANAGE_USERS = "users.manage"
+    MANAGE_ORGANISATIONS = "organisations.manage"
+    VIEW_ORGANISATIONS = "organisations.view"
+    VERIFY_LAWYERS = "lawyers.verify"
+    USE_DEADLINE_CALCULATOR = "deadlines.calculate"
+    MANAGE_CALENDAR = "calendar.manage"
+
+
+_EVERY_ROLE = frozenset(Role)
+
+ROLE_RULES: dict[Action, frozenset[Role]] = {
+    Action.VIEW_HOME: _EVERY_ROLE,
+    Action.MANAGE_PROFILE: _EVERY_ROLE,
+    Action.USE_API: _EVERY_ROLE,
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.MANAGE_ORGANISATIONS: frozenset({Role.ADMIN}),
+    Action.VIEW_ORGANISATIONS: _EVERY_ROLE,
+    Action.VERIFY_LAWYERS: frozenset({Role.BAR_AUDITOR, Role.ADMIN}),
+    Action.USE_DEADLINE_CALCULATOR: _EVERY_ROLE,
+    Action.MANAGE_CALENDAR: frozenset({Role.ADMIN}),
+}
+
+
+class NotPermitted(Exception):
+    """The user's role may not use this feature at all (403)."""
+
+
+class NotFound(Exception):
+    """The record does not exist or is outside the user's scope (404)."""
+
+
+def allowed(user: User | None, action: Action) -> bool:
+    return user is not None and user.is_active and user.role in ROLE_RULES[action]
+
+
+def require(user: User | None, action: Action) -> User:
+    if user is None or not allowed(user, action):
+        raise NotPermitted(action.value)
+    return user
+
+
+def pending_lawyers_in_scope(user: User) -> QuerySet[User]:
+    """Lawyers waiting for verification that this auditor (or admin) may verify."""
+    pending = User.filter(role=Role.LAWYER, status=AccountStatus.PENDING)
+    if user.role == Role.ADMIN:
+        return pending
+    if user.role == Role.BAR_AUDITOR and user.region_code:
+        return pending.filter(region_code__startswith=jurisdiction_prefix(user.region_code))
+    return pending.filter(id__in=[])
+
+
+async def pending_lawyer_for(user: User, lawyer_id: int) -> User:
+    lawyer = await pending_lawyers_in_scope(user).get_or_none(id=lawyer_id)
+    if lawyer is None:
+        raise NotFound("user")
+    return lawyer
+
+
+async def managed_user(user: User, user_id: int) -> User:
+    require(user, Action.MANAGE_USERS)
+    target = await User.get_or_none(id=user_id)
+    if target is None:
+        raise NotFound("user")
+    return target

@@ -1,0 +1,52 @@
+"""Login throttling per account and per address, kept in the database so all processes agree.
+
+Unknown user names are counted like real ones: the answer never reveals if an account exists.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import LoginThrottle
+from app.accounts.secrets import digest
+from app.settings import SecuritySection
+
+
+def _keys(username: str, address: str) -> list[tuple[str, str]]:
+    return [
+        ("account", "account:" + digest(username.strip().lower())[:64]),
+        ("address", "address:" + address[:64]),
+    ]
+
+
+def _limit(kind: str, rules: SecuritySection) -> int:
+    return rules.max_failures_per_account if kind == "account" else rules.max_failures_per_address
+
+
+async def is_throttled(username: str, address: str, rules: SecuritySection) -> bool:
+    now = datetime.now(UTC)
+    keys = [key for _, key in _keys(username, address)]
+    rows = await LoginThrottle.filter(key__in=keys, locked_until__gt=now)
+    return bool(rows)
+
+
+async def record_failure(username: str, address: str, rules: SecuritySection) -> None:
+    now = datetime.now(UTC)
+    window = timedelta(minutes=rules.throttle_window_minutes)
+    async with in_transaction():
+        for kind, key in _keys(username, address):
+            row = await LoginThrottle.filter(key=key).select_for_update().first()
+            if row is None or now - row.window_started_at > window:
+                row = row or LoginThrottle(key=key)
+                row.failures, row.window_started_at, row.locked_until = 0, now, None
+            row.failures += 1
+            if row.failures >= _limit(kind, rules):
+                row.locked_until = now + window
+            await row.save()
+
+
+async def clear_account(username: str) -> None:
+    """A successful login resets its account counter (the address counter runs on)."""
+    await LoginThrottle.filter(key=_keys(username, "")[0][1]).delete()

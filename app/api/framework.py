@@ -1,0 +1,214 @@
+"""A small, typed layer over Starlette routes for the JSON API.
+
+Each endpoint declares its request and response models; the wrapper parses and validates the
+body and query, authenticates the bearer token, turns domain errors into problem+json, and the
+same declarations generate the OpenAPI 3.1 document, which is never written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.accounts.models import User
+from app.accounts.policy import Action, NotFound, NotPermitted, require
+from app.accounts.services import AccountError
+from app.accounts.tokens import authenticate_token
+from app.api.problems import FieldProblem, Problem, problem_response
+from app.web.i18n import _, gettext, message
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    action: Action | None  # None: no sign-in needed
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    list_response: bool = False
+    status: int = 200
+    errors: tuple[int, ...] = field(default=())
+
+
+class Unauthorised(Exception):
+    pass
+
+
+async def _bearer_user(request: Request) -> User:
+    header = request.headers.get("authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw:
+        raise Unauthorised()
+    user = await authenticate_token(raw.strip())
+    if user is None:
+        raise Unauthorised()
+    return user
+
+
+def _field_problems(exc: ValidationError) -> list[FieldProblem]:
+    return [
+        FieldProblem(field=".".join(str(p) for p in err["loc"]) or "body", message=err["msg"])
+        for err in exc.errors()
+    ]
+
+
+def _invalid(errors: list[FieldProblem]) -> Response:
+    return problem_response(
+        422, gettext(_("Invalid request")), gettext(_("Some fields are not valid.")), errors
+    )
+
+
+def _encode(endpoint: Endpoint, result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    content: Any
+    if endpoint.list_response:
+        content = [item.model_dump(mode="json") for item in result]
+    else:
+        content = result.model_dump(mode="json") if result is not None else None
+    if content is None:
+        return Response(status_code=204)
+    return JSONResponse(content, status_code=endpoint.status)
+
+
+def as_route(endpoint: Endpoint) -> Route:
+    async def run(request: Request) -> Response:
+        try:
+            kwargs: dict[str, Any] = dict(request.path_params)
+            if endpoint.action is not None:
+                kwargs["user"] = require(await _bearer_user(request), endpoint.action)
+            if endpoint.query is not None:
+                kwargs["query"] = endpoint.query.model_validate(dict(request.query_params))
+            if endpoint.body is not None:
+                raw = await request.body()
+                try:
+                    kwargs["body"] = endpoint.body.model_validate_json(raw or b"{}")
+                except ValidationError as exc:
+                    return _invalid(_field_problems(exc))
+            return _encode(endpoint, await endpoint.handler(**kwargs))
+        except ValidationError as exc:
+            return _invalid(_field_problems(exc))
+        except Unauthorised:
+            return problem_response(
+                401,
+                gettext(_("Sign-in required")),
+                gettext(_("Send a valid API token as 'Authorization: Bearer <token>'.")),
+                headers={"WWW-Authenticate": 'Bearer realm="lawmeet"'},
+            )
+        except NotPermitted:
+            return problem_response(
+                403, gettext(_("Not allowed")), gettext(_("Your account may not do this."))
+            )
+        except NotFound:
+            return problem_response(404, gettext(_("Not found")), message("not_found"))
+        except AccountError as exc:
+            errors = [FieldProblem(field=exc.field, message=message(exc.code))] if exc.field else []
+            if exc.code in ("username_taken", "licence_taken", "name_taken"):
+                return problem_response(409, gettext(_("Conflict")), message(exc.code), errors)
+            return (
+                _invalid(errors)
+                if errors
+                else problem_response(400, gettext(_("Bad request")), message(exc.code))
+            )
+
+    return Route(endpoint.path, run, methods=[endpoint.method], name=endpoint.handler.__name__)
+
+
+def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    params = []
+    for part in path.split("/"):
+        if part.startswith("{") and part.endswith("}"):
+            name, _sep, kind = part[1:-1].partition(":")
+            schema = {"type": "integer"} if kind == "int" else {"type": "string"}
+            params.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return params
+
+
+def openapi_document(endpoints: list[Endpoint], version: str) -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    problem_ref = _schema_ref(Problem, components)
+    paths: dict[str, dict[str, Any]] = {}
+    for ep in endpoints:
+        path = "/".join(
+            "{" + p[1:-1].partition(":")[0] + "}" if p.startswith("{") else p
+            for p in ep.path.split("/")
+        )
+        operation: dict[str, Any] = {
+            "operationId": ep.handler.__name__,
+            "summary": ep.summary,
+            "tags": [ep.tag],
+            "parameters": _path_parameters(ep.path),
+            "responses": {},
+        }
+        if ep.query is not None:
+            for name, info in ep.query.model_json_schema().get("properties", {}).items():
+                operation["parameters"].append(
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": name in ep.query.model_json_schema().get("required", []),
+                        "schema": info,
+                        "description": info.get("description", ""),
+                    }
+                )
+        if ep.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _schema_ref(ep.body, components)}},
+            }
+        if ep.response is not None:
+            ref = _schema_ref(ep.response, components)
+            schema = {"type": "array", "items": ref} if ep.list_response else ref
+            operation["responses"][str(ep.status)] = {
+                "description": "OK",
+                "content": {"application/json": {"schema": schema}},
+            }
+        else:
+            operation["responses"]["204"] = {"description": "Done"}
+        codes = set(ep.errors) | ({401, 403} if ep.action else set())
+        codes |= {422} if (ep.body or ep.query) else set()
+        for code in sorted(codes):
+            operation["responses"][str(code)] = {
+                "description": "Problem",
+                "content": {"application/problem+json": {"schema": problem_ref}},
+            }
+        if ep.action is not None:
+            operation["security"] = [{"bearer": []}]
+        paths.setdefault(path, {})[ep.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "lawmeet API", "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def openapi_response(document: dict[str, Any]) -> Response:
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=1), media_type="application/json"
+    )

@@ -1,0 +1,36 @@
+"""RFC 9457 problem details, the body of every API error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.responses import JSONResponse
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldProblem] = []
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str = "",
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = Problem(
+        title=title, status=status, detail=detail, errors=errors or []
+    ).model_dump()
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)

@@ -1,0 +1,146 @@
+"""The `lawmeet` command: migrate, serve, demo, check, user management."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
+
+from tortoise.exceptions import BaseORMException
+
+from app import db
+from app.settings import Settings, SettingsError, load_settings
+
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"lawmeet: {message}", file=sys.stderr)
+    return code
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    context = await db.open_database(settings)
+    try:
+        return await work()
+    finally:
+        await db.close_database(context)
+
+
+async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    await db.migrate(settings.database_url)
+    print(f"database is at the current schema: {db.normalise_url(settings.database.url)}")
+    return 0
+
+
+async def cmd_makemigrations(args: argparse.Namespace, settings: Settings) -> int:
+    written = await db.make_migrations(settings.database_url, args.name)
+    print("\n".join(written) if written else "no model changes")
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from app.demo import DEMO_PASSWORD, load_demo_data
+    from app.web.i18n import ROLE_LABELS
+
+    async def work() -> int:
+        users = await load_demo_data()
+        print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for demo in users:
+            note = " (pending verification)" if demo.status == "pending" else ""
+            print(f"  {ROLE_LABELS[demo.role]:<24} {demo.username}{note}")
+        return 0
+
+    return await _with_database(settings, work)
+
+
+async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    print(f"settings: ok ({settings.app.env})")
+    try:
+        pending = await db.pending_model_changes(settings.database_url)
+    except (BaseORMException, OSError) as exc:
+        return _fail(f"database unreachable: {exc}", 1)
+    if pending:
+        return _fail(f"models changed without a migration: {', '.join(pending)}", 1)
+
+    async def work() -> int:
+        if not await db.database_reachable():
+            return _fail("database unreachable", 1)
+        print("database: reachable")
+        return 0
+
+    return await _with_database(settings, work)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:app_factory",
+        factory=True,
+        host=args.host or settings.server.host,
+        port=args.port or settings.server.port,
+        workers=args.workers or settings.server.workers,
+        proxy_headers=True,
+        access_log=False,
+        log_config=None,
+    )
+    return 0
+
+
+async def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    from app.accounts import user_commands
+
+    return await _with_database(settings, lambda: user_commands.run(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lawmeet", description="Lawyer meetings and defence rights, kept on time."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("migrate", help="bring the database to the current schema")
+    make = sub.add_parser("makemigrations", help="write a migration for changed models")
+    make.add_argument("--name", help="name of the migration")
+    sub.add_parser("demo", help="load demo data (idempotent) and print the demo logins")
+    sub.add_parser("check", help="validate settings, database and migrations")
+    serve = sub.add_parser("serve", help="serve the web application")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, help="server processes sharing the database")
+    from app.accounts.user_commands import add_parser as add_user_parser
+
+    add_user_parser(sub)
+    return parser
+
+
+ASYNC_COMMANDS: dict[str, Command] = {
+    "migrate": cmd_migrate,
+    "makemigrations": cmd_makemigrations,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "user": cmd_user,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    from app.logs import configure_logging
+
+    configure_logging(settings.log_format(), settings.logging.level)
+    if args.command == "serve":
+        return cmd_serve(args, settings)
+    try:
+        return asyncio.run(ASYNC_COMMANDS[args.command](args, settings))
+    except BaseORMException as exc:
+        return _fail(f"database error: {exc}", 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

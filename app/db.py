@@ -1,0 +1,126 @@
+"""Database configuration, connection lifecycle and the migrations runner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate as run_migrations
+
+from app.settings import Settings
+
+APP_LABEL = "lawmeet"
+
+# Every module holding models; the one Tortoise app "lawmeet" spans the layers.
+MODEL_MODULES = [
+    "app.orgs.models",
+    "app.accounts.models",
+    "app.audit.models",
+]
+MIGRATIONS_MODULE = "migrations"
+
+
+def normalise_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgres://" + url.removeprefix("postgresql://")
+    return url
+
+
+def tortoise_config(url: str) -> dict[str, Any]:
+    url = normalise_url(url)
+    if url.startswith("sqlite://"):
+        # Wait for a writer in another process instead of failing at once.
+        connection: Any = {
+            "engine": "tortoise.backends.sqlite",
+            "credentials": {
+                "file_path": url.removeprefix("sqlite://"),
+                "busy_timeout": 10000,
+                "journal_mode": "WAL",
+            },
+        }
+    else:
+        connection = url
+    return {
+        "connections": {"default": connection},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def open_database(settings: Settings) -> TortoiseContext:
+    """Connect for this process. The context is also the global fallback, because servers run
+    the lifespan (which opens it) in another task than the requests that use it."""
+    _ensure_sqlite_folder(settings.database_url)
+    return await Tortoise.init(
+        config=tortoise_config(settings.database_url), _enable_global_fallback=True
+    )
+
+
+async def close_database(context: TortoiseContext | None = None) -> None:
+    if context is not None:
+        await context.close_connections()
+    else:
+        await Tortoise.close_connections()
+
+
+async def migrate(url: str) -> None:
+    """Bring the database at `url` to the current schema (SQLite or PostgreSQL)."""
+    _ensure_sqlite_folder(url)
+    try:
+        await run_migrations(config=tortoise_config(url))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def database_reachable() -> bool:
+    try:
+        connection = Tortoise.get_connection("default")
+        await connection.execute_query("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+async def _autodetect(url: str) -> list[Any]:
+    """Migration writers for model changes that no migration covers yet."""
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    config = tortoise_config(url)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        if ctx.apps is None:
+            raise RuntimeError("Tortoise apps are not initialised")
+        detector = MigrationAutodetector(ctx.apps, config["apps"])
+        writers: list[Any] = await detector.changes()
+    return writers
+
+
+async def pending_model_changes(url: str) -> list[str]:
+    """Migrations `makemigrations` would write; empty when models and migrations agree."""
+    return [writer.name for writer in await _autodetect(url)]
+
+
+async def make_migrations(url: str, name: str | None = None) -> list[str]:
+    from tortoise.migrations.writer import format_migration_name
+
+    written = []
+    for writer in await _autodetect(url):
+        if name:
+            writer.name = format_migration_name(int(writer.name.split("_", 1)[0]), name)
+        written.append(str(writer.write()))
+    return written

@@ -1,0 +1,115 @@
+"""create_app(settings) -> Starlette, with a lifespan that opens and closes every resource."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import db
+from app.api.framework import Endpoint, as_route, openapi_document, openapi_response
+from app.api.routes import ENDPOINTS
+from app.settings import Settings, load_settings
+from app.web.errors import EXCEPTION_HANDLERS, error_page
+from app.web.middleware import (
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    WebContextMiddleware,
+)
+from app.web.routes import admin, home, profile, session, verification
+from app.web.templating import Templates
+
+VERSION = "0.1.0"
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+log = logging.getLogger("lawmeet")
+
+
+class ServerErrorPages:
+    """Turns an unexpected exception into a logged 500 page that still carries every header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if scope["type"] != "http" or started:
+                raise
+            log.exception("unhandled error")
+            response = error_page(Request(scope, receive), 500)
+            await response(scope, receive, send)
+
+
+def page_routes() -> list[BaseRoute]:
+    return [*home.routes, *session.routes, *profile.routes, *admin.routes, *verification.routes]
+
+
+def api_endpoints() -> list[Endpoint]:
+    return list(ENDPOINTS)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    endpoints = api_endpoints()
+    document = openapi_document(endpoints, VERSION)
+
+    async def openapi(request: Request) -> Response:
+        return openapi_response(document)
+
+    routes: list[BaseRoute] = [
+        *page_routes(),
+        *[as_route(ep) for ep in endpoints],
+        Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        context = await db.open_database(settings)
+        try:
+            yield
+        finally:
+            await db.close_database(context)
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(SecurityHeadersMiddleware, https=settings.uses_https),
+            Middleware(WebContextMiddleware, settings=settings),
+            Middleware(ServerErrorPages),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    available = frozenset(r.path for r in routes if isinstance(r, Route))
+    app.state.templates = Templates(available)
+    app.state.openapi = document
+    return app
+
+
+def app_factory() -> Starlette:
+    """Entry for `uvicorn --factory` (each server process builds its own app)."""
+    from app.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_format(), settings.logging.level)
+    return create_app(settings)

@@ -1,0 +1,1 @@
+"""Reference organisations: detention centres, case-handling agencies, bar associations."""

@@ -1,0 +1,246 @@
+"""Typed settings: `settings.toml` defaults, overridden by LAWMEET_<SECTION>__<KEY> variables.
+
+A bad value stops start-up with a message naming the key and what it accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "LAWMEET_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SETTINGS_FILE = PROJECT_ROOT / "settings.toml"
+
+
+class SettingsError(Exception):
+    """Raised when settings cannot be loaded; the message is meant for an operator."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppSection(_Section):
+    env: Literal["development", "production"] = "development"
+    secret_key: str = ""
+    data_dir: Path = Path("var")
+    public_url: str = "http://127.0.0.1:8000"
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http:// or https:// URL")
+        return value.rstrip("/")
+
+
+class ServerSection(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64)
+
+
+class DatabaseSection(_Section):
+    url: str = "sqlite://var/lawmeet.sqlite3"
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0]
+        if scheme not in ("sqlite", "postgres", "asyncpg", "postgresql"):
+            raise ValueError("must start with sqlite:// or postgres://")
+        return value
+
+
+class I18nSection(_Section):
+    default_locale: Literal["zh-CN", "en"] = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Asia/Shanghai") from None
+        return value
+
+
+class SessionSection(_Section):
+    idle_timeout_minutes: int = Field(30, ge=1, le=24 * 60)
+    absolute_timeout_hours: int = Field(12, ge=1, le=24 * 30)
+    cookie_name: str = Field("lawmeet_session", pattern=r"^[A-Za-z0-9_]+$")
+
+
+class SecuritySection(_Section):
+    max_failures_per_account: int = Field(5, ge=1, le=1000)
+    max_failures_per_address: int = Field(20, ge=1, le=100000)
+    throttle_window_minutes: int = Field(15, ge=1, le=24 * 60)
+
+
+class EmailSection(_Section):
+    backend: Literal["console", "smtp"] = "console"
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    tls: Literal["none", "starttls", "tls"] = "none"
+    username: str = ""
+    password: str = Field("", repr=False)
+    from_address: str = "lawmeet@localhost"
+    timeout_seconds: float = Field(30, gt=0, le=600)
+
+
+class SmsSection(_Section):
+    backend: Literal["console", "twilio"] = "console"
+    account_sid: str = ""
+    auth_token: str = Field("", repr=False)
+    from_number: str = ""
+
+
+class NotificationsSection(_Section):
+    run_worker_in_process: bool = True
+
+
+class UploadsSection(_Section):
+    max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
+
+
+class LegalSection(_Section):
+    meeting_clock_start: Literal["on_request", "after_document_check"] = "on_request"
+    hour_start_rule: Literal["next_full_hour", "exact"] = "next_full_hour"
+    hour_periods_extend_on_holiday: bool = False
+    decision_days_kind: Literal["calendar", "working"] = "calendar"
+    permission_case_categories: tuple[
+        Literal["state_security", "terrorism", "especially_serious_bribery"], ...
+    ] = ("state_security", "terrorism")
+    prompt_target_hours: int = Field(24, ge=1, le=24 * 30)
+
+
+class LoggingSection(_Section):
+    format: Literal["auto", "json", "text"] = "auto"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(_Section):
+    app: AppSection = AppSection()
+    server: ServerSection = ServerSection()
+    database: DatabaseSection = DatabaseSection()
+    i18n: I18nSection = I18nSection()
+    session: SessionSection = SessionSection()
+    security: SecuritySection = SecuritySection()
+    email: EmailSection = EmailSection()
+    sms: SmsSection = SmsSection()
+    notifications: NotificationsSection = NotificationsSection()
+    uploads: UploadsSection = UploadsSection()
+    legal: LegalSection = LegalSection()
+    logging: LoggingSection = LoggingSection()
+
+    @property
+    def is_production(self) -> bool:
+        return self.app.env == "production"
+
+    @property
+    def uses_https(self) -> bool:
+        return self.app.public_url.startswith("https://")
+
+    @property
+    def data_dir(self) -> Path:
+        path = self.app.data_dir
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with a relative SQLite path resolved against the project root."""
+        url = self.database.url
+        if url.startswith("sqlite://") and url != "sqlite://:memory:":
+            path = Path(url.removeprefix("sqlite://"))
+            if not path.is_absolute():
+                return f"sqlite://{PROJECT_ROOT / path}"
+        return url
+
+    def log_format(self) -> Literal["json", "text"]:
+        if self.logging.format == "auto":
+            return "json" if self.is_production else "text"
+        return self.logging.format
+
+
+def _parse_env_value(raw: str) -> Any:
+    """Environment values are strings; lists and tables may be written as JSON."""
+    stripped = raw.strip()
+    if stripped.startswith(("[", "{")):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def _apply_env(data: dict[str, Any], environ: Mapping[str, str]) -> None:
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name.removeprefix(ENV_PREFIX).lower().partition("__")
+        if section not in Settings.model_fields:
+            raise SettingsError(f"{name}: unknown settings section [{section}]")
+        data.setdefault(section, {})[key] = _parse_env_value(raw)
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
+    ctx = error.get("ctx") or {}
+    if error["type"] == "literal_error":
+        return f"{key}: got {error['input']!r}; accepted values: {ctx.get('expected')}"
+    if error["type"] == "extra_forbidden":
+        return f"{key}: unknown setting"
+    return f"{key}: {error['msg']} (got {error.get('input')!r})"
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    path = path or Path(environ.get("LAWMEET_SETTINGS_FILE", DEFAULT_SETTINGS_FILE))
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    _apply_env(data, environ)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(err) for err in exc.errors())
+        raise SettingsError(f"invalid settings: {problems}") from None
+    return with_secret_key(settings)
+
+
+def with_secret_key(settings: Settings) -> Settings:
+    """Production needs a real secret; development generates one once into the data folder."""
+    if settings.app.secret_key:
+        if len(settings.app.secret_key) < 32:
+            raise SettingsError("app.secret_key: must be at least 32 characters")
+        return settings
+    if settings.is_production:
+        raise SettingsError(
+            "app.secret_key: required in production; set LAWMEET_APP__SECRET_KEY "
+            "(for example from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    key_file = settings.data_dir / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        key_file.chmod(0o600)
+    secret = key_file.read_text(encoding="utf-8").strip()
+    return settings.model_copy(
+        update={"app": settings.app.model_copy(update={"secret_key": secret})}
+    )

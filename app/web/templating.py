@@ -1,0 +1,91 @@
+"""Jinja2 environment: autoescaped templates with gettext, navigation per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from app.accounts.models import User
+from app.accounts.policy import Action, allowed
+from app.web import i18n
+from app.web.csrf import csrf_token
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str  # an English message id, translated in the template
+    action: Action
+
+
+def _(message: str) -> str:
+    return message
+
+
+NAVIGATION = (
+    NavItem("/", _("Home"), Action.VIEW_HOME),
+    NavItem("/deadlines", _("Deadline calculator"), Action.USE_DEADLINE_CALCULATOR),
+    NavItem("/verification", _("Licence verification"), Action.VERIFY_LAWYERS),
+    NavItem("/admin/users", _("Users"), Action.MANAGE_USERS),
+    NavItem("/admin/organisations", _("Organisations"), Action.MANAGE_ORGANISATIONS),
+    NavItem("/admin/calendar", _("Rest-day calendar"), Action.MANAGE_CALENDAR),
+    NavItem("/profile", _("Profile"), Action.MANAGE_PROFILE),
+)
+
+
+def navigation_for(user: User | None, available: frozenset[str]) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.path in available and allowed(user, item.action)]
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml", "txt"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    env.globals.update(
+        LOCALES=i18n.LOCALES,
+        LOCALE_NAMES=i18n.LOCALE_NAMES,
+        ROLE_LABELS=i18n.ROLE_LABELS,
+        STATUS_LABELS=i18n.STATUS_LABELS,
+        message=i18n.message,
+    )
+    return env
+
+
+class Templates:
+    def __init__(self, available_paths: frozenset[str]) -> None:
+        self.env = build_environment()
+        self.available_paths = available_paths
+
+    def render(
+        self,
+        request: Request,
+        name: str,
+        context: dict[str, Any] | None = None,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        user: User | None = getattr(request.state, "user", None)
+        values = {
+            "request": request,
+            "user": user,
+            "locale": getattr(request.state, "locale", "zh-CN"),
+            "csrf_token": csrf_token(request),
+            "navigation": navigation_for(user, self.available_paths),
+            "current_path": request.url.path,
+        }
+        values.update(context or {})
+        html = self.env.get_template(name).render(values)
+        return HTMLResponse(html, status_code=status_code)
