@@ -1,0 +1,101 @@
+"""Browser tests: a real `lawmeet serve` on a fresh SQLite database, driven by Playwright.
+
+Chromium comes from Debian (/usr/bin/chromium); Playwright's own browser download is not used.
+Without Chromium the tests are skipped, unless LAWMEET_REQUIRE_BROWSER=1 makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("LAWMEET_CHROMIUM", "/usr/bin/chromium")
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _lawmeet(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], cwd=PROJECT, env=env, check=True,
+        capture_output=True, timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "LAWMEET_DATABASE__URL": f"sqlite://{folder / 'e2e.sqlite3'}",
+        "LAWMEET_APP__DATA_DIR": str(folder),
+        "LAWMEET_APP__PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "LAWMEET_SERVER__PORT": str(port),
+    }
+    _lawmeet(env, "migrate")
+    _lawmeet(env, "demo")
+    log = (folder / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve"], cwd=PROJECT, env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError((folder / "server.log").read_text()) from None
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("LAWMEET_REQUIRE_BROWSER", "") not in ("", "0"):
+            pytest.fail(f"Chromium is required but missing at {CHROMIUM}")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (set LAWMEET_REQUIRE_BROWSER=1 to fail)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
