@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import queue
 import shutil
+import sys
+import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,6 +24,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 from starlette.applications import Starlette
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app import db
 from app.settings import Settings
@@ -65,7 +69,9 @@ class PostgresTemplate:
         self.base = base
         self.prefix = f"lawmeet_test_{os.getpid()}"
         self.template = f"{self.prefix}_template"
-        self._admin(f'DROP DATABASE IF EXISTS "{self.template}"', f'CREATE DATABASE "{self.template}"')
+        self._admin(
+            f'DROP DATABASE IF EXISTS "{self.template}"', f'CREATE DATABASE "{self.template}"'
+        )
         asyncio.run(db.migrate(f"{self.base}/{self.template}"))
 
     def _admin(self, *statements: str) -> None:
@@ -80,15 +86,76 @@ class PostgresTemplate:
         asyncio.run(run())
 
     def fresh(self) -> tuple[str, Any]:
-        name = f"{self.prefix}_{next(_counter)}"
-        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        if self._worker is None:
+            self._start_worker()
+        self._jobs.put(("create", ""))  # keep the stock of ready databases topped up
+        name = self._ready.get(timeout=120)
+        if isinstance(name, BaseException):
+            raise name
         return f"{self.base}/{name}", name
 
     def drop(self, handle: Any) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{handle}" WITH (FORCE)')
+        self._jobs.put(("drop", handle))
 
     def close(self) -> None:
+        if self._worker is not None:
+            self._jobs.put(("stop", ""))
+            self._worker.join(timeout=120)
         self._admin(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+
+    # CREATE DATABASE ... TEMPLATE and DROP DATABASE cost ~0.1-0.2 s each. A worker thread with
+    # its own connection does both in the background: it keeps READY_STOCK copies waiting and
+    # drops used ones while the next test runs, so a test rarely waits for either.
+    READY_STOCK = 2
+
+    _worker: threading.Thread | None = None
+
+    def _start_worker(self) -> None:
+        self._jobs: queue.Queue[tuple[str, str]] = queue.Queue()
+        self._ready: queue.Queue[str | BaseException] = queue.Queue()
+        for _ in range(self.READY_STOCK):
+            self._jobs.put(("create", ""))
+        self._worker = threading.Thread(target=self._work, name="pg-test-databases", daemon=True)
+        self._worker.start()
+
+    def _work(self) -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            conn = loop.run_until_complete(
+                asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"))
+            )
+        except Exception as exc:
+            self._ready.put(exc)
+            loop.close()
+            return
+        try:
+            while (job := self._jobs.get())[0] != "stop":
+                kind, name = job
+                try:
+                    if kind == "create":
+                        name = f"{self.prefix}_{next(_counter)}"
+                        loop.run_until_complete(
+                            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+                        )
+                        self._ready.put(name)
+                    else:
+                        loop.run_until_complete(
+                            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        )
+                except Exception as exc:
+                    if kind == "create":  # the waiting test reports it
+                        self._ready.put(exc)
+                    else:
+                        print(f"conftest: could not drop {name}: {exc}", file=sys.stderr)
+            while not self._ready.empty():  # copies made ahead and never used
+                leftover = self._ready.get()
+                if isinstance(leftover, str):
+                    loop.run_until_complete(
+                        conn.execute(f'DROP DATABASE IF EXISTS "{leftover}" WITH (FORCE)')
+                    )
+        finally:
+            loop.run_until_complete(conn.close())
+            loop.close()
 
 
 def postgres_reachable() -> bool:
@@ -100,7 +167,7 @@ def postgres_reachable() -> bool:
 
     try:
         asyncio.run(probe())
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     return True
 
@@ -126,6 +193,9 @@ def backend(
 
 @pytest.fixture
 def db_url(backend: SqliteTemplate | PostgresTemplate) -> Iterator[str]:
+    # Tortoise caches each model's INSERT/DELETE SQL per connection *name* ("default"), not per
+    # dialect: without this, PostgreSQL tests would reuse SQLite's "?" placeholders.
+    EXECUTOR_CACHE.clear()
     url, handle = backend.fresh()
     yield url
     backend.drop(handle)
@@ -181,14 +251,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             if outcome == "passed" and report.when != "call":
                 continue
             for name in BACKENDS:
-                if f"[{name}" in report.nodeid or f"-{name}]" in report.nodeid or f"-{name}-" in report.nodeid:
+                node = report.nodeid
+                if f"[{name}" in node or f"-{name}]" in node or f"-{name}-" in node:
                     bucket[name] += 1
-    browser = sum(
-        1 for r in terminalreporter.stats.get("passed", []) if "tests/e2e/" in r.nodeid
-    )
+    browser = sum(1 for r in terminalreporter.stats.get("passed", []) if "tests/e2e/" in r.nodeid)
     terminalreporter.write_sep("-", "tests per backend")
     for name in BACKENDS:
-        terminalreporter.write_line(
-            f"{name}: {passed[name]} passed, {skipped[name]} skipped"
-        )
+        terminalreporter.write_line(f"{name}: {passed[name]} passed, {skipped[name]} skipped")
     terminalreporter.write_line(f"browser (e2e): {browser} passed")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread for the browser's lifetime, which the database fixtures' asyncio.run cannot share."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid.replace("\\", "/"))

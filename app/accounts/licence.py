@@ -8,11 +8,12 @@ Only the parts that can be checked offline are checked; the bar auditor checks t
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from app.orgs.regions import PROVINCE_PREFIXES
 
-_DIGITS = re.compile(r"^\d{17}$")
+_DIGITS = re.compile(r"^[0-9]{17}$")  # ASCII only: \d would accept any script's digits
 FIRST_PRACTICE_YEAR = 1979  # lawyers' system re-established
 
 
@@ -25,7 +26,8 @@ class LicenceError(ValueError):
 
 
 def validate_licence_number(number: str, today: date | None = None) -> str:
-    number = number.strip().replace(" ", "")
+    # Full-width digits (１２３), common in Chinese input, become ASCII; other scripts are refused.
+    number = unicodedata.normalize("NFKC", number).strip().replace(" ", "")
     if not _DIGITS.match(number):
         raise LicenceError("licence_not_17_digits")
     if number[:2] not in PROVINCE_PREFIXES:

@@ -22,6 +22,7 @@ from app.accounts.passwords import (
 from app.accounts.roles import ROLE_BINDING, AccountStatus, Role
 from app.accounts.tokens import create_token, revoke_token
 from app.audit.service import record
+from app.errors import DomainError
 from app.orgs.models import ORGANISATION_MODELS, Agency, BarAssociation, Facility
 from app.settings import SecuritySection
 
@@ -30,13 +31,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 -]{6,20}$")
 
 
-class AccountError(Exception):
-    """A request that cannot be carried out: `code` names a message, `field` the input."""
+class AccountError(DomainError):
+    """A request about accounts that cannot be carried out."""
 
     def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
+        status = 409 if code in ("username_taken", "licence_taken", "name_taken") else 400
+        super().__init__(code, field, status)
 
 
 @dataclass(frozen=True)

@@ -50,3 +50,19 @@ async def record_failure(username: str, address: str, rules: SecuritySection) ->
 async def clear_account(username: str) -> None:
     """A successful login resets its account counter (the address counter runs on)."""
     await LoginThrottle.filter(key=_keys(username, "")[0][1]).delete()
+
+
+async def over_limit(key: str, limit: int, window: timedelta) -> bool:
+    """Count one attempt against `key`; True when the attempts in the window exceed `limit`.
+
+    Used for look-ups that must not be enumerated (e.g. finding a detainee by document number).
+    """
+    now = datetime.now(UTC)
+    async with in_transaction():
+        row = await LoginThrottle.filter(key=key[:80]).select_for_update().first()
+        if row is None or now - row.window_started_at > window:
+            row = row or LoginThrottle(key=key[:80])
+            row.failures, row.window_started_at, row.locked_until = 0, now, None
+        row.failures += 1
+        await row.save()
+    return row.failures > limit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_REGION = re.compile(r"^\d{6}$")
+_REGION = re.compile(r"\A[0-9]{6}\Z")  # ASCII digits only, no trailing newline
 
 # First two digits of the provincial-level divisions (GB/T 2260).
 PROVINCE_PREFIXES = frozenset(

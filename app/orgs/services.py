@@ -24,10 +24,10 @@ async def create_organisation(
     timezone: str = "Asia/Shanghai",
     address: str = "",
 ) -> Facility | Agency | BarAssociation:
-    name = name.strip()
+    name, region_code = name.strip(), region_code.strip()
     if not name:
         raise AccountError("required", "name")
-    if not is_region_code(region_code.strip()):
+    if not is_region_code(region_code):
         raise AccountError("region_invalid", "region_code")
     if kind == "facility":
         try:

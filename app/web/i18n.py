@@ -55,13 +55,30 @@ def pick_locale(
     for candidate in (user_choice, cookie):
         if candidate in LOCALES:
             return candidate
-    for part in accept_language.split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
+    for language in _accepted_languages(accept_language):
+        if language == "zh":
             return "zh-CN"
-        if tag.startswith("en"):
+        if language == "en":
             return "en"
     return default
+
+
+def _accepted_languages(header: str) -> list[str]:
+    """Primary language subtags of an Accept-Language header, best first; q=0 means never."""
+    weighted: list[tuple[float, str]] = []
+    for part in header.split(","):
+        tag, *params = part.split(";")
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            weighted.append((quality, tag.strip().lower().split("-")[0]))
+    return [language for _q, language in sorted(weighted, key=lambda item: -item[0])]
 
 
 # Messages named by code in services (errors, statuses), given here so extraction finds them.
@@ -91,7 +108,7 @@ MESSAGES: dict[str, str] = {
     "cannot_disable_self": _("You cannot disable your own account."),
     "not_found": _("Not found."),
     "invalid": _("Wrong user name or password."),
-    "throttled": _("Too many failed attempts. Wait 15 minutes and try again."),
+    "throttled": _("Too many failed attempts. Wait %(minutes)s minutes and try again."),
     "pending": _("Your account is waiting for licence verification by your bar association."),
     "csrf": _("The form has expired or did not come from this site. Reload the page and retry."),
     "name_taken": _("This name is already used."),
@@ -116,4 +133,6 @@ STATUS_LABELS: dict[str, str] = {
 
 
 def message(code: str) -> str:
-    return gettext(MESSAGES.get(code, code))
+    from app.web.case_labels import CASE_MESSAGES
+
+    return gettext(MESSAGES.get(code) or CASE_MESSAGES.get(code, code))

@@ -145,12 +145,17 @@ class WebContextMiddleware:
         async def send_with_cookies(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                # Clear a dead session's cookie unless the response sets a new one (login).
+                session_prefix = f"{self.settings.session.cookie_name}="
+                sets_session = any(
+                    value.startswith(session_prefix) for value in headers.getlist("set-cookie")
+                )
                 if new_anon:
                     headers.append(
                         "Set-Cookie",
                         f"{ANON_CSRF_COOKIE}={anon_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}",
                     )
-                if clear_session and "set-cookie" not in headers:
+                if clear_session and not sets_session:
                     headers.append(
                         "Set-Cookie",
                         f"{self.settings.session.cookie_name}=; Path=/; Max-Age=0; HttpOnly; "
@@ -173,3 +178,48 @@ class WebContextMiddleware:
             await self.app(scope, receive, send)
         finally:
             current_locale.reset(token)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies beyond the upload limit (plus room for the form around the file)
+    before they are spooled to disk: by Content-Length at once, by counting when it streams."""
+
+    FORM_ALLOWANCE = 64 * 1024
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.limit = max_bytes + self.FORM_ALLOWANCE
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLarge:
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from starlette.requests import Request
+
+        from app.web.errors import error_page
+
+        await error_page(Request(scope, receive), 413)(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass

@@ -38,8 +38,12 @@ def _free_port() -> int:
 
 def _lawmeet(env: dict[str, str], *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "app.cli", *args], cwd=PROJECT, env=env, check=True,
-        capture_output=True, timeout=120,
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 

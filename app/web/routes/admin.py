@@ -9,7 +9,7 @@ from starlette.routing import Route
 from app.accounts import policy, services
 from app.accounts.models import User
 from app.accounts.policy import Action
-from app.accounts.roles import AccountStatus, Role
+from app.accounts.roles import ROLE_BINDING, AccountStatus, Role
 from app.orgs.models import Agency, BarAssociation, Facility
 from app.orgs.services import OrganisationKind, create_organisation
 from app.web.auth import permitted
@@ -26,6 +26,16 @@ async def _organisations() -> dict[str, list[Facility] | list[Agency] | list[Bar
         "agency": await Agency.all(),
         "bar_association": await BarAssociation.all(),
     }
+
+
+def _organisation_choice(value: str, role: Role) -> int | None:
+    """The organisation picked for `role`. Ids repeat across facilities, agencies and bars, so
+    the form's options read "facility:3"; an option of another kind than the role's is no choice.
+    """
+    kind, _sep, number = value.rpartition(":")
+    if not number.isdigit() or (kind and kind != ROLE_BINDING[role]):
+        return None
+    return int(number)
 
 
 async def users_page(request: Request) -> Response:
@@ -64,8 +74,7 @@ async def create_user(request: Request) -> Response:
     role = values["role"]
     if role not in {r.value for r in Role}:
         return await _user_form(request, values, {"role": message("required")}, 400)
-    org_field = f"organisation_{role}"
-    org_id = str(form.get(org_field, "") or values["organisation_id"])
+    org_id = _organisation_choice(values["organisation_id"], Role(role))
     account = services.NewAccount(
         username=values["username"],
         display_name=values["display_name"],
@@ -74,9 +83,7 @@ async def create_user(request: Request) -> Response:
         phone=values["phone"],
     )
     try:
-        await services.create_user(
-            actor, account, Role(role), int(org_id) if org_id.isdigit() else None
-        )
+        await services.create_user(actor, account, Role(role), org_id)
     except services.AccountError as exc:
         return await _user_form(request, values, {exc.field or "form": message(exc.code)}, 400)
     return RedirectResponse("/admin/users", status_code=303)

@@ -19,7 +19,13 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target  # browsers read /\evil.example as //evil.example
+    ):
         return "/"
     return target
 
@@ -54,10 +60,11 @@ async def login(request: Request) -> Response:
         user = await services.authenticate(username, password, address, settings.security)
     except services.LoginRefused as refused:
         status = 429 if refused.code == "throttled" else 400
+        error = message(refused.code) % {"minutes": settings.security.throttle_window_minutes}
         return request.app.state.templates.render(  # type: ignore[no-any-return]
             request,
             "login.html",
-            {"error": message(refused.code), "username": username, "next": target},
+            {"error": error, "username": username, "next": target},
             status_code=status,
         )
     raw = await services.log_in(

@@ -1,0 +1,15 @@
+"""The one error type services raise for a request that cannot be carried out.
+
+`code` names a translated message (app.web.i18n.MESSAGES), `field` the input at fault, and
+`status` the HTTP status an entry point answers with (400 unless a rule says otherwise).
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    def __init__(self, code: str, field: str | None = None, status: int = 400) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.status = status
