@@ -7,7 +7,10 @@ engine reports which of these it applied next to every computed deadline.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Final, Literal, get_args
+from typing import TYPE_CHECKING, Final, Literal, get_args
+
+if TYPE_CHECKING:
+    from app.settings import LegalSection
 
 MeetingClockStart = Literal["on_request", "after_document_check"]
 HourStartRule = Literal["next_full_hour", "exact"]
@@ -60,6 +63,18 @@ class LegalPolicies:
             value = getattr(self, f.name)
             out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
+
+
+def policies_from_settings(legal: LegalSection) -> LegalPolicies:
+    """The policies configured in settings.toml ``[legal]`` (validated there and here)."""
+    return LegalPolicies(
+        meeting_clock_start=legal.meeting_clock_start,
+        hour_start_rule=legal.hour_start_rule,
+        hour_periods_extend_on_holiday=legal.hour_periods_extend_on_holiday,
+        decision_days_kind=legal.decision_days_kind,
+        permission_case_categories=tuple(legal.permission_case_categories),
+        prompt_target_hours=legal.prompt_target_hours,
+    )
 
 
 def _check_choice(name: str, value: object, choices: object) -> None:
