@@ -32,3 +32,24 @@ class AuditHead(Model):
 
     class Meta:
         table = "audit_head"
+
+
+class AuditVerification(Model):
+    """The outcome of one run of the chain verification, shown on the audit page."""
+
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField()
+    ok = fields.BooleanField()
+    first_bad_seq = fields.BigIntField(null=True)
+    reason = fields.CharField(max_length=40, default="")
+    entries_checked = fields.BigIntField(default=0)
+    head_seq = fields.BigIntField(default=0)
+    head_hash = fields.CharField(max_length=64, default="")
+    checkpoint = fields.CharField(max_length=255, default="")
+    checkpoint_seq = fields.BigIntField(null=True)
+    actor_id = fields.IntField(null=True)
+    actor_label = fields.CharField(max_length=100, default="")
+
+    class Meta:
+        table = "audit_verification"
+        ordering = ["-id"]
