@@ -1,0 +1,231 @@
+"""Engagements (委托): finding the client, the three documents, the engagement notice, the end.
+
+Finding a detainee takes the facility, the exact name and the full document number: no partial
+match, no listing, and a limit on attempts, so nobody can use it to learn who is held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.accounts.throttle import over_limit
+from app.audit.service import record
+from app.cases.kinds import (
+    REQUIRED_DOCUMENTS,
+    DocumentKind,
+    DocumentReview,
+    EngagementKind,
+    EngagementStatus,
+    EventKind,
+)
+from app.cases.models import Case, CaseEvent, Detainee, Engagement, EngagementDocument
+from app.cases.services import normalise_id_number
+from app.cases.storage import UploadRejected, store
+from app.errors import DomainError
+
+LOOKUP_LIMIT = 10
+LOOKUP_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Found:
+    detainee: Detainee
+    cases: list[Case]
+
+    @classmethod
+    async def for_case(cls, case: Case) -> Found:
+        """The detainee of a one-detainee case, as a lawyer's look-up would find them
+        (for demo data and tests, which know the case already)."""
+        detainee = await Detainee.get(case_links__case_id=case.id)
+        return cls(detainee, [case])
+
+
+async def find_detainee(lawyer: User, facility_id: int, name: str, id_number: str) -> Found:
+    if lawyer.role != Role.LAWYER:
+        raise DomainError("lawyers_only", None, 403)
+    if await over_limit(f"lookup:{lawyer.id}", LOOKUP_LIMIT, LOOKUP_WINDOW):
+        raise DomainError("lookup_throttled", None, 429)
+    detainee = await Detainee.get_or_none(
+        facility_id=facility_id, name=name.strip(), id_number=normalise_id_number(id_number)
+    )
+    if detainee is None:
+        raise DomainError("detainee_not_found", None, 404)
+    cases = await Case.filter(detainee_links__detainee_id=detainee.id).select_related("agency")
+    return Found(detainee, list(cases))
+
+
+async def start_engagement(
+    lawyer: User, found: Found, case_id: int, kind: EngagementKind
+) -> Engagement:
+    case = next((c for c in found.cases if c.id == case_id), None)
+    if case is None:
+        raise DomainError("case_not_for_detainee", "case_id")
+    async with in_transaction():
+        existing = await Engagement.get_or_none(
+            lawyer_id=lawyer.id,
+            case_id=case.id,
+            detainee_id=found.detainee.id,
+            status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE],
+        )
+        if existing is not None:
+            return existing
+        engagement = await Engagement.create(
+            lawyer=lawyer, case=case, detainee=found.detainee, kind=kind
+        )
+        await record(
+            lawyer,
+            "engagement.started",
+            "engagement",
+            engagement.id,
+            {"case_id": case.id, "detainee_id": found.detainee.id, "kind": kind.value},
+        )
+    return engagement
+
+
+async def upload_document(
+    lawyer: User,
+    engagement: Engagement,
+    kind: DocumentKind,
+    filename: str,
+    data: bytes,
+    root: Path,
+    max_bytes: int,
+) -> EngagementDocument:
+    if engagement.lawyer_id != lawyer.id:
+        raise DomainError("not_found", None, 404)
+    if engagement.status == EngagementStatus.TERMINATED:
+        raise DomainError("engagement_terminated", None, 409)
+    if kind not in REQUIRED_DOCUMENTS[engagement.kind]:
+        raise DomainError("document_not_required", "kind")
+    try:
+        stored = store(root, filename, data, max_bytes)
+    except UploadRejected as exc:
+        raise DomainError(exc.code, "file", exc.status) from None
+    async with in_transaction():
+        document = await EngagementDocument.create(
+            engagement=engagement,
+            kind=kind,
+            sha256=stored.sha256,
+            size=stored.size,
+            content_type=stored.content_type,
+            original_name=stored.label,
+        )
+        await record(
+            lawyer,
+            "document.uploaded",
+            "engagement",
+            engagement.id,
+            {"document_id": document.id, "kind": kind.value, "sha256": stored.sha256},
+        )
+    return document
+
+
+async def send_engagement_notice(lawyer: User, engagement: Engagement) -> CaseEvent:
+    """The lawyer tells the agency of the engagement (CPL 34(4)); later the trigger of N1."""
+    if engagement.lawyer_id != lawyer.id:
+        raise DomainError("not_found", None, 404)
+    if engagement.notice_sent_at is not None:
+        raise DomainError("notice_already_sent", None, 409)
+    if engagement.status == EngagementStatus.TERMINATED:
+        raise DomainError("engagement_terminated", None, 409)
+    now = datetime.now(UTC)
+    async with in_transaction():
+        engagement.notice_sent_at = now
+        await engagement.save(update_fields=["notice_sent_at"])
+        event = await CaseEvent.create(
+            case_id=engagement.case_id,
+            detainee_id=engagement.detainee_id,
+            kind=EventKind.ENGAGEMENT_NOTICE,
+            effective_at=now,
+            recorded_by=lawyer,
+            engagement=engagement,
+            details={"lawyer_id": lawyer.id},
+        )
+        await record(
+            lawyer, "engagement.notice_sent", "engagement", engagement.id, {"event_id": event.id}
+        )
+    return event
+
+
+def _missing(engagement: Engagement, accepted: set[DocumentKind]) -> list[DocumentKind]:
+    return [k for k in REQUIRED_DOCUMENTS[engagement.kind] if k not in accepted]
+
+
+async def review_document(
+    staff: User, document: EngagementDocument, accept: bool, note: str = ""
+) -> Engagement:
+    """Staff check a document; the engagement becomes active once every required one is
+    accepted. A rejection needs a reason, and no document beyond the three can be asked for."""
+    engagement = await Engagement.get(id=document.engagement_id).select_related("detainee")
+    if staff.role != Role.DETENTION_STAFF or engagement.detainee.facility_id != staff.facility_id:
+        raise DomainError("not_found", None, 404)
+    if not accept and not note.strip():
+        raise DomainError("rejection_needs_reason", "note")
+    async with in_transaction():
+        document.review = DocumentReview.ACCEPTED if accept else DocumentReview.REJECTED
+        document.reviewed_by_id = staff.id
+        document.reviewed_at = datetime.now(UTC)
+        document.review_note = note.strip()[:300]
+        await document.save(
+            update_fields=["review", "reviewed_by_id", "reviewed_at", "review_note"]
+        )
+        await record(
+            staff,
+            f"document.{document.review.value}",
+            "engagement",
+            engagement.id,
+            {"document_id": document.id},
+        )
+        accepted = {
+            DocumentKind(str(kind))
+            for kind in await EngagementDocument.filter(
+                engagement_id=engagement.id, review=DocumentReview.ACCEPTED
+            ).values_list("kind", flat=True)
+        }
+        if engagement.status == EngagementStatus.PENDING and not _missing(engagement, accepted):
+            engagement.status = EngagementStatus.ACTIVE
+            engagement.activated_at = datetime.now(UTC)
+            await engagement.save(update_fields=["status", "activated_at"])
+            await record(staff, "engagement.activated", "engagement", engagement.id, {})
+    return engagement
+
+
+async def record_termination(
+    investigator: User, engagement: Engagement, received_at: datetime, note: str = ""
+) -> CaseEvent:
+    """The client's written termination reached the agency: it owes the lawyer word (N5)."""
+    case = await Case.get(id=engagement.case_id)
+    if investigator.role != Role.INVESTIGATOR or case.agency_id != investigator.agency_id:
+        raise DomainError("not_found", None, 404)
+    if engagement.status == EngagementStatus.TERMINATED:
+        raise DomainError("engagement_terminated", None, 409)
+    if received_at.tzinfo is None or received_at > datetime.now(UTC) + timedelta(minutes=5):
+        raise DomainError("effective_in_future", "received_at")
+    async with in_transaction():
+        engagement.status = EngagementStatus.TERMINATED
+        engagement.terminated_at = received_at
+        await engagement.save(update_fields=["status", "terminated_at"])
+        event = await CaseEvent.create(
+            case=case,
+            detainee_id=engagement.detainee_id,
+            kind=EventKind.ENGAGEMENT_TERMINATED,
+            effective_at=received_at,
+            recorded_by=investigator,
+            engagement=engagement,
+            note=note.strip(),
+            details={"lawyer_id": engagement.lawyer_id},
+        )
+        await record(
+            investigator,
+            "engagement.terminated",
+            "engagement",
+            engagement.id,
+            {"event_id": event.id},
+        )
+    return event

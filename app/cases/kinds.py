@@ -1,0 +1,110 @@
+"""Enumerations of the case registry, in the domain's words (LEGAL_RULES.md glossary)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseCategory(StrEnum):
+    ORDINARY = "ordinary"
+    STATE_SECURITY = "state_security"  # 危害国家安全
+    TERRORISM = "terrorism"  # 恐怖活动
+    ESPECIALLY_SERIOUS_BRIBERY = "especially_serious_bribery"  # policy P5 alternative
+
+
+class CaseStage(StrEnum):
+    INVESTIGATION = "investigation"
+    PROSECUTION_REVIEW = "prosecution_review"
+    TRIAL = "trial"
+    CLOSED = "closed"
+
+
+class CustodyStatus(StrEnum):
+    IN_CUSTODY = "in_custody"
+    RELEASED = "released"
+    MOVED = "moved"
+
+
+class EngagementKind(StrEnum):
+    RETAINED = "retained"  # 委托
+    LEGAL_AID = "legal_aid"  # 法律援助
+    DUTY_LAWYER = "duty_lawyer"  # 值班律师
+
+
+class EngagementStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    TERMINATED = "terminated"
+
+
+class DocumentKind(StrEnum):
+    """The three documents (R2015 art. 7); no other may be demanded (duty M2)."""
+
+    PRACTICE_LICENCE = "practice_licence"
+    FIRM_LETTER = "firm_letter"
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    LEGAL_AID_LETTER = "legal_aid_letter"
+
+
+class DocumentReview(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class EventKind(StrEnum):
+    CRIMINAL_DETENTION = "criminal_detention"
+    ARREST = "arrest"
+    BAIL = "bail"
+    RESIDENTIAL_SURVEILLANCE = "residential_surveillance"
+    DESIGNATED_RESIDENCE_SURVEILLANCE = "designated_residence_surveillance"
+    MEASURE_CHANGED = "measure_changed"
+    MEASURE_LIFTED = "measure_lifted"
+    CUSTODY_EXTENSION = "custody_extension"
+    TRANSFER_FOR_PROSECUTION = "transfer_for_prosecution"
+    INVESTIGATION_ENDED = "investigation_ended"
+    RELEASED = "released"
+    MOVED_FACILITY = "moved_facility"
+    ENGAGEMENT_NOTICE = "engagement_notice"  # CPL 34(4): the lawyer tells the agency
+    ENGAGEMENT_TERMINATED = "engagement_terminated"  # starts duty N5
+    CORRECTION = "correction"
+
+
+# Who may record which events (the rest are recorded by the system on a lawyer's action).
+INVESTIGATOR_EVENTS = frozenset(
+    {
+        EventKind.CRIMINAL_DETENTION,
+        EventKind.ARREST,
+        EventKind.BAIL,
+        EventKind.RESIDENTIAL_SURVEILLANCE,
+        EventKind.DESIGNATED_RESIDENCE_SURVEILLANCE,
+        EventKind.MEASURE_CHANGED,
+        EventKind.MEASURE_LIFTED,
+        EventKind.CUSTODY_EXTENSION,
+        EventKind.TRANSFER_FOR_PROSECUTION,
+        EventKind.INVESTIGATION_ENDED,
+        # Not ENGAGEMENT_TERMINATED: engagements.record_termination records it, because only
+        # it ends the engagement and ties the event to it (a bare event would show every lawyer).
+        EventKind.CORRECTION,
+    }
+)
+STAFF_EVENTS = frozenset({EventKind.RELEASED, EventKind.MOVED_FACILITY, EventKind.CORRECTION})
+
+# Stage that an event moves the case to, where it moves it at all.
+STAGE_AFTER = {
+    EventKind.TRANSFER_FOR_PROSECUTION: CaseStage.PROSECUTION_REVIEW,
+}
+
+REQUIRED_DOCUMENTS = {
+    EngagementKind.RETAINED: (
+        DocumentKind.PRACTICE_LICENCE,
+        DocumentKind.FIRM_LETTER,
+        DocumentKind.POWER_OF_ATTORNEY,
+    ),
+    EngagementKind.LEGAL_AID: (
+        DocumentKind.PRACTICE_LICENCE,
+        DocumentKind.FIRM_LETTER,
+        DocumentKind.LEGAL_AID_LETTER,
+    ),
+    EngagementKind.DUTY_LAWYER: (DocumentKind.PRACTICE_LICENCE,),
+}

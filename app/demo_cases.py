@@ -1,0 +1,146 @@
+"""Demo cases for `make run`: detainees, engagements with their documents, case timelines.
+
+Loaded through the same services a user would call, so the audit trail tells the same story.
+Idempotent: a case number that exists already is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app.accounts.models import User
+from app.cases import engagements, services
+from app.cases.kinds import (
+    REQUIRED_DOCUMENTS,
+    CaseCategory,
+    DocumentKind,
+    EngagementKind,
+    EventKind,
+)
+from app.cases.models import Case, EngagementDocument
+from app.cases.storage import document_root
+from app.orgs.models import Facility
+
+# A one-page PDF, so the demo documents open in a viewer.
+_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    case_number: str
+    category: CaseCategory
+    charges: str
+    investigator: str
+    facility: str
+    detainee: str
+    id_number: str
+    detained_days_ago: int
+    events: tuple[tuple[EventKind, int, str], ...]  # kind, days ago, note
+    lawyer: str | None
+    lawyer_documents_accepted: bool
+    notice_sent: bool
+
+
+CASES = [
+    DemoCase(
+        "京海公(刑)立字〔2026〕1024号",
+        CaseCategory.ORDINARY,
+        "诈骗罪",
+        "zhao.investigator",
+        "北京市海淀区看守所",
+        "刘建国",
+        "110108198503120017",
+        3,
+        ((EventKind.CRIMINAL_DETENTION, 3, "涉嫌诈骗，刑事拘留"),),
+        "zhang.lawyer",
+        True,
+        True,
+    ),
+    DemoCase(
+        "京海公(刑)立字〔2026〕0871号",
+        CaseCategory.ORDINARY,
+        "职务侵占罪",
+        "zhao.investigator",
+        "北京市海淀区看守所",
+        "王晓明",
+        "11010519900707123X",
+        40,
+        (
+            (EventKind.CRIMINAL_DETENTION, 40, "刑事拘留"),
+            (EventKind.ARREST, 33, "经检察院批准逮捕"),
+        ),
+        "li.lawyer",
+        False,
+        False,
+    ),
+]
+
+
+async def _user(username: str) -> User:
+    return await User.get(username=username)
+
+
+async def load_demo_cases(data_dir: Path, max_bytes: int) -> int:
+    """Create the demo cases that are missing; return how many were created."""
+    created = 0
+    now = datetime.now(UTC)
+    for demo in CASES:
+        investigator = await _user(demo.investigator)
+        if await Case.filter(
+            agency_id=investigator.agency_id, case_number=demo.case_number
+        ).exists():
+            continue
+        facility = await Facility.get(name=demo.facility)
+        detained_at = now - timedelta(days=demo.detained_days_ago)
+        case = await services.open_case(
+            investigator,
+            services.NewCase(
+                demo.case_number,
+                demo.category,
+                demo.charges,
+                services.NewDetainee(demo.detainee, demo.id_number, facility.id, detained_at),
+            ),
+        )
+        for kind, days_ago, note in demo.events:
+            await services.record_event(
+                investigator,
+                case,
+                services.NewEvent(kind, now - timedelta(days=days_ago), note),
+            )
+        if demo.lawyer:
+            await _engage(demo, case, facility, data_dir, max_bytes)
+        created += 1
+    return created
+
+
+async def _engage(
+    demo: DemoCase, case: Case, facility: Facility, data_dir: Path, max_bytes: int
+) -> None:
+    lawyer = await _user(demo.lawyer or "")
+    found = await engagements.Found.for_case(case)
+    engagement = await engagements.start_engagement(lawyer, found, case.id, EngagementKind.RETAINED)
+    for kind in REQUIRED_DOCUMENTS[EngagementKind.RETAINED]:
+        await engagements.upload_document(
+            lawyer,
+            engagement,
+            DocumentKind(kind),
+            f"{kind.value}.pdf",
+            _PDF + kind.value.encode(),
+            document_root(data_dir),
+            max_bytes,
+        )
+    if demo.notice_sent:
+        await engagements.send_engagement_notice(lawyer, engagement)
+    if demo.lawyer_documents_accepted:
+        staff = await User.filter(facility_id=facility.id, role="detention_staff").first()
+        if staff is None:
+            return
+        for document in await EngagementDocument.filter(engagement_id=engagement.id):
+            await engagements.review_document(staff, document, accept=True)

@@ -1,0 +1,127 @@
+"""The case registry in a browser (user stories 1, 11 and 12): an investigator opens a case, a
+lawyer registers the engagement from the documents up, staff check them, the investigator
+records an arrest, and the lawyer reads it on the timeline.
+
+Everything the story needs is created through the pages, so it does not depend on demo cases.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.test_roles import sign_in, switch_to_english
+
+pytestmark = pytest.mark.e2e
+
+FACILITY = "北京市海淀区看守所"
+AGENCY = "北京市公安局海淀分局刑侦支队"
+DOCUMENTS = ("practice_licence", "firm_letter", "power_of_attorney")
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def open_as(browser: Browser, live_server: str) -> Iterator[Callable[[str], Page]]:
+    """A separate browser (context) per user, signed in with the pages in English."""
+    contexts = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(base_url=live_server, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/login")
+        switch_to_english(page)
+        sign_in(page, username)
+        expect(page.locator(".whoami")).to_be_visible()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_engagement_from_registration_to_the_timeline(open_as: Callable[[str], Page]) -> None:
+    tag = secrets.token_hex(4).upper()
+    number = f"京海公(刑)立字〔E2E〕{tag}号"
+    name = f"测试{tag}"
+    id_number = f"110108199{secrets.randbelow(10**9):09d}"
+    beijing = ZoneInfo("Asia/Shanghai")
+    yesterday = datetime.now(beijing) - timedelta(days=1)
+
+    # Story 12, first half: the investigator opens the case with a new detainee.
+    investigator: Page = open_as("zhao.investigator")
+    investigator.locator("nav.main-nav").get_by_role("link", name="Cases", exact=True).click()
+    investigator.get_by_role("link", name="Open a case").click()
+    investigator.locator("#f-case-case_number").fill(number)
+    investigator.locator("#f-case-suspected_charges").fill("诈骗罪")
+    investigator.locator("#f-case-name").fill(name)
+    investigator.locator("#f-case-id_number").fill(id_number)
+    investigator.locator("#f-case-facility_id").select_option(label=FACILITY)
+    investigator.locator("#f-case-admitted_date").fill(f"{yesterday:%Y-%m-%d}")
+    investigator.locator("#f-case-admitted_time").fill("09:00")
+    investigator.get_by_role("button", name="Open the case").click()
+    expect(investigator.locator("h1")).to_contain_text(number)
+    case_url = investigator.url
+
+    # Story 1: the lawyer finds her client, registers, uploads the three documents, notifies.
+    lawyer: Page = open_as("zhang.lawyer")
+    nav = lawyer.locator("nav.main-nav")
+    expect(nav.get_by_role("link", name="Cases", exact=True)).to_have_count(0)
+    nav.get_by_role("link", name="My clients").click()
+    lawyer.get_by_role("link", name="Start an engagement").click()
+    lawyer.locator("#f-find-facility_id").select_option(label=FACILITY)
+    lawyer.locator("#f-find-name").fill(name)
+    lawyer.locator("#f-find-id_number").fill(id_number)
+    lawyer.get_by_role("button", name="Find my client").click()
+    lawyer.get_by_label(re.compile(re.escape(number))).check()
+    lawyer.locator("#f-choose-kind").select_option("retained")
+    lawyer.get_by_role("button", name="Register the engagement").click()
+    expect(lawyer.locator("h1")).to_have_text(name)
+    for kind in DOCUMENTS:
+        lawyer.locator("#f-upload-kind").select_option(kind)
+        lawyer.locator("#f-upload-file").set_input_files(
+            {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF + kind.encode()}
+        )
+        lawyer.get_by_role("button", name="Upload", exact=True).click()
+        expect(lawyer.get_by_role("link", name=f"{kind}.pdf")).to_be_visible()
+    expect(lawyer.locator("#documents")).to_contain_text("Not yet checked")
+    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
+    expect(lawyer.locator("#notice")).to_contain_text(f"Sent to {AGENCY} on")
+    expect(
+        lawyer.get_by_role("button", name=re.compile("Send the engagement notice"))
+    ).to_have_count(0)
+    engagement_url = lawyer.url.split("#")[0]
+
+    # Story 11: the desk officer checks the three documents against the engagement.
+    staff: Page = open_as("haidian.desk")
+    staff.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
+    staff.get_by_role("link", name=name, exact=True).click()
+    expect(staff.locator(".id-number")).to_have_text(id_number)
+    for _ in DOCUMENTS:
+        staff.get_by_role("button", name=re.compile("^Accept")).first.click()
+        expect(staff.locator("h1")).to_have_text(name)
+    expect(staff.locator("main")).to_contain_text("3 of 3 accepted")
+    expect(staff.get_by_role("button", name=re.compile("^Accept"))).to_have_count(0)
+
+    # Story 12: the arrest, effective yesterday 17:30 on the detention centre's clock.
+    investigator.goto(case_url)
+    investigator.locator("#f-event-kind").select_option("arrest")
+    investigator.locator("#f-event-effective_date").fill(f"{yesterday:%Y-%m-%d}")
+    investigator.locator("#f-event-effective_time").fill("17:30")
+    investigator.locator("#f-event-note").fill("经检察院批准逮捕")
+    investigator.get_by_role("button", name="Record the event").click()
+    expect(investigator.locator("table.timeline")).to_contain_text("Arrest")
+    expect(investigator.locator("#engagements")).to_contain_text("Active")
+
+    # The lawyer's engagement is active and the arrest is on her timeline.
+    lawyer.goto(engagement_url)
+    timeline = lawyer.locator("table.timeline")
+    expect(timeline).to_contain_text("Arrest")
+    expect(timeline).to_contain_text(f"{yesterday:%Y-%m-%d} 17:30 Asia/Shanghai")
+    expect(timeline).to_contain_text("经检察院批准逮捕")
