@@ -38,3 +38,24 @@ check: lint typecheck test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## make messages: extract the message ids into app/web/translations/messages.pot and update the
+## zh_CN and en catalogues (created when missing); then translate the new zh_CN entries.
+TRANSLATIONS := app/web/translations
+CATALOGUE_LOCALES := zh_CN en
+
+.PHONY: messages
+messages: $(VENV)/.installed-run
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 \
+		--no-location --sort-output --project=lawmeet --copyright-holder=lawmeet \
+		--version=$$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml) \
+		-o $(TRANSLATIONS)/messages.pot .
+	for locale in $(CATALOGUE_LOCALES); do \
+		po=$(TRANSLATIONS)/$$locale/LC_MESSAGES/messages.po; \
+		if [ -f $$po ]; then \
+			$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$locale \
+				--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; \
+		else \
+			$(BIN)/pybabel -q init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$locale || exit 1; \
+		fi; \
+	done

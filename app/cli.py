@@ -1,4 +1,4 @@
-"""The `lawmeet` command: migrate, serve, demo, check, user management."""
+"""The `lawmeet` command: migrate, serve, demo, check, users, deadlines, calendar, audit."""
 
 from __future__ import annotations
 
@@ -46,7 +46,11 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from app.web.i18n import ROLE_LABELS
 
     async def work() -> int:
+        from app.demo_cases import load_demo_cases
+
         users = await load_demo_data()
+        cases = await load_demo_cases(settings.data_dir, settings.uploads.max_bytes)
+        print(f"Demo cases created: {cases}")
         print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             note = " (pending verification)" if demo.status == "pending" else ""
@@ -96,6 +100,24 @@ async def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_database(settings, lambda: user_commands.run(args))
 
 
+async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from app.audit import commands as audit_commands
+
+    return await _with_database(settings, lambda: audit_commands.run(args, settings))
+
+
+async def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from app import deadline_commands
+
+    return await deadline_commands.run_deadline(args, settings)
+
+
+async def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
+    from app import deadline_commands
+
+    return await _with_database(settings, lambda: deadline_commands.run_calendar(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lawmeet", description="Lawyer meetings and defence rights, kept on time."
@@ -113,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     from app.accounts.user_commands import add_parser as add_user_parser
 
     add_user_parser(sub)
+    from app.deadline_commands import add_parsers as add_deadline_parsers
+
+    add_deadline_parsers(sub)
+    from app.audit.commands import add_parser as add_audit_parser
+
+    add_audit_parser(sub)
     return parser
 
 
@@ -122,6 +150,9 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "demo": cmd_demo,
     "check": cmd_check,
     "user": cmd_user,
+    "deadline": cmd_deadline,
+    "calendar": cmd_calendar,
+    "audit": cmd_audit,
 }
 
 

@@ -17,6 +17,8 @@ MODEL_MODULES = [
     "app.orgs.models",
     "app.accounts.models",
     "app.audit.models",
+    "app.cases.models",
+    "scheduling.models",
 ]
 MIGRATIONS_MODULE = "migrations"
 

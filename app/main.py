@@ -21,6 +21,7 @@ from app.api.routes import ENDPOINTS
 from app.settings import Settings, load_settings
 from app.web.errors import EXCEPTION_HANDLERS, error_page
 from app.web.middleware import (
+    BodyLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
     WebContextMiddleware,
@@ -58,11 +59,38 @@ class ServerErrorPages:
 
 
 def page_routes() -> list[BaseRoute]:
-    return [*home.routes, *session.routes, *profile.routes, *admin.routes, *verification.routes]
+    from app.web.routes import (
+        audit,
+        calendar_admin,
+        cases,
+        clients,
+        deadlines,
+        detainees,
+        documents,
+    )
+
+    return [
+        *home.routes,
+        *session.routes,
+        *profile.routes,
+        *admin.routes,
+        *verification.routes,
+        *deadlines.routes,
+        *calendar_admin.routes,
+        *audit.routes,
+        *cases.routes,
+        *clients.routes,
+        *detainees.routes,
+        *documents.routes,
+    ]
 
 
 def api_endpoints() -> list[Endpoint]:
-    return list(ENDPOINTS)
+    from app.api.audit import AUDIT_ENDPOINTS
+    from app.api.cases import CASE_ENDPOINTS
+    from app.api.deadlines import DEADLINE_ENDPOINTS
+
+    return [*ENDPOINTS, *CASE_ENDPOINTS, *DEADLINE_ENDPOINTS, *AUDIT_ENDPOINTS]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -94,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware, https=settings.uses_https),
             Middleware(WebContextMiddleware, settings=settings),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.uploads.max_bytes),
             Middleware(ServerErrorPages),
         ],
         exception_handlers=EXCEPTION_HANDLERS,

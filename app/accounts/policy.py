@@ -25,6 +25,18 @@ class Action(StrEnum):
     VERIFY_LAWYERS = "lawyers.verify"
     USE_DEADLINE_CALCULATOR = "deadlines.calculate"
     MANAGE_CALENDAR = "calendar.manage"
+    VIEW_AUDIT = "audit.view"
+    VIEW_CASES = "cases.view"
+    BROWSE_CASES = "cases.browse"
+    OPEN_CASES = "cases.open"
+    RECORD_CASE_EVENTS = "case_events.record"
+    VIEW_DETAINEES = "detainees.view"
+    ADMIT_DETAINEES = "detainees.admit"
+    ENGAGE_CLIENTS = "engagements.start"
+    VIEW_ENGAGEMENTS = "engagements.view"
+    REVIEW_DOCUMENTS = "documents.review"
+    DOWNLOAD_DOCUMENTS = "documents.download"
+    RECORD_TERMINATIONS = "engagements.terminate"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -39,6 +51,25 @@ ROLE_RULES: dict[Action, frozenset[Role]] = {
     Action.VERIFY_LAWYERS: frozenset({Role.BAR_AUDITOR, Role.ADMIN}),
     Action.USE_DEADLINE_CALCULATOR: _EVERY_ROLE,
     Action.MANAGE_CALENDAR: frozenset({Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.BAR_AUDITOR, Role.ADMIN}),
+    Action.VIEW_CASES: frozenset({Role.LAWYER, Role.INVESTIGATOR, Role.BAR_AUDITOR}),
+    # The case register pages (/cases): lawyers reach their cases through their engagements
+    # (/clients), which show only what their engagement entitles them to.
+    Action.BROWSE_CASES: frozenset({Role.INVESTIGATOR, Role.BAR_AUDITOR}),
+    Action.OPEN_CASES: frozenset({Role.INVESTIGATOR}),
+    Action.RECORD_CASE_EVENTS: frozenset({Role.INVESTIGATOR, Role.DETENTION_STAFF}),
+    Action.VIEW_DETAINEES: frozenset(
+        {Role.DETENTION_STAFF, Role.INVESTIGATOR, Role.LAWYER, Role.BAR_AUDITOR}
+    ),
+    Action.ADMIT_DETAINEES: frozenset({Role.DETENTION_STAFF}),
+    Action.ENGAGE_CLIENTS: frozenset({Role.LAWYER}),
+    Action.VIEW_ENGAGEMENTS: frozenset(
+        {Role.LAWYER, Role.DETENTION_STAFF, Role.INVESTIGATOR, Role.BAR_AUDITOR}
+    ),
+    Action.REVIEW_DOCUMENTS: frozenset({Role.DETENTION_STAFF}),
+    # Auditors read metadata only, never document contents.
+    Action.DOWNLOAD_DOCUMENTS: frozenset({Role.LAWYER, Role.DETENTION_STAFF, Role.INVESTIGATOR}),
+    Action.RECORD_TERMINATIONS: frozenset({Role.INVESTIGATOR}),
 }
 
 

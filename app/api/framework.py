@@ -7,6 +7,7 @@ same declarations generate the OpenAPI 3.1 document, which is never written by h
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,9 +20,9 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound, NotPermitted, require
-from app.accounts.services import AccountError
 from app.accounts.tokens import authenticate_token
 from app.api.problems import FieldProblem, Problem, problem_response
+from app.errors import DomainError
 from app.web.i18n import _, gettext, message
 
 Handler = Callable[..., Awaitable[Any]]
@@ -41,10 +42,22 @@ class Endpoint:
     list_response: bool = False
     status: int = 200
     errors: tuple[int, ...] = field(default=())
+    # Form fields of a multipart upload: (name, "string" | "binary"); the handler reads them.
+    multipart: tuple[tuple[str, str], ...] = ()
+    # A response that is a file rather than JSON: its media type, for the OpenAPI document.
+    file_response: str | None = None
 
 
 class Unauthorised(Exception):
     pass
+
+
+class InvalidInput(Exception):
+    """A domain rule refused valid-looking input: 422 with a field error per (field, message)."""
+
+    def __init__(self, field: str, message: str, *more: tuple[str, str]) -> None:
+        super().__init__(f"{field}: {message}")
+        self.errors = [(field, message), *more]
 
 
 async def _bearer_user(request: Request) -> User:
@@ -84,10 +97,32 @@ def _encode(endpoint: Endpoint, result: Any) -> Response:
     return JSONResponse(content, status_code=endpoint.status)
 
 
+_STATUS_TITLES = {
+    409: _("Conflict"),
+    413: _("File too large"),
+    415: _("Unsupported file type"),
+    429: _("Too many requests"),
+}
+
+
+def domain_problem(exc: DomainError) -> Response:
+    """A service's refusal as problem+json: field errors as 422, other statuses as given."""
+    errors = [FieldProblem(field=exc.field, message=message(exc.code))] if exc.field else []
+    if exc.status == 400 and errors:
+        return _invalid(errors)
+    title = gettext(_STATUS_TITLES.get(exc.status, _("Bad request")))
+    return problem_response(exc.status, title, message(exc.code), errors)
+
+
 def as_route(endpoint: Endpoint) -> Route:
+    # A handler that needs the request (e.g. for app.state.settings) declares a `request` argument.
+    wants_request = "request" in inspect.signature(endpoint.handler).parameters
+
     async def run(request: Request) -> Response:
         try:
             kwargs: dict[str, Any] = dict(request.path_params)
+            if wants_request:
+                kwargs["request"] = request
             if endpoint.action is not None:
                 kwargs["user"] = require(await _bearer_user(request), endpoint.action)
             if endpoint.query is not None:
@@ -101,6 +136,8 @@ def as_route(endpoint: Endpoint) -> Route:
             return _encode(endpoint, await endpoint.handler(**kwargs))
         except ValidationError as exc:
             return _invalid(_field_problems(exc))
+        except InvalidInput as exc:
+            return _invalid([FieldProblem(field=f, message=m) for f, m in exc.errors])
         except Unauthorised:
             return problem_response(
                 401,
@@ -114,21 +151,17 @@ def as_route(endpoint: Endpoint) -> Route:
             )
         except NotFound:
             return problem_response(404, gettext(_("Not found")), message("not_found"))
-        except AccountError as exc:
-            errors = [FieldProblem(field=exc.field, message=message(exc.code))] if exc.field else []
-            if exc.code in ("username_taken", "licence_taken", "name_taken"):
-                return problem_response(409, gettext(_("Conflict")), message(exc.code), errors)
-            return (
-                _invalid(errors)
-                if errors
-                else problem_response(400, gettext(_("Bad request")), message(exc.code))
-            )
+        except DomainError as exc:
+            return domain_problem(exc)
 
     return Route(endpoint.path, run, methods=[endpoint.method], name=endpoint.handler.__name__)
 
 
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+
 def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema = model.model_json_schema(ref_template=REF_TEMPLATE)
     for name, definition in schema.pop("$defs", {}).items():
         components[name] = definition
     components[model.__name__] = schema
@@ -162,12 +195,14 @@ def openapi_document(endpoints: list[Endpoint], version: str) -> dict[str, Any]:
             "responses": {},
         }
         if ep.query is not None:
-            for name, info in ep.query.model_json_schema().get("properties", {}).items():
+            query = ep.query.model_json_schema(ref_template=REF_TEMPLATE)
+            components.update(query.pop("$defs", {}))  # enums and nested models of parameters
+            for name, info in query.get("properties", {}).items():
                 operation["parameters"].append(
                     {
                         "name": name,
                         "in": "query",
-                        "required": name in ep.query.model_json_schema().get("required", []),
+                        "required": name in query.get("required", []),
                         "schema": info,
                         "description": info.get("description", ""),
                     }
@@ -177,7 +212,23 @@ def openapi_document(endpoints: list[Endpoint], version: str) -> dict[str, Any]:
                 "required": True,
                 "content": {"application/json": {"schema": _schema_ref(ep.body, components)}},
             }
-        if ep.response is not None:
+        if ep.multipart:
+            binary = {"type": "string", "format": "binary"}
+            properties = {
+                name: binary if kind == "binary" else {"type": "string"}
+                for name, kind in ep.multipart
+            }
+            schema = {"type": "object", "properties": properties, "required": list(properties)}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": schema}},
+            }
+        if ep.file_response is not None:
+            operation["responses"]["200"] = {
+                "description": "The file",
+                "content": {ep.file_response: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        elif ep.response is not None:
             ref = _schema_ref(ep.response, components)
             schema = {"type": "array", "items": ref} if ep.list_response else ref
             operation["responses"][str(ep.status)] = {

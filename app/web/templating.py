@@ -12,8 +12,9 @@ from starlette.responses import HTMLResponse
 
 from app.accounts.models import User
 from app.accounts.policy import Action, allowed
-from app.web import i18n
+from app.web import case_labels, i18n
 from app.web.csrf import csrf_token
+from app.web.forms import show_local
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -31,11 +32,15 @@ def _(message: str) -> str:
 
 NAVIGATION = (
     NavItem("/", _("Home"), Action.VIEW_HOME),
+    NavItem("/cases", _("Cases"), Action.BROWSE_CASES),
+    NavItem("/clients", _("My clients"), Action.ENGAGE_CLIENTS),
+    NavItem("/detainees", _("Detainees"), Action.ADMIT_DETAINEES),
     NavItem("/deadlines", _("Deadline calculator"), Action.USE_DEADLINE_CALCULATOR),
     NavItem("/verification", _("Licence verification"), Action.VERIFY_LAWYERS),
     NavItem("/admin/users", _("Users"), Action.MANAGE_USERS),
     NavItem("/admin/organisations", _("Organisations"), Action.MANAGE_ORGANISATIONS),
     NavItem("/admin/calendar", _("Rest-day calendar"), Action.MANAGE_CALENDAR),
+    NavItem("/audit", _("Audit trail"), Action.VIEW_AUDIT),
     NavItem("/profile", _("Profile"), Action.MANAGE_PROFILE),
 )
 
@@ -61,7 +66,9 @@ def build_environment() -> Environment:
         ROLE_LABELS=i18n.ROLE_LABELS,
         STATUS_LABELS=i18n.STATUS_LABELS,
         message=i18n.message,
+        **case_labels.JINJA_GLOBALS,
     )
+    env.filters["local_time"] = show_local
     return env
 
 

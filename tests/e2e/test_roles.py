@@ -13,11 +13,26 @@ pytestmark = pytest.mark.e2e
 
 # What each demo role must and must not see in the main navigation (English labels).
 NAVIGATION = {
-    "admin": (["Users", "Organisations", "Rest-day calendar"], []),
-    "zhang.lawyer": (["Deadline calculator", "Profile"], ["Users", "Licence verification"]),
-    "haidian.desk": (["Profile"], ["Users", "Licence verification"]),
-    "zhao.investigator": (["Profile"], ["Users", "Organisations"]),
-    "chen.auditor": (["Licence verification"], ["Users", "Organisations"]),
+    "admin": (
+        ["Users", "Organisations", "Rest-day calendar", "Audit trail"],
+        ["Cases", "My clients", "Detainees"],
+    ),
+    "zhang.lawyer": (
+        ["My clients", "Deadline calculator", "Profile"],
+        ["Users", "Licence verification", "Cases", "Detainees", "Audit trail"],
+    ),
+    "haidian.desk": (
+        ["Detainees", "Profile"],
+        ["Users", "Licence verification", "Cases", "My clients", "Audit trail"],
+    ),
+    "zhao.investigator": (
+        ["Cases", "Profile"],
+        ["Users", "Organisations", "My clients", "Detainees", "Audit trail"],
+    ),
+    "chen.auditor": (
+        ["Licence verification", "Cases", "Audit trail"],
+        ["Users", "Organisations", "My clients", "Detainees"],
+    ),
 }
 
 
@@ -68,4 +83,5 @@ def test_pending_lawyer_is_told_to_wait_for_verification(page: Page) -> None:
     page.goto("/login")
     switch_to_english(page)
     sign_in(page, "wang.lawyer")
-    expect(page.get_by_role("alert")).to_contain_text(re.compile("waiting for licence verification"))
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(re.compile("waiting for licence verification"))
