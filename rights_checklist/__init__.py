@@ -1,0 +1,1 @@
+"""The statutory catalogue, defence submissions, complaints and the per-case rights checklist."""
