@@ -1,0 +1,66 @@
+"""The inbox of every signed-in user: their in-app notices, newest first, marked read by POST."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.accounts.policy import Action
+from app.web.auth import permitted
+from app.web.csrf import checked_form
+from notifications import services
+from notifications.models import Notification
+from notifications.rendering import RenderError, render
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    id: int
+    subject: str
+    text: str
+    created_at: datetime
+    read: bool
+
+
+def entry(row: Notification) -> InboxEntry:
+    try:
+        message = render(row.template, row.language, row.payload)
+        subject, text = message.subject, message.text
+    except RenderError:  # a template removed since: still show that a notice was there
+        subject, text = row.template, ""
+    return InboxEntry(row.id, subject, text, row.created_at, row.read_at is not None)
+
+
+async def inbox_page(request: Request) -> Response:
+    user = permitted(request, Action.VIEW_INBOX)
+    rows = await services.inbox(user.id)
+    return request.app.state.templates.render(  # type: ignore[no-any-return]
+        request,
+        "inbox.html",
+        {"entries": [entry(row) for row in rows], "zone": request.app.state.settings.i18n.timezone},
+    )
+
+
+async def mark_read(request: Request) -> Response:
+    user = permitted(request, Action.VIEW_INBOX)
+    await checked_form(request)
+    await services.mark_read(user.id, request.path_params["notification_id"])
+    return RedirectResponse("/inbox", status_code=303)
+
+
+async def mark_all_read(request: Request) -> Response:
+    user = permitted(request, Action.VIEW_INBOX)
+    await checked_form(request)
+    await services.mark_read(user.id)
+    return RedirectResponse("/inbox", status_code=303)
+
+
+routes = [
+    Route("/inbox", inbox_page, methods=["GET"]),
+    Route("/inbox/read", mark_all_read, methods=["POST"]),
+    Route("/inbox/{notification_id:int}/read", mark_read, methods=["POST"]),
+]

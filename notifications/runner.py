@@ -1,0 +1,67 @@
+"""Running the worker: as `lawmeet worker`, or as a task inside the web server's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+from app.settings import Settings
+from notifications.channels import Sender, build_senders
+from notifications.kinds import Channel
+from notifications.worker import Worker
+
+log = logging.getLogger("lawmeet.notifications")
+
+
+async def run_until(
+    settings: Settings, stop: asyncio.Event, senders: Mapping[Channel, Sender] | None = None
+) -> None:
+    senders = senders or build_senders(settings)
+    log.info("notification worker started")
+    try:
+        await Worker(settings.notifications, senders).run(stop)
+    finally:
+        for sender in senders.values():
+            close = getattr(sender, "close", None)
+            if close is not None:
+                await close()
+        log.info("notification worker stopped")
+
+
+async def run_until_signalled(settings: Settings) -> None:
+    """SIGTERM or SIGINT stop the loop once the batch in hand is done."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await run_until(settings, stop)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+@asynccontextmanager
+async def in_process(settings: Settings) -> AsyncIterator[None]:
+    """The worker as a background task of the web server, when settings ask for it."""
+    if not settings.notifications.run_worker_in_process:
+        yield
+        return
+    # Built here, not in the task, so a misconfigured channel stops start-up with its error
+    # instead of leaving a server that silently never delivers.
+    senders = build_senders(settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_until(settings, stop, senders), name="notification-worker")
+    try:
+        yield
+    finally:
+        stop.set()
+        # A batch may be mid-send: give it the lease's worth of patience, then cancel. An
+        # interrupted row stays `sending` and is reclaimed when its lease ends.
+        try:
+            await asyncio.wait_for(task, timeout=settings.notifications.lease_seconds)
+        except TimeoutError:
+            log.warning("notification worker cancelled mid-batch")
