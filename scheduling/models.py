@@ -1,7 +1,8 @@
-"""Rest-day calendar years imported by an operator (`lawmeet calendar import`, /admin/calendar).
+"""Scheduling records: imported rest-day years, rooms, opening hours, closures, meetings.
 
-Official years come from the chinese_calendar package and are never stored. An imported year is
-replaced as a whole, so a year row owns its day rows and each import states who and what file.
+Official rest-day years come from the chinese_calendar package and are never stored. An imported
+year is replaced as a whole, so a year row owns its day rows and each import states who and what
+file. Meeting overlaps are refused by the database itself (migration 0007), not only here.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind, default_lengths
+
 if TYPE_CHECKING:
     from app.accounts.models import User
+    from app.cases.models import Detainee, Engagement
+    from app.orgs.models import Facility
 
 
 class ImportedRestDayYear(Model):
@@ -53,3 +58,172 @@ class ImportedRestDay(Model):
     class Meta:
         table = "rest_day"
         ordering = ["day"]
+
+
+class Room(Model):
+    """A meeting room of a detention centre."""
+
+    id = fields.IntField(primary_key=True)
+    facility: fields.ForeignKeyRelation[Facility] = fields.ForeignKeyField(
+        "lawmeet.Facility", related_name="rooms", on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=100)
+    kind = fields.CharEnumField(RoomKind, max_length=20, default=RoomKind.IN_PERSON)
+    in_service = fields.BooleanField(default=True)
+
+    facility_id: int
+
+    class Meta:
+        table = "room"
+        unique_together = (("facility", "name"),)
+        ordering = ["facility_id", "name"]
+
+
+class FacilitySchedule(Model):
+    """Meeting lengths a facility allows and the turnover buffer between meetings."""
+
+    id = fields.IntField(primary_key=True)
+    facility: fields.OneToOneRelation[Facility] = fields.OneToOneField(
+        "lawmeet.Facility", related_name="schedule", on_delete=fields.CASCADE
+    )
+    allowed_lengths: fields.Field[list[int]] = fields.JSONField(default=default_lengths)
+    buffer_minutes = fields.IntField(default=10)
+
+    facility_id: int
+
+    class Meta:
+        table = "facility_schedule"
+
+
+class OpeningSession(Model):
+    """A weekly session in local time. With a room it adds hours for that room only."""
+
+    id = fields.IntField(primary_key=True)
+    facility: fields.ForeignKeyRelation[Facility] = fields.ForeignKeyField(
+        "lawmeet.Facility", related_name="opening_sessions", on_delete=fields.CASCADE
+    )
+    weekday = fields.SmallIntField()  # 0 Monday .. 6 Sunday, as date.weekday()
+    # Local wall times as minutes after midnight: Tortoise's TimeField would tag them UTC.
+    start_minute = fields.SmallIntField()
+    end_minute = fields.SmallIntField()
+    room: fields.ForeignKeyNullableRelation[Room] = fields.ForeignKeyField(
+        "lawmeet.Room", related_name="opening_sessions", null=True, on_delete=fields.CASCADE
+    )
+    valid_from = fields.DateField(null=True)
+    valid_to = fields.DateField(null=True)  # inclusive
+
+    facility_id: int
+    room_id: int | None
+
+    class Meta:
+        table = "opening_session"
+        ordering = ["weekday", "start_minute"]
+
+
+class Closure(Model):
+    """A time the whole facility (no room) or one room takes no meetings."""
+
+    id = fields.IntField(primary_key=True)
+    facility: fields.ForeignKeyRelation[Facility] = fields.ForeignKeyField(
+        "lawmeet.Facility", related_name="closures", on_delete=fields.RESTRICT
+    )
+    room: fields.ForeignKeyNullableRelation[Room] = fields.ForeignKeyField(
+        "lawmeet.Room", related_name="closures", null=True, on_delete=fields.RESTRICT
+    )
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    reason = fields.CharField(max_length=300)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "lawmeet.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    facility_id: int
+    room_id: int | None
+    created_by_id: int | None
+
+    class Meta:
+        table = "closure"
+        ordering = ["starts_at"]
+
+
+class MeetingRequest(Model):
+    """A lawyer's request to meet a detainee and the statutory clock it starts (M1, P1)."""
+
+    id = fields.IntField(primary_key=True)
+    engagement: fields.ForeignKeyRelation[Engagement] = fields.ForeignKeyField(
+        "lawmeet.Engagement", related_name="meeting_requests", on_delete=fields.RESTRICT
+    )
+    lawyer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "lawmeet.User", related_name="meeting_requests", on_delete=fields.RESTRICT
+    )
+    detainee: fields.ForeignKeyRelation[Detainee] = fields.ForeignKeyField(
+        "lawmeet.Detainee", related_name="meeting_requests", on_delete=fields.RESTRICT
+    )
+    facility: fields.ForeignKeyRelation[Facility] = fields.ForeignKeyField(
+        "lawmeet.Facility", related_name="meeting_requests", on_delete=fields.RESTRICT
+    )
+    requested_at = fields.DatetimeField()
+    # Empty while the clock waits (policy P1 after_document_check, or permission under M5).
+    clock_started_at = fields.DatetimeField(null=True)
+    deadline_at = fields.DatetimeField(null=True)
+    deadline: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    preferred_windows: fields.Field[list[dict[str, str]]] = fields.JSONField(default=list)
+    length_minutes = fields.IntField(default=60)
+    room_kind = fields.CharEnumField(RoomKind, max_length=20, default=RoomKind.IN_PERSON)
+    assistant_name = fields.CharField(max_length=100, default="")  # M6: one assistant
+    assistant_id_number = fields.CharField(max_length=32, default="")
+    interpreter_needed = fields.BooleanField(default=False)  # M7
+    walk_in = fields.BooleanField(default=False)  # M2: never a reason to refuse
+    status = fields.CharEnumField(RequestStatus, max_length=24, default=RequestStatus.REQUESTED)
+    refusal_reason = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    engagement_id: int
+    lawyer_id: int
+    detainee_id: int
+    facility_id: int
+    meetings: fields.ReverseRelation[Meeting]
+
+    class Meta:
+        table = "meeting_request"
+        ordering = ["-requested_at"]
+
+
+class Meeting(Model):
+    """A booked room and time. The database refuses overlapping active meetings (0007)."""
+
+    id = fields.IntField(primary_key=True)
+    request: fields.ForeignKeyRelation[MeetingRequest] = fields.ForeignKeyField(
+        "lawmeet.MeetingRequest", related_name="meetings", on_delete=fields.RESTRICT
+    )
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField(
+        "lawmeet.Room", related_name="meetings", on_delete=fields.RESTRICT
+    )
+    lawyer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "lawmeet.User", related_name="meetings", on_delete=fields.RESTRICT
+    )
+    detainee: fields.ForeignKeyRelation[Detainee] = fields.ForeignKeyField(
+        "lawmeet.Detainee", related_name="meetings", on_delete=fields.RESTRICT
+    )
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    status = fields.CharEnumField(MeetingStatus, max_length=12, default=MeetingStatus.ACTIVE)
+    reference = fields.CharField(max_length=8, unique=True)  # Crockford base32, reference.py
+    idempotency_key = fields.CharField(max_length=100, null=True)
+    sequence = fields.IntField(default=0)  # iCalendar SEQUENCE, raised on every change
+    uid = fields.CharField(max_length=100, unique=True)  # iCalendar UID, stable
+    created_at = fields.DatetimeField(auto_now_add=True)
+    cancelled_at = fields.DatetimeField(null=True)
+    cancel_reason = fields.CharField(max_length=300, default="")
+
+    request_id: int
+    room_id: int
+    lawyer_id: int
+    detainee_id: int
+
+    class Meta:
+        table = "meeting"
+        # NULL keys never collide, so meetings booked without a key are unaffected.
+        unique_together = (("lawyer", "idempotency_key"),)
+        ordering = ["starts_at"]

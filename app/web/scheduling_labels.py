@@ -1,0 +1,23 @@
+"""English message ids for the scheduling codes; Chinese in the catalogue."""
+
+from __future__ import annotations
+
+from app.web.i18n import _
+
+SCHEDULING_MESSAGES: dict[str, str] = {
+    "meeting_conflict": _(
+        "This time is already taken for the room, the detainee or the lawyer. "
+        "Choose one of the free times offered."
+    ),
+    "slot_unavailable": _(
+        "The detention centre takes no meetings at this time (outside opening hours, "
+        "a closure or the time needed between meetings). Choose one of the free times offered."
+    ),
+    "length_not_allowed": _("The detention centre does not offer meetings of this length."),
+    "request_not_bookable": _("This meeting request cannot be booked in its present state."),
+    "meeting_not_active": _("This meeting has already been cancelled."),
+    "room_unavailable": _("Choose a room of this detention centre that is in service."),
+    "engagement_not_active": _("Only an active engagement can ask for a meeting."),
+    "idempotency_key_reused": _("This booking key was already used for another request."),
+    "clock_already_running": _("The 48-hour clock of this request is already running."),
+}

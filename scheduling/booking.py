@@ -1,0 +1,230 @@
+"""Booking, cancelling and moving meetings, each in one transaction with its audit entry.
+
+The database is the guard against double booking: PostgreSQL's EXCLUDE constraints and SQLite's
+triggers (migration 0007) refuse an active meeting that overlaps another of the same room,
+detainee or lawyer. The check against opening hours, closures and the buffer before it is for
+a helpful answer only. A refusal becomes MeetingConflict (409) with the next free alternatives.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import User
+from app.accounts.roles import Role
+from app.audit.service import record
+from app.errors import DomainError
+from scheduling.availability import Interval, Slot, alternatives, free_slots
+from scheduling.kinds import MeetingStatus, RequestStatus
+from scheduling.models import Meeting, MeetingRequest, Room
+from scheduling.plan_store import load_plan, schedule_of
+from scheduling.reference import new_reference
+
+PARTIES: Final = ("room", "detainee", "lawyer")
+ALTERNATIVES_AHEAD: Final = timedelta(days=7)
+_REFERENCE_ATTEMPTS: Final = 3
+
+
+class MeetingConflict(DomainError):
+    """The slot cannot be had: taken ("meeting_conflict") or closed ("slot_unavailable")."""
+
+    def __init__(self, code: str, party: str | None, options: list[Slot]) -> None:
+        super().__init__(code, field="starts_at", status=409)
+        self.party = party  # which of room, detainee, lawyer is already busy, when known
+        self.alternatives = options
+
+
+async def book(
+    actor: User,
+    request: MeetingRequest,
+    room: Room,
+    starts_at: datetime,
+    length: timedelta,
+    idempotency_key: str | None = None,
+) -> Meeting:
+    """Book ``room`` from ``starts_at`` for the request; a repeated key returns the same meeting."""
+    if idempotency_key and (earlier := await _by_key(request.lawyer_id, idempotency_key)):
+        return _same_request(earlier, request)
+    if request.status != RequestStatus.REQUESTED:
+        raise DomainError("request_not_bookable", status=409)
+    span = await _check_slot(request, room, starts_at, length, exclude=None)
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        try:
+            return await _insert(actor, request, room, span, idempotency_key)
+        except IntegrityError as exc:
+            if idempotency_key and (earlier := await _by_key(request.lawyer_id, idempotency_key)):
+                return _same_request(earlier, request)  # a concurrent call with the key won
+            party = _party(exc)
+            if party is not None:
+                raise await _conflict(request, room, span, "meeting_conflict", party) from exc
+            if "reference" not in str(exc) and "uid" not in str(exc):
+                raise
+    raise RuntimeError("could not draw an unused meeting reference")
+
+
+async def cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel and free the slot. The lawyer cancelling ends the request; the facility
+    cancelling reopens it, because the 48-hour duty is still owed."""
+    by_lawyer = actor.role == Role.LAWYER
+    async with in_transaction() as connection:
+        # Conditional, so of two simultaneous cancellations only one counts.
+        changed = await Meeting.filter(id=meeting.id, status=MeetingStatus.ACTIVE).using_db(
+            connection
+        ).update(
+            status=MeetingStatus.CANCELLED, cancelled_at=datetime.now(UTC),
+            cancel_reason=reason[:300], sequence=F("sequence") + 1,
+        )  # fmt: skip
+        if not changed:
+            raise DomainError("meeting_not_active", status=409)
+        await meeting.refresh_from_db(using_db=connection)
+        status = RequestStatus.CANCELLED_BY_LAWYER if by_lawyer else RequestStatus.REQUESTED
+        await (
+            MeetingRequest.filter(id=meeting.request_id).using_db(connection).update(status=status)
+        )
+        await record(actor, "meeting.cancelled", "meeting", meeting.id,
+                     {**_summary(meeting), "by": "lawyer" if by_lawyer else "facility",
+                      "reason": meeting.cancel_reason})  # fmt: skip
+    return meeting
+
+
+async def reschedule(
+    actor: User, meeting: Meeting, room: Room, starts_at: datetime, length: timedelta
+) -> Meeting:
+    """Move a meeting: same reference and UID, SEQUENCE raised for calendar clients."""
+    if meeting.status != MeetingStatus.ACTIVE:
+        raise DomainError("meeting_not_active", status=409)
+    request = await MeetingRequest.get(id=meeting.request_id)
+    span = await _check_slot(request, room, starts_at, length, exclude=meeting.id)
+    before = _summary(meeting)
+    try:
+        async with in_transaction() as connection:
+            # Conditional, so a meeting cancelled meanwhile is never brought back.
+            changed = await Meeting.filter(id=meeting.id, status=MeetingStatus.ACTIVE).using_db(
+                connection
+            ).update(
+                room_id=room.id, starts_at=span.start, ends_at=span.end,
+                sequence=F("sequence") + 1,
+            )  # fmt: skip
+            if not changed:
+                raise DomainError("meeting_not_active", status=409)
+            await meeting.refresh_from_db(using_db=connection)
+            await record(actor, "meeting.rescheduled", "meeting", meeting.id,
+                         {"before": before, "after": _summary(meeting)})  # fmt: skip
+    except IntegrityError as exc:
+        await meeting.refresh_from_db()
+        party = _party(exc)
+        if party is None:
+            raise
+        raise await _conflict(request, room, span, "meeting_conflict", party) from exc
+    return meeting
+
+
+async def _insert(
+    actor: User, request: MeetingRequest, room: Room, span: Interval, key: str | None
+) -> Meeting:
+    async with in_transaction() as connection:
+        # Write first: on SQLite this takes the database write lock before anything is read,
+        # so no other process can book in between (PostgreSQL locks the request row).
+        await MeetingRequest.filter(id=request.id).using_db(connection).update(status=F("status"))
+        current = await MeetingRequest.filter(id=request.id).using_db(connection).get()
+        if current.status != RequestStatus.REQUESTED:
+            raise DomainError("request_not_bookable", status=409)
+        meeting = await Meeting.create(
+            using_db=connection,
+            request_id=request.id,
+            room_id=room.id,
+            lawyer_id=request.lawyer_id,
+            detainee_id=request.detainee_id,
+            starts_at=span.start,
+            ends_at=span.end,
+            reference=new_reference(),
+            idempotency_key=key,
+            uid=f"{uuid.uuid4()}@lawmeet",
+        )
+        await (
+            MeetingRequest.filter(id=request.id)
+            .using_db(connection)
+            .update(status=RequestStatus.SCHEDULED)
+        )
+        await record(actor, "meeting.booked", "meeting", meeting.id, _summary(meeting))
+    request.status = RequestStatus.SCHEDULED
+    return meeting
+
+
+async def _check_slot(
+    request: MeetingRequest,
+    room: Room,
+    starts_at: datetime,
+    length: timedelta,
+    exclude: int | None,
+) -> Interval:
+    """The slot as a UTC interval, refused early when it is plainly not free."""
+    if starts_at.utcoffset() is None:
+        raise DomainError("time_needs_zone", field="starts_at")
+    if room.facility_id != request.facility_id or not room.in_service:
+        raise DomainError("room_unavailable", field="room")
+    allowed, _buffer = await schedule_of(request.facility_id)
+    minutes, rest = divmod(length, timedelta(minutes=1))
+    if rest or minutes not in allowed:
+        raise DomainError("length_not_allowed", field="length_minutes")
+    span = Interval(starts_at.astimezone(UTC), (starts_at + length).astimezone(UTC))
+    await request.fetch_related("facility")
+    plan = await load_plan(
+        request.facility, span, room_id=room.id, detainee_id=request.detainee_id,
+        lawyer_id=request.lawyer_id, exclude_meeting_id=exclude,
+    )  # fmt: skip
+    if Slot(span.start, span.end, room.id) in free_slots(plan, span, length):
+        return span
+    busy = [*plan.room_busy.get(room.id, ()), *plan.party_busy]
+    code = "meeting_conflict" if any(span.overlaps(b) for b in busy) else "slot_unavailable"
+    raise await _conflict(request, room, span, code, None)
+
+
+async def _conflict(
+    request: MeetingRequest, room: Room, span: Interval, code: str, party: str | None
+) -> MeetingConflict:
+    await request.fetch_related("facility")
+    window = Interval(max(span.start, datetime.now(UTC)), span.start + ALTERNATIVES_AHEAD)
+    plan = await load_plan(
+        request.facility, window, room_kind=room.kind, detainee_id=request.detainee_id,
+        lawyer_id=request.lawyer_id,
+    )  # fmt: skip
+    return MeetingConflict(code, party, alternatives(plan, window, span.end - span.start))
+
+
+async def _by_key(lawyer_id: int, key: str) -> Meeting | None:
+    return await Meeting.get_or_none(lawyer_id=lawyer_id, idempotency_key=key)
+
+
+def _same_request(earlier: Meeting, request: MeetingRequest) -> Meeting:
+    # A key names one booking attempt: reusing it for another request is a client error.
+    if earlier.request_id != request.id:
+        raise DomainError("idempotency_key_reused", status=409)
+    return earlier
+
+
+def _party(exc: IntegrityError) -> str | None:
+    """Which overlap rule refused the row: SQLite trigger text or PostgreSQL constraint name."""
+    text = str(exc)
+    for party in PARTIES:
+        if f"overlap: {party}" in text or f"meeting_no_{party}_overlap" in text:
+            return party
+    return None
+
+
+def _summary(meeting: Meeting) -> dict[str, object]:
+    # Who meets where and when, never what is said (CPL 39(4)).
+    return {
+        "reference": meeting.reference,
+        "request": meeting.request_id,
+        "room": meeting.room_id,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "sequence": meeting.sequence,
+    }

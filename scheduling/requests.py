@@ -1,0 +1,181 @@
+"""Opening a meeting request and starting its 48-hour clock (M1; CPL 39(2), MPS 53, R2015 Art 7).
+
+Policy P1 says when the clock starts: when the lawyer asks ("on_request", the default) or when
+staff have checked the three documents ("after_document_check"); until then the request has no
+deadline. The deadline comes from the period engine (48 hours, kind procedural), so P2 and P3
+apply there, and the stored deadline JSON names P1 next to them.
+
+Permission cases (M5): a request in a case whose category needs permission (P5) while it is
+under investigation waits as awaiting_permission, without a clock. Deciding the permission is
+not built yet, so such a request cannot be booked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import User
+from app.audit.service import record
+from app.cases.kinds import CaseStage, EngagementStatus
+from app.cases.models import Engagement
+from app.errors import DomainError
+from scheduling.availability import Interval, Slot, earliest_slot
+from scheduling.kinds import RequestStatus, RoomKind
+from scheduling.models import MeetingRequest
+from scheduling.periods import Period, PeriodKind, PeriodUnit, compute_deadline
+from scheduling.plan_store import load_plan, schedule_of
+from scheduling.policies import LegalPolicies
+from scheduling.restdays import RestDayCalendar
+
+MEETING_LIMIT: Final = Period(48, PeriodUnit.HOURS)
+MEETING_BASIS: Final = "CPL 39(2); MPS 53; R2015 Art 7"
+SEARCH_AHEAD: Final = timedelta(days=7)  # how far to look when no clock runs yet
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    length_minutes: int = 60
+    room_kind: RoomKind = RoomKind.IN_PERSON
+    preferred_windows: Sequence[dict[str, str]] = ()  # {"from": iso, "to": iso}
+    assistant_name: str = ""
+    assistant_id_number: str = ""
+    interpreter_needed: bool = False
+    walk_in: bool = False
+    requested_at: datetime | None = None  # now, unless staff record a walk-in afterwards
+    documents_checked_at: datetime | None = None  # P1 after_document_check
+
+
+async def open_request(
+    actor: User,
+    engagement: Engagement,
+    new: NewRequest,
+    *,
+    policies: LegalPolicies,
+    calendar: RestDayCalendar,
+) -> MeetingRequest:
+    """Record the request of ``engagement``'s lawyer; its deadline when the clock runs."""
+    if engagement.status != EngagementStatus.ACTIVE:
+        raise DomainError("engagement_not_active", status=409)
+    await engagement.fetch_related("case", "detainee__facility")
+    facility = engagement.detainee.facility
+    allowed, _buffer = await schedule_of(facility.id)
+    if new.length_minutes not in allowed:
+        raise DomainError("length_not_allowed", field="length_minutes")
+    requested_at = _aware(new.requested_at or datetime.now(UTC))
+    case = engagement.case
+    needs_permission = (
+        case.category.value in policies.permission_case_categories
+        and case.stage == CaseStage.INVESTIGATION
+    )
+    status = RequestStatus.AWAITING_PERMISSION if needs_permission else RequestStatus.REQUESTED
+    clock = None if needs_permission else _clock_start(policies, requested_at, new)
+    request = MeetingRequest(
+        engagement=engagement,
+        lawyer_id=engagement.lawyer_id,
+        detainee_id=engagement.detainee_id,
+        facility=facility,
+        requested_at=requested_at,
+        preferred_windows=list(new.preferred_windows),
+        length_minutes=new.length_minutes,
+        room_kind=new.room_kind,
+        assistant_name=new.assistant_name,
+        assistant_id_number=new.assistant_id_number,
+        interpreter_needed=new.interpreter_needed,
+        walk_in=new.walk_in,
+        status=status,
+    )
+    if clock is not None:
+        _set_deadline(request, clock, facility.timezone, policies, calendar)
+    async with in_transaction():
+        await request.save()
+        await record(
+            actor, "meeting_request.opened", "meeting_request", request.id, _summary(request)
+        )
+    return request
+
+
+async def start_clock(
+    actor: User,
+    request: MeetingRequest,
+    at: datetime,
+    *,
+    policies: LegalPolicies,
+    calendar: RestDayCalendar,
+) -> MeetingRequest:
+    """Start a waiting clock (P1 after_document_check: staff have checked the documents)."""
+    if request.clock_started_at is not None or request.status != RequestStatus.REQUESTED:
+        raise DomainError("clock_already_running", status=409)
+    await request.fetch_related("facility")
+    _set_deadline(request, _aware(at), request.facility.timezone, policies, calendar)
+    async with in_transaction():
+        await request.save(update_fields=["clock_started_at", "deadline_at", "deadline"])
+        await record(actor, "meeting_request.clock_started", "meeting_request", request.id,
+                     _summary(request))  # fmt: skip
+    return request
+
+
+async def earliest_free_slot(request: MeetingRequest, now: datetime | None = None) -> Slot | None:
+    """The first free slot of the request's length and room kind that ends by its deadline
+    (story 1: "as early as possible"); None when nothing fits in time."""
+    start = _aware(now or datetime.now(UTC))
+    end = request.deadline_at or start + SEARCH_AHEAD
+    if end <= start:
+        return None
+    await request.fetch_related("facility")
+    window = Interval(start, end)
+    plan = await load_plan(
+        request.facility, window, room_kind=request.room_kind, detainee_id=request.detainee_id,
+        lawyer_id=request.lawyer_id,
+    )  # fmt: skip
+    return earliest_slot(plan, window, timedelta(minutes=request.length_minutes), end)
+
+
+def _clock_start(
+    policies: LegalPolicies, requested_at: datetime, new: NewRequest
+) -> datetime | None:
+    if policies.meeting_clock_start == "on_request":
+        return requested_at
+    return _aware(new.documents_checked_at) if new.documents_checked_at else None
+
+
+def _set_deadline(
+    request: MeetingRequest,
+    clock: datetime,
+    zone: str,
+    policies: LegalPolicies,
+    calendar: RestDayCalendar,
+) -> None:
+    deadline = compute_deadline(
+        clock, MEETING_LIMIT, PeriodKind.PROCEDURAL, tz=zone, calendar=calendar,
+        policies=policies, basis=MEETING_BASIS,
+    )  # fmt: skip
+    stored = deadline.to_json_dict()
+    applied = dict(deadline.policies)
+    applied["meeting_clock_start"] = policies.meeting_clock_start  # P1 chose the trigger
+    stored["policies"] = applied
+    request.clock_started_at = clock
+    request.deadline_at = deadline.expires_at_utc
+    request.deadline = stored
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.utcoffset() is None:
+        raise DomainError("time_needs_zone")
+    return moment.astimezone(UTC)
+
+
+def _summary(request: MeetingRequest) -> dict[str, object]:
+    return {
+        "engagement": request.engagement_id,
+        "detainee": request.detainee_id,
+        "facility": request.facility_id,
+        "status": request.status.value,
+        "walk_in": request.walk_in,
+        "clock_started_at": request.clock_started_at,
+        "deadline_at": request.deadline_at,
+    }
