@@ -1,0 +1,158 @@
+"""Complaint pages: a lawyer's complaints and the new-complaint form (pre-filled from
+?case_id=&type=&duty=, the checklist's "complain about this" link); a bar auditor's list of
+the jurisdiction's complaints and the reply form. Same services as app.api.submissions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.accounts.policy import Action
+from app.cases import access
+from app.cases.models import Engagement
+from app.errors import DomainError
+from app.web import case_views
+from app.web.auth import permitted
+from app.web.csrf import checked_form
+from app.web.forms import form_errors, int_list, int_or_none, local_datetime, text_values
+from app.web.submission_labels import JINJA_LABELS
+from rights_checklist import complaints
+from rights_checklist.deadlines import load_context
+from rights_checklist.kinds import (
+    C2_TYPES,
+    ComplaintBody,
+    ComplaintOutcome,
+    ComplaintType,
+)
+from rights_checklist.models import Complaint
+
+NEW_FIELDS = ("case_id", "complaint_type", "addressed_to", "description")
+REPLY_FIELDS = ("reply_at", "summary", "outcome")
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    return case_views.render(request, name, {**JINJA_LABELS, **context}, status)
+
+
+def _overdue(c: Complaint) -> bool:
+    return c.reply_at is None and c.due_at < datetime.now(UTC)
+
+
+async def complaint_list(request: Request) -> Response:
+    user = permitted(request, Action.VIEW_COMPLAINTS)
+    items = await complaints.complaints_in_scope(user).select_related("case")
+    rows = [(c, _overdue(c)) for c in items]
+    files = user.role == "lawyer"
+    return _render(request, "complaints/list.html", {"rows": rows, "files": files})
+
+
+async def _new_page(
+    request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
+    user = request.state.user
+    engagements = await Engagement.filter(lawyer_id=user.id).select_related("case", "detainee")
+    context = {
+        "values": values,
+        "errors": errors,
+        "cases": {e.case_id: e for e in engagements},
+        "types": [t.value for t in ComplaintType],
+        "bodies": [b.value for b in ComplaintBody],
+    }
+    return _render(request, "complaints/new.html", context, status)
+
+
+def _prefill(query: dict[str, str]) -> dict[str, str]:
+    """Query parameters are only suggestions: unknown values are dropped, never trusted."""
+    kind = query.get("type", "")
+    values = {"addressed_to": ComplaintBody.PROCURATORATE.value, "description": ""}
+    values["case_id"] = query.get("case_id", "") if int_or_none(query.get("case_id")) else ""
+    if kind in {t.value for t in ComplaintType}:
+        values["complaint_type"] = kind
+    elif query.get("duty") == "C2":
+        values["complaint_type"] = next(iter(sorted(C2_TYPES))).value
+    if query.get("duty") in ("C1", "C2"):
+        values["duty"] = query["duty"]
+    return values
+
+
+async def new_complaint_page(request: Request) -> Response:
+    permitted(request, Action.FILE_COMPLAINTS)
+    return await _new_page(request, _prefill(dict(request.query_params)), {})
+
+
+async def file_complaint(request: Request) -> Response:
+    user = permitted(request, Action.FILE_COMPLAINTS)
+    form = await checked_form(request)
+    values = text_values(form, NEW_FIELDS)
+    try:
+        case_id = int_or_none(values["case_id"])
+        if case_id is None:
+            raise DomainError("required", "case_id")
+        await access.case_for(user, case_id)
+        if values["complaint_type"] not in {t.value for t in ComplaintType}:
+            raise DomainError("required", "complaint_type")
+        if values["addressed_to"] not in {b.value for b in ComplaintBody}:
+            raise DomainError("required", "addressed_to")
+        new = complaints.NewComplaint(
+            case_id,
+            ComplaintType(values["complaint_type"]),
+            ComplaintBody(values["addressed_to"]),
+            values["description"],
+            int_list(form, "event_ids"),
+            int_list(form, "submission_ids"),
+        )
+        context = await load_context(request.app.state.settings.legal)
+        complaint = await complaints.file_complaint(user, new, context)
+    except DomainError as exc:
+        return await _new_page(request, values, form_errors(exc, NEW_FIELDS), exc.status)
+    return RedirectResponse(f"/complaints/{complaint.id}", status_code=303)
+
+
+async def _detail(
+    request: Request, complaint: Complaint, errors: dict[str, str], status: int = 200
+) -> Response:
+    await complaint.fetch_related("case", "lawyer")
+    context = {
+        "c": complaint,
+        "overdue": _overdue(complaint),
+        "records_reply": request.state.user.role == "bar_auditor",
+        "outcomes": [o.value for o in ComplaintOutcome],
+        "errors": errors,
+    }
+    return _render(request, "complaints/detail.html", context, status)
+
+
+async def complaint_page(request: Request) -> Response:
+    user = permitted(request, Action.VIEW_COMPLAINTS)
+    complaint = await complaints.complaint_for(user, request.path_params["complaint_id"])
+    return await _detail(request, complaint, {})
+
+
+async def record_reply(request: Request) -> Response:
+    user = permitted(request, Action.RECORD_COMPLAINT_REPLIES)
+    complaint = await complaints.complaint_for(user, request.path_params["complaint_id"])
+    form = await checked_form(request)
+    values = text_values(form, ("day", "clock", "summary", "outcome"))
+    try:
+        when = local_datetime(values["day"], values["clock"], None, "reply_at")
+        if values["outcome"] not in {o.value for o in ComplaintOutcome}:
+            raise DomainError("required", "outcome")
+        await complaints.record_reply(
+            user, complaint, when, values["summary"], ComplaintOutcome(values["outcome"])
+        )
+    except DomainError as exc:
+        return await _detail(request, complaint, form_errors(exc, REPLY_FIELDS), exc.status)
+    return RedirectResponse(f"/complaints/{complaint.id}", status_code=303)
+
+
+routes = [
+    Route("/complaints", complaint_list, methods=["GET"]),
+    Route("/complaints/new", new_complaint_page, methods=["GET"]),
+    Route("/complaints", file_complaint, methods=["POST"]),
+    Route("/complaints/{complaint_id:int}", complaint_page, methods=["GET"]),
+    Route("/complaints/{complaint_id:int}/reply", record_reply, methods=["POST"]),
+]

@@ -1,0 +1,146 @@
+"""Complaints of obstruction (C1) or about custody, bail deposits and seized property (C2):
+filed by the case's lawyer, followed by the bar association's auditors of the jurisdiction,
+who record the reply the addressed body gave and its outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import User
+from app.accounts.policy import NotFound
+from app.accounts.roles import Role
+from app.audit.service import record
+from app.cases.models import CaseEvent, Detainee, Engagement
+from app.errors import DomainError
+from app.orgs.models import Facility
+from app.orgs.regions import jurisdiction_prefix
+from rights_checklist.deadlines import DeadlineContext, duty_deadline
+from rights_checklist.kinds import ComplaintBody, ComplaintOutcome, ComplaintType, complaint_duty
+from rights_checklist.models import Complaint, Submission
+
+MAX_DESCRIPTION = 20_000
+
+
+@dataclass(frozen=True)
+class NewComplaint:
+    case_id: int
+    complaint_type: ComplaintType
+    addressed_to: ComplaintBody
+    description: str
+    event_ids: list[int] = field(default_factory=list)
+    submission_ids: list[int] = field(default_factory=list)
+
+
+def complaints_in_scope(user: User) -> QuerySet[Complaint]:
+    if not user.is_active:
+        return Complaint.filter(id__in=[])
+    if user.role == Role.LAWYER:
+        return Complaint.filter(lawyer_id=user.id)
+    if user.role == Role.BAR_AUDITOR and user.region_code:
+        prefix = jurisdiction_prefix(user.region_code)
+        return Complaint.filter(case__agency__region_code__startswith=prefix)
+    return Complaint.filter(id__in=[])
+
+
+async def complaint_for(user: User, complaint_id: int) -> Complaint:
+    complaint = await complaints_in_scope(user).get_or_none(id=complaint_id)
+    if complaint is None:
+        raise NotFound("complaint")
+    return complaint
+
+
+async def _check_evidence(lawyer: User, new: NewComplaint) -> None:
+    """Evidence must belong to the same case, and a lawyer may only cite what they can see."""
+    events = set(new.event_ids)
+    if events:
+        found = await CaseEvent.filter(id__in=events, case_id=new.case_id).count()
+        if found != len(events):
+            raise DomainError("evidence_not_in_case", "event_ids")
+    submissions = set(new.submission_ids)
+    if submissions:
+        found = await Submission.filter(
+            id__in=submissions, case_id=new.case_id, lawyer_id=lawyer.id
+        ).count()
+        if found != len(submissions):
+            raise DomainError("evidence_not_in_case", "submission_ids")
+
+
+async def file_complaint(
+    lawyer: User, new: NewComplaint, context: DeadlineContext, now: datetime | None = None
+) -> Complaint:
+    if lawyer.role != Role.LAWYER:
+        raise DomainError("lawyers_only", None, 403)
+    engagement = (
+        await Engagement.filter(lawyer_id=lawyer.id, case_id=new.case_id).order_by("-id").first()
+    )
+    if engagement is None:
+        raise DomainError("not_found", None, 404)
+    if not new.description.strip():
+        raise DomainError("required", "description")
+    if len(new.description) > MAX_DESCRIPTION:
+        raise DomainError("description_too_long", "description")
+    await _check_evidence(lawyer, new)
+    filed_at = now or datetime.now(UTC)
+    detainee = await Detainee.get(id=engagement.detainee_id)
+    zone = (await Facility.get(id=detainee.facility_id)).timezone
+    duty = complaint_duty(new.complaint_type)
+    deadline = duty_deadline(duty, filed_at, zone, context)
+    async with in_transaction():
+        complaint = await Complaint.create(
+            case_id=new.case_id,
+            lawyer=lawyer,
+            complaint_type=new.complaint_type,
+            addressed_to=new.addressed_to,
+            description=new.description.strip(),
+            evidence={
+                "events": sorted(set(new.event_ids)),
+                "submissions": sorted(set(new.submission_ids)),
+            },
+            duty=duty,
+            filed_at=filed_at,
+            due_at=deadline.expires_at,
+            due_rule=f"{deadline.rule}; {deadline.basis}",
+        )
+        await record(
+            lawyer,
+            "complaint.filed",
+            "complaint",
+            complaint.id,
+            {"case_id": new.case_id, "type": new.complaint_type.value, "duty": duty},
+        )
+    return complaint
+
+
+async def record_reply(
+    auditor: User,
+    complaint: Complaint,
+    reply_at: datetime,
+    summary: str,
+    outcome: ComplaintOutcome,
+) -> Complaint:
+    if auditor.role != Role.BAR_AUDITOR:
+        raise DomainError("auditors_only", None, 403)
+    if complaint.reply_at is not None:
+        raise DomainError("reply_already_recorded", None, 409)
+    if not summary.strip():
+        raise DomainError("required", "summary")
+    if reply_at.utcoffset() is None:
+        raise DomainError("time_needs_zone", "reply_at")
+    if reply_at > datetime.now(UTC) or reply_at < complaint.filed_at:
+        raise DomainError("reply_time_invalid", "reply_at")
+    async with in_transaction():
+        complaint.reply_at = reply_at
+        complaint.reply_summary = summary.strip()
+        complaint.outcome = outcome
+        complaint.reply_recorded_by_id = auditor.id
+        await complaint.save(
+            update_fields=["reply_at", "reply_summary", "outcome", "reply_recorded_by_id"]
+        )
+        await record(
+            auditor, "complaint.reply_recorded", "complaint", complaint.id, {"outcome": outcome}
+        )
+    return complaint

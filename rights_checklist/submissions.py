@@ -1,0 +1,235 @@
+"""Defence submissions: the lawyer files, the agency's investigator acknowledges, attaches a
+written opinion to the file (O1) or decides an application (O2, M7), each step audited.
+
+The fingerprint is a SHA-256 over a canonical JSON form of the kind, the text (NFC, LF line
+ends) and the attachments' own SHA-256 in order, so anyone holding the receipt and the files
+can recompute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from app.accounts.models import User
+from app.accounts.policy import NotFound
+from app.accounts.roles import Role
+from app.audit.service import record
+from app.cases.kinds import EngagementStatus
+from app.cases.models import Detainee, Engagement
+from app.cases.storage import StoredFile, UploadRejected, store
+from app.errors import DomainError
+from app.orgs.models import Facility
+from app.orgs.regions import jurisdiction_prefix
+from rights_checklist.deadlines import DeadlineContext, duty_deadline
+from rights_checklist.kinds import DECISION_DUTIES, MAX_ATTACHMENTS, Decision, SubmissionKind
+from rights_checklist.models import Submission, SubmissionAttachment
+
+MAX_TEXT = 50_000
+
+
+def canonical_text(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def fingerprint(kind: str, text: str, attachment_hashes: list[str]) -> str:
+    canonical = json.dumps(
+        {"attachments": attachment_hashes, "kind": kind, "text": canonical_text(text)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def submissions_in_scope(user: User) -> QuerySet[Submission]:
+    """Lawyers see only their own; investigators their agency's; auditors their jurisdiction's
+    (the entry points hide text and files from auditors)."""
+    if not user.is_active:
+        return Submission.filter(id__in=[])
+    if user.role == Role.LAWYER:
+        return Submission.filter(lawyer_id=user.id)
+    if user.role == Role.INVESTIGATOR and user.agency_id:
+        return Submission.filter(case__agency_id=user.agency_id)
+    if user.role == Role.BAR_AUDITOR and user.region_code:
+        prefix = jurisdiction_prefix(user.region_code)
+        return Submission.filter(case__agency__region_code__startswith=prefix)
+    return Submission.filter(id__in=[])
+
+
+async def submission_for(user: User, submission_id: int) -> Submission:
+    submission = await submissions_in_scope(user).get_or_none(id=submission_id)
+    if submission is None:
+        raise NotFound("submission")
+    return submission
+
+
+def sees_content(user: User) -> bool:
+    return user.role in (Role.LAWYER, Role.INVESTIGATOR)
+
+
+async def submit(
+    lawyer: User,
+    engagement: Engagement,
+    kind: SubmissionKind,
+    text: str,
+    files: list[tuple[str, bytes]],
+    root: Path,
+    max_bytes: int,
+    context: DeadlineContext,
+    now: datetime | None = None,
+) -> Submission:
+    if engagement.lawyer_id != lawyer.id:
+        raise DomainError("not_found", None, 404)
+    if engagement.status != EngagementStatus.ACTIVE:
+        raise DomainError("submission_needs_active_engagement", None, 409)
+    if not canonical_text(text):
+        raise DomainError("required", "text")
+    if len(text) > MAX_TEXT:
+        raise DomainError("submission_text_too_long", "text")
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainError("too_many_attachments", "files")
+    if files and kind != SubmissionKind.OPINION:
+        raise DomainError("attachments_only_for_opinions", "files")
+    stored: list[StoredFile] = []
+    for name, data in files:
+        try:
+            stored.append(store(root, name, data, max_bytes))
+        except UploadRejected as exc:
+            raise DomainError(exc.code, "files", exc.status) from None
+    submitted_at = now or datetime.now(UTC)
+    detainee = await Detainee.get(id=engagement.detainee_id)
+    zone = (await Facility.get(id=detainee.facility_id)).timezone
+    duty = DECISION_DUTIES.get(kind, "")
+    deadline = duty_deadline(duty, submitted_at, zone, context) if duty else None
+    async with in_transaction():
+        submission = await Submission.create(
+            receipt_number=f"pending-{lawyer.id}-{submitted_at.timestamp()}",
+            case_id=engagement.case_id,
+            engagement=engagement,
+            lawyer=lawyer,
+            kind=kind,
+            text=canonical_text(text),
+            sha256=fingerprint(kind.value, text, [s.sha256 for s in stored]),
+            submitted_at=submitted_at,
+            timezone=zone,
+            duty=duty,
+            due_at=deadline.expires_at if deadline else None,
+            due_rule=f"{deadline.rule}; {deadline.basis}" if deadline else "",
+        )
+        # The id makes the receipt number unique without a separate counter table.
+        submission.receipt_number = f"LM-{submitted_at.year}-{submission.id:06d}"
+        await submission.save(update_fields=["receipt_number"])
+        for position, item in enumerate(stored, start=1):
+            await SubmissionAttachment.create(
+                submission=submission,
+                position=position,
+                sha256=item.sha256,
+                size=item.size,
+                content_type=item.content_type,
+                original_name=item.label,
+            )
+        await record(
+            lawyer,
+            "submission.filed",
+            "submission",
+            submission.id,
+            {"receipt": submission.receipt_number, "kind": kind.value, "sha256": submission.sha256},
+        )
+    return submission
+
+
+def _handler(user: User) -> None:
+    # Scope (the case's agency) was checked when the submission was found: 404 otherwise.
+    if user.role != Role.INVESTIGATOR:
+        raise DomainError("investigators_only", None, 403)
+
+
+async def _acknowledge(user: User, submission: Submission, now: datetime) -> None:
+    if submission.acknowledged_at is None:
+        submission.acknowledged_at = now
+        submission.acknowledged_by_id = user.id
+        await submission.save(update_fields=["acknowledged_at", "acknowledged_by_id"])
+        await record(user, "submission.acknowledged", "submission", submission.id)
+
+
+async def acknowledge(user: User, submission: Submission) -> Submission:
+    _handler(user)
+    if submission.acknowledged_at is not None:
+        raise DomainError("already_acknowledged", None, 409)
+    async with in_transaction():
+        await _acknowledge(user, submission, datetime.now(UTC))
+    return submission
+
+
+async def attach_to_file(user: User, submission: Submission, reference: str) -> Submission:
+    """O1: a written opinion is attached to the case file (附卷), under a file reference."""
+    _handler(user)
+    if submission.kind != SubmissionKind.OPINION:
+        raise DomainError("only_opinions_attach", None, 409)
+    if submission.attached_at is not None:
+        raise DomainError("already_attached", None, 409)
+    if not reference.strip():
+        raise DomainError("required", "file_reference")
+    now = datetime.now(UTC)
+    async with in_transaction():
+        await _acknowledge(user, submission, now)
+        submission.attached_at = now
+        submission.file_reference = reference.strip()[:120]
+        await submission.save(update_fields=["attached_at", "file_reference"])
+        await record(
+            user,
+            "submission.attached",
+            "submission",
+            submission.id,
+            {"file_reference": submission.file_reference},
+        )
+    return submission
+
+
+async def decide(
+    user: User,
+    submission: Submission,
+    decision: Decision,
+    reasons: str,
+    decided_at: datetime | None = None,
+) -> Submission:
+    """An application's decision; a refusal needs written reasons (CPL 97, MPS 160)."""
+    _handler(user)
+    if submission.kind == SubmissionKind.OPINION:
+        raise DomainError("opinions_are_not_decided", None, 409)
+    if submission.decided_at is not None:
+        raise DomainError("already_decided", None, 409)
+    if decision == Decision.REFUSED and not reasons.strip():
+        raise DomainError("refusal_needs_reasons", "reasons")
+    now = datetime.now(UTC)
+    when = decided_at or now
+    if when > now or when < submission.submitted_at:
+        raise DomainError("decision_time_invalid", "decided_at")
+    async with in_transaction():
+        await _acknowledge(user, submission, now)
+        submission.decision = decision
+        submission.decision_reasons = reasons.strip()
+        submission.decided_at = when
+        submission.decided_by_id = user.id
+        await submission.save(
+            update_fields=["decision", "decision_reasons", "decided_at", "decided_by_id"]
+        )
+        await record(
+            user, "submission.decided", "submission", submission.id, {"decision": decision.value}
+        )
+    return submission
+
+
+def open_tasks(user: User) -> QuerySet[Submission]:
+    """An investigator's to-do: unacknowledged, unattached opinions and undecided applications."""
+    pending = Q(acknowledged_at=None) | Q(kind=SubmissionKind.OPINION, attached_at=None)
+    undecided = ~Q(kind=SubmissionKind.OPINION) & Q(decided_at=None)
+    return submissions_in_scope(user).filter(Q(pending, undecided, join_type="OR"))
