@@ -1,4 +1,4 @@
-"""The `lawmeet` command: migrate, serve, demo, check, users, deadlines, calendar, audit."""
+"""The `lawmeet` command: migrate, serve, worker, demo, check, users, deadlines, calendar, audit."""
 
 from __future__ import annotations
 
@@ -106,6 +106,22 @@ async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_database(settings, lambda: audit_commands.run(args, settings))
 
 
+async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from notifications.runner import run_until_signalled
+
+    async def work() -> int:
+        await run_until_signalled(settings)
+        return 0
+
+    return await _with_database(settings, work)
+
+
+async def cmd_notify(args: argparse.Namespace, settings: Settings) -> int:
+    from notifications import commands as notify_commands
+
+    return await _with_database(settings, lambda: notify_commands.run(args))
+
+
 async def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     from app import deadline_commands
 
@@ -132,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, help="server processes sharing the database")
+    sub.add_parser(
+        "worker", help="deliver queued notifications until SIGTERM or SIGINT (see README)"
+    )
     from app.accounts.user_commands import add_parser as add_user_parser
 
     add_user_parser(sub)
@@ -141,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.audit.commands import add_parser as add_audit_parser
 
     add_audit_parser(sub)
+    from notifications.commands import add_parser as add_notify_parser
+
+    add_notify_parser(sub)
     return parser
 
 
@@ -153,6 +175,8 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "deadline": cmd_deadline,
     "calendar": cmd_calendar,
     "audit": cmd_audit,
+    "worker": cmd_worker,
+    "notify": cmd_notify,
 }
 
 

@@ -18,7 +18,9 @@ MODEL_MODULES = [
     "app.accounts.models",
     "app.audit.models",
     "app.cases.models",
+    "notifications.models",
     "scheduling.models",
+    "rights_checklist.models",
 ]
 MIGRATIONS_MODULE = "migrations"
 

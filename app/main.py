@@ -62,11 +62,17 @@ def page_routes() -> list[BaseRoute]:
     from app.web.routes import (
         audit,
         calendar_admin,
+        case_list,
         cases,
         clients,
+        complaints,
         deadlines,
         detainees,
         documents,
+        inbox,
+        notifications_admin,
+        submissions,
+        webhooks,
     )
 
     return [
@@ -78,10 +84,16 @@ def page_routes() -> list[BaseRoute]:
         *deadlines.routes,
         *calendar_admin.routes,
         *audit.routes,
+        *case_list.routes,
         *cases.routes,
         *clients.routes,
+        *submissions.routes,
+        *complaints.routes,
         *detainees.routes,
         *documents.routes,
+        *inbox.routes,
+        *notifications_admin.routes,
+        *webhooks.routes,
     ]
 
 
@@ -89,8 +101,17 @@ def api_endpoints() -> list[Endpoint]:
     from app.api.audit import AUDIT_ENDPOINTS
     from app.api.cases import CASE_ENDPOINTS
     from app.api.deadlines import DEADLINE_ENDPOINTS
+    from app.api.notifications import NOTIFICATION_ENDPOINTS
+    from app.api.submissions import SUBMISSION_ENDPOINTS
 
-    return [*ENDPOINTS, *CASE_ENDPOINTS, *DEADLINE_ENDPOINTS, *AUDIT_ENDPOINTS]
+    return [
+        *ENDPOINTS,
+        *CASE_ENDPOINTS,
+        *DEADLINE_ENDPOINTS,
+        *AUDIT_ENDPOINTS,
+        *NOTIFICATION_ENDPOINTS,
+        *SUBMISSION_ENDPOINTS,
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -110,9 +131,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from notifications.runner import in_process
+
         context = await db.open_database(settings)
         try:
-            yield
+            async with in_process(settings):
+                yield
         finally:
             await db.close_database(context)
 

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 ENV_PREFIX = "LAWMEET_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -107,9 +114,22 @@ class SmsSection(_Section):
     auth_token: str = Field("", repr=False)
     from_number: str = ""
 
+    @model_validator(mode="after")
+    def _twilio_needs_credentials(self) -> SmsSection:
+        if self.backend == "twilio" and not (
+            self.account_sid and self.auth_token and self.from_number
+        ):
+            raise ValueError("backend twilio needs account_sid, auth_token and from_number")
+        return self
+
 
 class NotificationsSection(_Section):
     run_worker_in_process: bool = True
+    max_attempts: int = Field(8, ge=1, le=100)
+    backoff_base_seconds: float = Field(30, gt=0, le=3600)
+    lease_seconds: float = Field(120, gt=0, le=24 * 3600)
+    poll_seconds: float = Field(5, gt=0, le=3600)
+    batch_size: int = Field(20, ge=1, le=1000)
 
 
 class UploadsSection(_Section):
@@ -145,6 +165,13 @@ class Settings(_Section):
     uploads: UploadsSection = UploadsSection()
     legal: LegalSection = LegalSection()
     logging: LoggingSection = LoggingSection()
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Settings:
+        # A send still running when its lease ends would be sent again by another worker.
+        if self.notifications.lease_seconds <= self.email.timeout_seconds:
+            raise ValueError("notifications.lease_seconds must exceed email.timeout_seconds")
+        return self
 
     @property
     def is_production(self) -> bool:

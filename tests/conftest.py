@@ -211,6 +211,8 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
                 "public_url": "http://testserver",
             },
             "database": {"url": db_url},
+            # Tests that deliver run a Worker themselves, so no background task races them.
+            "notifications": {"run_worker_in_process": False},
         }
     )
 

@@ -37,6 +37,14 @@ class Action(StrEnum):
     REVIEW_DOCUMENTS = "documents.review"
     DOWNLOAD_DOCUMENTS = "documents.download"
     RECORD_TERMINATIONS = "engagements.terminate"
+    VIEW_INBOX = "inbox.view"
+    MANAGE_NOTIFICATIONS = "notifications.manage"
+    VIEW_SUBMISSIONS = "submissions.view"
+    FILE_SUBMISSIONS = "submissions.file"
+    HANDLE_SUBMISSIONS = "submissions.handle"
+    VIEW_COMPLAINTS = "complaints.view"
+    FILE_COMPLAINTS = "complaints.file"
+    RECORD_COMPLAINT_REPLIES = "complaints.record_reply"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -70,6 +78,15 @@ ROLE_RULES: dict[Action, frozenset[Role]] = {
     # Auditors read metadata only, never document contents.
     Action.DOWNLOAD_DOCUMENTS: frozenset({Role.LAWYER, Role.DETENTION_STAFF, Role.INVESTIGATOR}),
     Action.RECORD_TERMINATIONS: frozenset({Role.INVESTIGATOR}),
+    Action.VIEW_INBOX: _EVERY_ROLE,
+    Action.MANAGE_NOTIFICATIONS: frozenset({Role.ADMIN}),
+    Action.VIEW_SUBMISSIONS: frozenset({Role.LAWYER, Role.INVESTIGATOR, Role.BAR_AUDITOR}),
+    Action.FILE_SUBMISSIONS: frozenset({Role.LAWYER}),
+    Action.HANDLE_SUBMISSIONS: frozenset({Role.INVESTIGATOR}),
+    # Complaints go to the procuratorate or the bar: the police see them only through replies.
+    Action.VIEW_COMPLAINTS: frozenset({Role.LAWYER, Role.BAR_AUDITOR}),
+    Action.FILE_COMPLAINTS: frozenset({Role.LAWYER}),
+    Action.RECORD_COMPLAINT_REPLIES: frozenset({Role.BAR_AUDITOR}),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
+
 from app.accounts import policy, services
 from app.accounts.models import ApiToken, User
 from app.accounts.policy import Action
@@ -17,6 +19,7 @@ from app.api.models import (
 )
 from app.orgs.models import Agency, BarAssociation, Facility
 from app.orgs.services import create_organisation
+from notifications.account_notices import verify_lawyer_and_notify
 
 
 def user_out(user: User) -> UserOut:
@@ -103,9 +106,10 @@ async def list_pending_lawyers(user: User) -> list[UserOut]:
     return [user_out(u) for u in await policy.pending_lawyers_in_scope(user)]
 
 
-async def verify_lawyer(user: User, user_id: int) -> UserOut:
+async def verify_lawyer(request: Request, user: User, user_id: int) -> UserOut:
     lawyer = await policy.pending_lawyer_for(user, user_id)
-    return user_out(await services.verify_lawyer(user, lawyer))
+    public_url = request.app.state.settings.app.public_url
+    return user_out(await verify_lawyer_and_notify(user, lawyer, public_url))
 
 
 async def list_organisations(user: User) -> list[OrganisationOut]:

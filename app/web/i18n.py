@@ -134,5 +134,13 @@ STATUS_LABELS: dict[str, str] = {
 
 def message(code: str) -> str:
     from app.web.case_labels import CASE_MESSAGES
+    from app.web.scheduling_labels import SCHEDULING_MESSAGES
+    from app.web.submission_labels import SUBMISSION_MESSAGES
 
-    return gettext(MESSAGES.get(code) or CASE_MESSAGES.get(code, code))
+    text = (
+        MESSAGES.get(code)
+        or CASE_MESSAGES.get(code)
+        or SUBMISSION_MESSAGES.get(code)
+        or SCHEDULING_MESSAGES.get(code, code)
+    )
+    return gettext(text)

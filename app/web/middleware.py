@@ -16,6 +16,7 @@ from app.accounts.sessions import load_session
 from app.logs import request_id_var
 from app.settings import Settings
 from app.web.i18n import LOCALE_COOKIE, current_locale, pick_locale
+from notifications.services import unread_count
 
 log = logging.getLogger("lawmeet.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -130,6 +131,9 @@ class WebContextMiddleware:
         state["user"] = active.user if active else None
         state["session_raw"] = raw_session if active else ""
         state["anon_csrf"] = anon_csrf
+        if active and scope["method"] == "GET":
+            # The inbox badge in the navigation: one indexed COUNT per page view.
+            state["unread_count"] = await unread_count(active.user.id)
         accept = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
         locale = pick_locale(
             active.user.locale if active else None,

@@ -34,6 +34,8 @@ NAVIGATION = (
     NavItem("/", _("Home"), Action.VIEW_HOME),
     NavItem("/cases", _("Cases"), Action.BROWSE_CASES),
     NavItem("/clients", _("My clients"), Action.ENGAGE_CLIENTS),
+    NavItem("/tasks/submissions", _("Submissions to handle"), Action.HANDLE_SUBMISSIONS),
+    NavItem("/complaints", _("Complaints"), Action.VIEW_COMPLAINTS),
     NavItem("/detainees", _("Detainees"), Action.ADMIT_DETAINEES),
     NavItem("/deadlines", _("Deadline calculator"), Action.USE_DEADLINE_CALCULATOR),
     NavItem("/verification", _("Licence verification"), Action.VERIFY_LAWYERS),
@@ -41,6 +43,8 @@ NAVIGATION = (
     NavItem("/admin/organisations", _("Organisations"), Action.MANAGE_ORGANISATIONS),
     NavItem("/admin/calendar", _("Rest-day calendar"), Action.MANAGE_CALENDAR),
     NavItem("/audit", _("Audit trail"), Action.VIEW_AUDIT),
+    NavItem("/admin/notifications", _("Notifications"), Action.MANAGE_NOTIFICATIONS),
+    NavItem("/inbox", _("Inbox"), Action.VIEW_INBOX),
     NavItem("/profile", _("Profile"), Action.MANAGE_PROFILE),
 )
 
@@ -92,6 +96,8 @@ class Templates:
             "csrf_token": csrf_token(request),
             "navigation": navigation_for(user, self.available_paths),
             "current_path": request.url.path,
+            # Counted once per page request by WebContextMiddleware (shown on the inbox link).
+            "unread_count": getattr(request.state, "unread_count", 0),
         }
         values.update(context or {})
         html = self.env.get_template(name).render(values)

@@ -11,18 +11,22 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.models import User
-from app.accounts.policy import Action, NotFound, allowed
+from app.accounts.policy import Action, NotFound
 from app.accounts.roles import AccountStatus, Role
 from app.cases import access, engagements, services
 from app.cases.kinds import INVESTIGATOR_EVENTS, CaseCategory, EventKind
-from app.cases.models import Case, CaseDetainee, CaseInvestigator, Detainee, Engagement
+from app.cases.models import (
+    Case,
+    CaseInvestigator,
+    Detainee,
+    Engagement,
+)
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import (
-    DEFAULT_ZONE,
     form_errors,
     int_list,
     int_or_none,
@@ -61,37 +65,6 @@ async def _colleagues(user: User) -> list[User]:
         await User.filter(
             role=Role.INVESTIGATOR, agency_id=user.agency_id, status=AccountStatus.ACTIVE
         ).exclude(id=user.id)
-    )
-
-
-async def case_list(request: Request) -> Response:
-    user = permitted(request, Action.BROWSE_CASES)
-    cases = list(await access.cases_in_scope(user).select_related("agency"))
-    links = await CaseDetainee.filter(case_id__in=[c.id for c in cases]).select_related(
-        "detainee__facility"
-    )
-    rows = []
-    for case in cases:
-        detainees = [link.detainee for link in links if link.case_id == case.id]
-        zone = detainees[0].facility.timezone if detainees else DEFAULT_ZONE
-        last = await access.timeline_for(user, case, None).order_by("-effective_at", "-id").first()
-        rows.append(
-            {
-                "case": case,
-                "names": [d.name for d in detainees] if access.sees_notes(user) else [],
-                "opened": case_views.moment(case.created_at, zone),
-                "last_kind": last.kind.value if last else None,
-                "last_at": case_views.moment(last.effective_at, zone) if last else None,
-            }
-        )
-    return case_views.render(
-        request,
-        "cases/list.html",
-        {
-            "rows": rows,
-            "full": access.sees_full_case(user),
-            "may_open": allowed(user, Action.OPEN_CASES),
-        },
     )
 
 
@@ -282,7 +255,6 @@ async def record_termination(request: Request) -> Response:
 
 
 routes = [
-    Route("/cases", case_list, methods=["GET"]),
     Route("/cases/new", new_case_page, methods=["GET"]),
     Route("/cases", open_case, methods=["POST"]),
     Route("/cases/{case_id:int}", case_page, methods=["GET"]),

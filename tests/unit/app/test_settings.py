@@ -255,3 +255,15 @@ def test_settings_are_immutable() -> None:
     settings = Settings()
     with pytest.raises(ValueError, match="frozen"):
         settings.server.port = 1  # type: ignore[misc]
+
+
+def test_twilio_without_credentials_stops_start_up(env: dict[str, str]) -> None:
+    env["LAWMEET_SMS__BACKEND"] = "twilio"
+    with pytest.raises(SettingsError, match=r"sms: .*needs account_sid, auth_token"):
+        load_settings(environ=env)
+
+
+def test_a_lease_shorter_than_a_send_stops_start_up(env: dict[str, str]) -> None:
+    env["LAWMEET_NOTIFICATIONS__LEASE_SECONDS"] = "10"
+    with pytest.raises(SettingsError, match=r"lease_seconds must exceed email\.timeout_seconds"):
+        load_settings(environ=env)
