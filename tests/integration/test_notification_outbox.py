@@ -146,9 +146,10 @@ async def test_two_workers_never_send_the_same_row() -> None:
     assert await Notification.filter(status=Status.SENT).count() == 50
 
 
+# Row locks are PostgreSQL's; SQLite serialises writers instead, so this runs there alone.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_on_postgresql_a_claim_skips_rows_another_transaction_locked() -> None:
-    if Notification._meta.db.capabilities.dialect != "postgres":
-        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers instead")
+    assert Notification._meta.db.capabilities.dialect == "postgres"
     first = await enqueue("test_message", Channel.CONSOLE, payload={"text": "1"})
     second = await enqueue("test_message", Channel.CONSOLE, payload={"text": "2"})
     locked, release = asyncio.Event(), asyncio.Event()
