@@ -62,6 +62,14 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     print(f"settings: ok ({settings.app.env})")
+    from pydantic import ValidationError
+
+    from rights_checklist.catalogue import load_catalogue
+
+    try:
+        print(f"statutory catalogue: ok ({len(load_catalogue().duty)} duties)")
+    except ValidationError as exc:
+        return _fail(f"statutory catalogue invalid: {exc}", 1)
     try:
         pending = await db.pending_model_changes(settings.database_url)
     except (BaseORMException, OSError) as exc:

@@ -28,6 +28,7 @@ from app.web.middleware import (
 )
 from app.web.routes import admin, home, profile, session, verification
 from app.web.templating import Templates
+from rights_checklist.catalogue import load_catalogue
 
 VERSION = "0.1.0"
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -116,6 +117,8 @@ def api_endpoints() -> list[Endpoint]:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    # A malformed statutory catalogue must stop start-up, not surface on the first checklist.
+    load_catalogue()
     endpoints = api_endpoints()
     document = openapi_document(endpoints, VERSION)
 

@@ -143,6 +143,7 @@ def test_check_passes_on_a_migrated_database(
     code, out, err = lawmeet(capsys, "check")
     assert code == 0, err
     assert "settings: ok" in out
+    assert "statutory catalogue: ok (21 duties)" in out
     assert "database: reachable" in out
 
 

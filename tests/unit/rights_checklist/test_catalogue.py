@@ -104,3 +104,17 @@ def test_duplicate_ids_are_refused() -> None:
 
 def test_the_shipped_file_is_the_one_loaded() -> None:
     assert CATALOGUE_FILE.name == "catalogue.toml" and CATALOGUE_FILE.exists()
+
+
+def test_a_malformed_catalogue_stops_the_app_from_starting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from app import main
+    from app.settings import Settings
+
+    broken = tmp_path / "catalogue.toml"
+    broken.write_text(MINIMAL_DUTY.replace('owed_by = "detention_centre"', 'owed_by = "x"'))
+    monkeypatch.setattr(main, "load_catalogue", lambda: load_catalogue(broken))
+    settings = Settings.model_validate({"app": {"secret_key": "k" * 40}})
+    with pytest.raises(ValidationError):
+        main.create_app(settings)
