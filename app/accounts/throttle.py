@@ -32,16 +32,23 @@ async def is_throttled(username: str, address: str, rules: SecuritySection) -> b
     return bool(rows)
 
 
+async def _count_attempt(key: str, now: datetime, window: timedelta) -> LoginThrottle:
+    """Add one attempt to `key`'s counter, starting a new window when the last one has run out.
+    Call inside a transaction: the row lock keeps concurrent processes from losing counts."""
+    row = await LoginThrottle.filter(key=key[:80]).select_for_update().first()
+    if row is None or now - row.window_started_at > window:
+        row = row or LoginThrottle(key=key[:80])
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    row.failures += 1
+    return row
+
+
 async def record_failure(username: str, address: str, rules: SecuritySection) -> None:
     now = datetime.now(UTC)
     window = timedelta(minutes=rules.throttle_window_minutes)
     async with in_transaction():
         for kind, key in _keys(username, address):
-            row = await LoginThrottle.filter(key=key).select_for_update().first()
-            if row is None or now - row.window_started_at > window:
-                row = row or LoginThrottle(key=key)
-                row.failures, row.window_started_at, row.locked_until = 0, now, None
-            row.failures += 1
+            row = await _count_attempt(key, now, window)
             if row.failures >= _limit(kind, rules):
                 row.locked_until = now + window
             await row.save()
@@ -57,12 +64,7 @@ async def over_limit(key: str, limit: int, window: timedelta) -> bool:
 
     Used for look-ups that must not be enumerated (e.g. finding a detainee by document number).
     """
-    now = datetime.now(UTC)
     async with in_transaction():
-        row = await LoginThrottle.filter(key=key[:80]).select_for_update().first()
-        if row is None or now - row.window_started_at > window:
-            row = row or LoginThrottle(key=key[:80])
-            row.failures, row.window_started_at, row.locked_until = 0, now, None
-        row.failures += 1
+        row = await _count_attempt(key, datetime.now(UTC), window)
         await row.save()
     return row.failures > limit
