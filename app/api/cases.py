@@ -14,7 +14,6 @@ from app.api.case_models import (
     CaseOut,
     DetaineeLookup,
     DetaineeOut,
-    DetaineeRef,
     DocumentOut,
     DocumentReviewIn,
     EngagementCreate,
@@ -25,16 +24,20 @@ from app.api.case_models import (
     LookupOut,
     TerminationIn,
 )
+from app.api.case_presenters import (
+    case_out,
+    cases_out,
+    document_out,
+    engagement_out,
+    engagements_out,
+    event_out,
+)
 from app.api.framework import Endpoint
 from app.cases import access, engagements, reading, services
 from app.cases.kinds import DocumentKind
 from app.cases.models import (
     Case,
-    CaseEvent,
-    CaseInvestigator,
-    Detainee,
     Engagement,
-    EngagementDocument,
 )
 from app.cases.storage import document_root
 from app.errors import DomainError
@@ -42,75 +45,8 @@ from app.errors import DomainError
 P = "/api/v1"
 
 
-async def case_out(user: User, case: Case) -> CaseOut:
-    await case.fetch_related("agency")
-    detainees = await Detainee.filter(case_links__case_id=case.id)
-    investigators = [a.investigator_id for a in await CaseInvestigator.filter(case_id=case.id)]
-    full = access.sees_full_case(user)
-    return CaseOut(
-        id=case.id,
-        agency_id=case.agency_id,
-        agency_name=case.agency.name,
-        case_number=case.case_number,
-        category=case.category,
-        stage=case.stage,
-        suspected_charges=case.suspected_charges if full else None,
-        created_at=case.created_at,
-        detainees=[
-            DetaineeRef(id=d.id, name=d.name if access.sees_notes(user) else None)
-            for d in detainees
-        ],
-        investigator_ids=investigators,
-    )
-
-
-def event_out(user: User, event: CaseEvent) -> EventOut:
-    return EventOut(
-        id=event.id,
-        case_id=event.case_id,
-        detainee_id=event.detainee_id,
-        kind=event.kind,
-        effective_at=event.effective_at,
-        recorded_at=event.recorded_at,
-        recorded_by_id=event.recorded_by_id,
-        note=event.note if access.sees_notes(user) else None,
-        details=event.details,
-        corrects_id=event.corrects_id,
-    )
-
-
-def document_out(document: EngagementDocument) -> DocumentOut:
-    return DocumentOut.model_validate(document, from_attributes=True)
-
-
-async def engagement_out(user: User, engagement: Engagement) -> EngagementOut:
-    await engagement.fetch_related("lawyer", "case__agency", "detainee")
-    documents = None
-    if user.role != "bar_auditor":
-        documents = [
-            document_out(d) for d in await EngagementDocument.filter(engagement_id=engagement.id)
-        ]
-    return EngagementOut(
-        id=engagement.id,
-        lawyer_id=engagement.lawyer_id,
-        lawyer_name=engagement.lawyer.display_name,
-        case_id=engagement.case_id,
-        case_number=engagement.case.case_number,
-        agency_name=engagement.case.agency.name,
-        detainee_id=engagement.detainee_id,
-        detainee_name=engagement.detainee.name if access.sees_notes(user) else None,
-        kind=engagement.kind,
-        status=engagement.status,
-        created_at=engagement.created_at,
-        activated_at=engagement.activated_at,
-        notice_sent_at=engagement.notice_sent_at,
-        terminated_at=engagement.terminated_at,
-        documents=documents,
-    )
-
-
 async def list_cases(user: User) -> list[CaseOut]:
-    return [await case_out(user, c) for c in await access.cases_in_scope(user)]
+    return await cases_out(user, list(await access.cases_in_scope(user)))
 
 
 async def open_case(user: User, body: CaseCreate) -> CaseOut:
@@ -214,7 +150,7 @@ async def start_engagement(user: User, body: EngagementCreate) -> EngagementOut:
 
 
 async def list_engagements(user: User) -> list[EngagementOut]:
-    return [await engagement_out(user, e) for e in await access.engagements_in_scope(user)]
+    return await engagements_out(user, list(await access.engagements_in_scope(user)))
 
 
 async def get_engagement(user: User, engagement_id: int) -> EngagementOut:
