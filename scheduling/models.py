@@ -177,12 +177,24 @@ class MeetingRequest(Model):
     walk_in = fields.BooleanField(default=False)  # M2: never a reason to refuse
     status = fields.CharEnumField(RequestStatus, max_length=24, default=RequestStatus.REQUESTED)
     refusal_reason = fields.CharField(max_length=500, default="")
+    # M5: the investigating authority's written answer, due within 3 days of the application.
+    permission_due_at = fields.DatetimeField(null=True)
+    permission_deadline: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    permission_decided_at = fields.DatetimeField(null=True)
+    permission_decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "lawmeet.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    permission_granted = fields.BooleanField(null=True)
+    permission_reasons = fields.TextField(default="", db_default="")
+    # Why the facility cancelled the last meeting: the request goes back to scheduling.
+    facility_cancel_reason = fields.CharField(max_length=300, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     engagement_id: int
     lawyer_id: int
     detainee_id: int
     facility_id: int
+    permission_decided_by_id: int | None
     meetings: fields.ReverseRelation[Meeting]
 
     class Meta:
@@ -216,14 +228,57 @@ class Meeting(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     cancelled_at = fields.DatetimeField(null=True)
     cancel_reason = fields.CharField(max_length=300, default="")
+    # Day-board attendance. Times and document checks only: never what was said (M4).
+    documents_verified = fields.BooleanField(default=False, db_default=False)
+    assistant_present = fields.BooleanField(default=False, db_default=False)
+    checked_in_at = fields.DatetimeField(null=True)
+    started_at = fields.DatetimeField(null=True)
+    ended_at = fields.DatetimeField(null=True)
+    no_show_at = fields.DatetimeField(null=True)
+    # Set when a closure falls on the meeting: staff must rebook it and its lawyer is told.
+    needs_rebooking = fields.BooleanField(default=False, db_default=False)
+    closure: fields.ForeignKeyNullableRelation[Closure] = fields.ForeignKeyField(
+        "lawmeet.Closure", related_name="affected_meetings", null=True, on_delete=fields.SET_NULL
+    )
 
     request_id: int
     room_id: int
     lawyer_id: int
     detainee_id: int
+    closure_id: int | None
 
     class Meta:
         table = "meeting"
         # NULL keys never collide, so meetings booked without a key are unaffected.
         unique_together = (("lawyer", "idempotency_key"),)
         ordering = ["starts_at"]
+
+
+class CalendarFeed(Model):
+    """A secret, revocable subscription URL: a lawyer's meetings, or a facility's or room's.
+
+    Only a hash of the token is stored, like API tokens, so a database reader cannot subscribe.
+    """
+
+    id = fields.IntField(primary_key=True)
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "lawmeet.User", related_name="calendar_feeds", on_delete=fields.CASCADE
+    )
+    scope = fields.CharField(max_length=12)  # "lawyer", "facility" or "room"
+    facility: fields.ForeignKeyNullableRelation[Facility] = fields.ForeignKeyField(
+        "lawmeet.Facility", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    room: fields.ForeignKeyNullableRelation[Room] = fields.ForeignKeyField(
+        "lawmeet.Room", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    owner_id: int
+    facility_id: int | None
+    room_id: int | None
+
+    class Meta:
+        table = "calendar_feed"
+        ordering = ["-created_at"]
