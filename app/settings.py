@@ -130,6 +130,15 @@ class NotificationsSection(_Section):
     lease_seconds: float = Field(120, gt=0, le=24 * 3600)
     poll_seconds: float = Field(5, gt=0, le=3600)
     batch_size: int = Field(20, ge=1, le=1000)
+    # Meeting reminders, in minutes before the start; a reminder whose time has passed is dropped.
+    reminder_offsets_minutes: tuple[int, ...] = (24 * 60, 120)
+    # Minutes after a statutory notice's deadline (undelivered) before it is escalated.
+    escalation_grace_minutes: int = Field(0, ge=0, le=24 * 60)
+
+
+class CalendarSection(_Section):
+    # VALARM triggers in invites and feeds, minutes before the meeting.
+    alarm_minutes_before: tuple[int, ...] = (60,)
 
 
 class UploadsSection(_Section):
@@ -162,6 +171,7 @@ class Settings(_Section):
     email: EmailSection = EmailSection()
     sms: SmsSection = SmsSection()
     notifications: NotificationsSection = NotificationsSection()
+    calendar: CalendarSection = CalendarSection()
     uploads: UploadsSection = UploadsSection()
     legal: LegalSection = LegalSection()
     logging: LoggingSection = LoggingSection()
