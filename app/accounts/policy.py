@@ -45,6 +45,17 @@ class Action(StrEnum):
     VIEW_COMPLAINTS = "complaints.view"
     FILE_COMPLAINTS = "complaints.file"
     RECORD_COMPLAINT_REPLIES = "complaints.record_reply"
+    VIEW_MEETINGS = "meetings.view"
+    REQUEST_MEETINGS = "meetings.request"
+    BOOK_MEETINGS = "meetings.book"
+    RUN_DAY_BOARD = "meetings.run_day"
+    DECIDE_MEETING_PERMISSIONS = "meetings.decide_permission"
+    MANAGE_FACILITY_SCHEDULE = "facility_schedule.manage"
+    VIEW_FACILITY_SCHEDULE = "facility_schedule.view"
+    MANAGE_CALENDAR_FEEDS = "calendar_feeds.manage"
+    MANAGE_NOTIFICATION_PREFERENCES = "notification_preferences.manage"
+    VIEW_ESCALATIONS = "escalations.view"
+    RESOLVE_ESCALATIONS = "escalations.resolve"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -87,6 +98,24 @@ ROLE_RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_COMPLAINTS: frozenset({Role.LAWYER, Role.BAR_AUDITOR}),
     Action.FILE_COMPLAINTS: frozenset({Role.LAWYER}),
     Action.RECORD_COMPLAINT_REPLIES: frozenset({Role.BAR_AUDITOR}),
+    # Meetings: auditors read times and statuses (never content, M4); staff enter phone
+    # requests and walk-ins (M2) with the lawyer's form.
+    Action.VIEW_MEETINGS: frozenset(
+        {Role.LAWYER, Role.DETENTION_STAFF, Role.INVESTIGATOR, Role.BAR_AUDITOR}
+    ),
+    Action.REQUEST_MEETINGS: frozenset({Role.LAWYER, Role.DETENTION_STAFF}),
+    Action.BOOK_MEETINGS: frozenset({Role.LAWYER, Role.DETENTION_STAFF}),
+    Action.RUN_DAY_BOARD: frozenset({Role.DETENTION_STAFF}),
+    Action.DECIDE_MEETING_PERMISSIONS: frozenset({Role.INVESTIGATOR}),
+    Action.MANAGE_FACILITY_SCHEDULE: frozenset({Role.DETENTION_STAFF}),
+    Action.VIEW_FACILITY_SCHEDULE: _EVERY_ROLE,
+    Action.MANAGE_CALENDAR_FEEDS: frozenset({Role.LAWYER, Role.DETENTION_STAFF}),
+    Action.MANAGE_NOTIFICATION_PREFERENCES: _EVERY_ROLE,
+    # The responsible unit sees its undelivered statutory notices; auditors and admins all.
+    Action.VIEW_ESCALATIONS: frozenset(
+        {Role.INVESTIGATOR, Role.DETENTION_STAFF, Role.BAR_AUDITOR, Role.ADMIN}
+    ),
+    Action.RESOLVE_ESCALATIONS: frozenset({Role.INVESTIGATOR, Role.DETENTION_STAFF}),
 }
 
 

@@ -6,6 +6,7 @@ Chinese. Catalogues are compiled in memory at start-up, so no build step is need
 
 from __future__ import annotations
 
+import importlib
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -132,15 +133,18 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
-def message(code: str) -> str:
-    from app.web.case_labels import CASE_MESSAGES
-    from app.web.scheduling_labels import SCHEDULING_MESSAGES
-    from app.web.submission_labels import SUBMISSION_MESSAGES
+# Each area keeps its error codes in its own labels module; message() looks them up in order.
+MESSAGE_TABLES: tuple[tuple[str, str], ...] = (
+    ("app.web.case_labels", "CASE_MESSAGES"),
+    ("app.web.submission_labels", "SUBMISSION_MESSAGES"),
+    ("app.web.scheduling_labels", "SCHEDULING_MESSAGES"),
+)
 
-    text = (
-        MESSAGES.get(code)
-        or CASE_MESSAGES.get(code)
-        or SUBMISSION_MESSAGES.get(code)
-        or SCHEDULING_MESSAGES.get(code, code)
-    )
-    return gettext(text)
+
+def message(code: str) -> str:
+    text = MESSAGES.get(code)
+    for module_name, table in MESSAGE_TABLES:
+        if text is not None:
+            break
+        text = getattr(importlib.import_module(module_name), table).get(code)
+    return gettext(text or code)
