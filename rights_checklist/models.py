@@ -18,7 +18,7 @@ from rights_checklist.kinds import (
 
 if TYPE_CHECKING:
     from app.accounts.models import User
-    from app.cases.models import Case, Engagement
+    from app.cases.models import Case, CaseEvent, Engagement
 
 
 class Submission(Model):
@@ -122,3 +122,29 @@ class Complaint(Model):
     class Meta:
         table = "practice_complaint"
         ordering = ["-filed_at", "-id"]
+
+
+class FamilyNotice(Model):
+    """N6/N7: the family was told of a criminal detention or an arrest (when and how), or the
+    lawful reason it was not. Recorded by the investigator; judged against 24 hours."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[CaseEvent] = fields.ForeignKeyField(
+        "lawmeet.CaseEvent", related_name="family_notices", on_delete=fields.RESTRICT
+    )
+    notified_at = fields.DatetimeField(null=True)
+    manner = fields.CharField(max_length=100, default="")  # telephone, letter, in person
+    # "cannot_notify" (no address, no family), or for N6 "would_impede" the investigation.
+    lawful_reason = fields.CharField(max_length=20, null=True)
+    details = fields.TextField(default="")
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "lawmeet.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+
+    event_id: int
+    recorded_by_id: int | None
+
+    class Meta:
+        table = "family_notice"
+        ordering = ["recorded_at"]
