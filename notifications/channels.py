@@ -32,9 +32,10 @@ class Receipt:
 
 
 class DeliveryError(Exception):
-    def __init__(self, reason: str, permanent: bool = False) -> None:
+    def __init__(self, reason: str, permanent: bool = False, opted_out: bool = False) -> None:
         super().__init__(reason)
         self.permanent = permanent
+        self.opted_out = opted_out  # the provider says the number replied STOP
 
 
 class Sender(Protocol):

@@ -10,6 +10,8 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from app.audit.service import record
+from app.settings import Settings, load_settings
+from notifications.escalation import sweep
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
 from notifications.rendering import LANGUAGES
@@ -26,9 +28,18 @@ def add_parser(sub: Any) -> None:
     test.add_argument("--to", default="", help="e-mail address or E.164 number")
     test.add_argument("--language", choices=LANGUAGES, default=LANGUAGES[0])
     actions.add_parser("status", help="how many notifications are in each state")
+    actions.add_parser(
+        "escalate",
+        help="escalate dead or overdue statutory notices (the worker does it too; for cron)",
+    )
 
 
-async def run(args: argparse.Namespace) -> int:
+async def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    if args.notify_command == "escalate":
+        grace = (settings or load_settings()).notifications.escalation_grace_minutes
+        raised = await sweep(grace)
+        print(f"{raised} escalation(s) raised")
+        return 0
     if args.notify_command == "status":
         rows = await Notification.annotate(n=Count("id")).group_by("status").values("status", "n")
         counts = {str(row["status"]): int(row["n"]) for row in rows}

@@ -6,6 +6,7 @@ because they are never interpreted as markup. A missing payload key is an error,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +55,15 @@ _TEXT = _environment(autoescape=False)
 _HTML = _environment(autoescape=True)
 
 
+@functools.cache
+def _kinds_at(mtime_ns: int) -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir()))
+
+
 def known_kinds() -> list[str]:
-    return sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir())
+    # Listed once per change of the folder (a new kind changes its mtime), not once per
+    # message: the worker checks the kind of every row it renders.
+    return list(_kinds_at(TEMPLATES_DIR.stat().st_mtime_ns))
 
 
 def language_for(requested: str | None) -> str:

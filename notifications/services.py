@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app.audit.service import Actor, record
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
+from notifications.preferences import choice_for, opted_out
 from notifications.rendering import check_kind, language_for
+from notifications.routing import Facts, Route, route
+
+if TYPE_CHECKING:
+    from app.cases.models import Case
 
 TROUBLED = (Status.FAILED, Status.DEAD)
 
@@ -42,6 +49,30 @@ def _address_for(channel: Channel, recipient: Recipient | None, address: str) ->
     return ""
 
 
+async def _facts(recipient: Recipient | None, channel: Channel, address: str) -> Facts:
+    if recipient is None:  # a bare address: no preferences, only the number's opt-out
+        if channel != Channel.SMS:
+            return Facts(email=address)
+        return Facts(phone=address, phone_opted_out=await opted_out(address))
+    choice = await choice_for(recipient.id, recipient.locale)
+    phone = address if channel == Channel.SMS and address else recipient.phone
+    return Facts(
+        email_on=choice.email,
+        sms_on=choice.sms,
+        email=address if channel == Channel.EMAIL and address else recipient.email,
+        phone=phone,
+        phone_opted_out=bool(phone) and await opted_out(phone),
+    )
+
+
+async def _language(recipient: Recipient | None, language: str | None) -> str:
+    if language:
+        return language_for(language)
+    if recipient is None:
+        return language_for(None)
+    return (await choice_for(recipient.id, recipient.locale)).language
+
+
 async def enqueue(
     template: str,
     channel: Channel,
@@ -54,27 +85,77 @@ async def enqueue(
     duty_id: str | None = None,
     deadline: datetime | None = None,
     calendar_ics: str | None = None,
+    case: Case | None = None,
+    topic: str | None = None,
 ) -> Notification:
-    """Write one notification. Call it inside the transaction of the change that owes it."""
+    """Write one notification. Call it inside the transaction of the change that owes it.
+
+    The recipient's preferences and SMS opt-out decide the channel (`notifications.routing`):
+    a non-statutory notice they declined is written `cancelled` with the reason; a statutory
+    one (`duty_id`) may go by the other channel, noted in its payload under `fallback`.
+    """
     check_kind(template)  # fail in the caller, where the mistake is, not later in the worker
     resolved = _address_for(channel, recipient, address)
-    if channel in (Channel.EMAIL, Channel.SMS) and not resolved:
-        raise NoAddress(channel.value)
+    statutory = duty_id is not None
     if channel == Channel.INAPP and recipient is None:
         raise NoAddress("in-app notices need a recipient user")
+    way = route(channel, resolved, await _facts(recipient, channel, resolved), statutory=statutory)
+    if channel in (Channel.EMAIL, Channel.SMS) and not way.address:
+        raise NoAddress(channel.value)
+    return await _write(
+        template,
+        way,
+        recipient=recipient,
+        language=await _language(recipient, language),
+        payload=payload,
+        not_before=not_before,
+        duty_id=duty_id,
+        deadline=deadline,
+        calendar_ics=calendar_ics,
+        case=case,
+        topic=topic,
+    )
+
+
+async def _write(
+    template: str,
+    way: Route,
+    *,
+    recipient: Recipient | None,
+    language: str,
+    payload: Mapping[str, Any] | None,
+    not_before: datetime | None,
+    duty_id: str | None,
+    deadline: datetime | None,
+    calendar_ics: str | None,
+    case: Case | None,
+    topic: str | None,
+) -> Notification:
     now = datetime.now(UTC)
+    body = dict(payload or {})
+    if way.fallback:
+        body["fallback"] = way.fallback
+    status, error = Status.PENDING, ""
+    if way.cancelled:
+        status, error = Status.CANCELLED, f"not sent: {way.cancelled}"
+    elif way.dead:
+        status, error = Status.DEAD, f"no channel can carry this notice: {way.dead}"
     return await Notification.create(
         template=template,
         recipient_id=recipient.id if recipient else None,
-        address=resolved,
-        channel=channel,
-        language=language_for(language or (recipient.locale if recipient else None)),
-        payload=dict(payload or {}),
+        address=way.address,
+        channel=way.channel,
+        language=language,
+        payload=body,
         calendar_ics=calendar_ics,
         not_before=not_before,
         next_attempt_at=max(now, not_before) if not_before else now,
         duty_id=duty_id,
         deadline=deadline,
+        status=status,
+        last_error=error,
+        case_id=case.id if case is not None else None,
+        topic=topic,
     )
 
 
@@ -83,12 +164,55 @@ async def notify_user(
     template: str,
     payload: Mapping[str, Any],
     channels: Iterable[Channel] = (Channel.INAPP, Channel.EMAIL),
+    *,
+    duty_id: str | None = None,
+    deadline: datetime | None = None,
+    case: Case | None = None,
+    language: str | None = None,
 ) -> list[Notification]:
-    """One notice on each channel the user can be reached by (no e-mail address: skipped)."""
-    written = []
-    for channel in channels:
-        if _address_for(channel, recipient, "") or channel in (Channel.INAPP, Channel.CONSOLE):
-            written.append(await enqueue(template, channel, recipient=recipient, payload=payload))
+    """One notice on each channel the user can be reached by and kept on.
+
+    A channel with no address is skipped. A statutory notice moved to a channel that is also
+    asked for is written once, not twice.
+    """
+    asked = list(dict.fromkeys(channels))
+    ways: list[Route] = []
+    for channel in asked:
+        address = _address_for(channel, recipient, "")
+        if not address and channel in (Channel.EMAIL, Channel.SMS) and duty_id is None:
+            continue
+        way = route(
+            channel, address, await _facts(recipient, channel, ""), statutory=duty_id is not None
+        )
+        if channel in (Channel.EMAIL, Channel.SMS) and not way.address:
+            continue  # statutory and no channel has an address: the inbox still gets it
+        if way.fallback and way.channel != channel and way.channel in asked:
+            continue  # moved to a channel asked for anyway, which then carries it itself
+        ways.append(way)
+    carried = {w.channel for w in ways if not (w.cancelled or w.dead)} - {Channel.INAPP}
+    written: list[Notification] = []
+    taken: set[Channel] = set()
+    for way in ways:
+        if way.dead and carried:
+            continue  # another channel carries the statutory notice
+        if not (way.cancelled or way.dead) and way.channel in taken:
+            continue  # moved to a channel that carries it already
+        taken.add(way.channel)
+        written.append(
+            await _write(
+                template,
+                way,
+                recipient=recipient,
+                language=await _language(recipient, language),
+                payload=payload,
+                not_before=None,
+                duty_id=duty_id,
+                deadline=deadline,
+                calendar_ics=None,
+                case=case,
+                topic=None,
+            )
+        )
     return written
 
 
@@ -117,20 +241,27 @@ async def mark_read(user_id: int, notification_id: int | None = None) -> int:
     return await unread.update(read_at=datetime.now(UTC))
 
 
+def _in_inbox(user_id: int) -> QuerySet[Notification]:
+    """What the reader's inbox holds now: reminders appear when due, cancelled notices never."""
+    due = Q(not_before=None) | Q(not_before__lte=datetime.now(UTC))
+    return Notification.filter(due, recipient_id=user_id, channel=Channel.INAPP).exclude(
+        status=Status.CANCELLED
+    )
+
+
 async def unread_count(user_id: int) -> int:
-    return await Notification.filter(
-        recipient_id=user_id, channel=Channel.INAPP, read_at=None
-    ).count()
+    return await _in_inbox(user_id).filter(read_at=None).count()
 
 
-INBOX_SIZE = 100
+INBOX_PAGE = 50
 
 
-async def inbox(user_id: int, limit: int = INBOX_SIZE) -> list[Notification]:
-    """The user's in-app notices, newest first."""
+async def inbox(user_id: int, limit: int = INBOX_PAGE, offset: int = 0) -> list[Notification]:
+    """One page of the user's in-app notices, newest first."""
     return (
-        await Notification.filter(recipient_id=user_id, channel=Channel.INAPP)
+        await _in_inbox(user_id)
         .order_by("-created_at", "-id")
+        .offset(offset)
         .limit(limit)
     )
 

@@ -14,6 +14,7 @@ from notifications.channels import DeliveryError, Outgoing, Receipt
 STATUS_CALLBACK_PATH = "/webhooks/twilio/status"
 # Invalid number, opted out (STOP), not a mobile number: no retry can succeed.
 PERMANENT_CODES = frozenset({21211, 21610, 21614})
+OPTED_OUT_CODE = 21610
 
 
 def status_callback_url(settings: Settings) -> str:
@@ -45,7 +46,9 @@ class TwilioSender:
             )
         except TwilioRestException as exc:
             reason = f"Twilio {exc.status} code {exc.code}: {exc.msg}"
-            raise DeliveryError(reason, permanent=exc.code in PERMANENT_CODES) from None
+            raise DeliveryError(
+                reason, permanent=exc.code in PERMANENT_CODES, opted_out=exc.code == OPTED_OUT_CODE
+            ) from None
         except (TwilioException, OSError) as exc:
             raise DeliveryError(f"Twilio: {exc}") from None
         return Receipt(provider_id=str(sent.sid))

@@ -4,7 +4,7 @@ A claim marks rows `sending` with a lease. A worker that dies mid-send leaves it
 `sending`; once the lease ends any worker reclaims them, so every row is sent at least once
 (possibly twice, which is why e-mails carry a stable Message-ID). On PostgreSQL concurrent
 workers skip each other's locked rows (FOR UPDATE SKIP LOCKED); SQLite has no row locks, so
-each row is taken by a conditional UPDATE that only one writer can win.
+a batch is taken by one conditional UPDATE, which SQLite runs alone (one writer at a time).
 """
 
 from __future__ import annotations
@@ -13,17 +13,21 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from app.settings import NotificationsSection
 from notifications.channels import DeliveryError, Outgoing, Sender
+from notifications.escalation import sweep
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
+from notifications.preferences import move_off_sms, opt_out, reroute_opted_out_sms
 from notifications.rendering import RenderError, render
+from notifications.routing import OPTED_OUT
 
 log = logging.getLogger("lawmeet.notifications")
 MAX_DELAY = timedelta(hours=6)
@@ -41,10 +45,40 @@ def _due(now: datetime) -> Q:
     return Q(waiting | abandoned)
 
 
+def _stale(payload: Mapping[str, object], now: datetime) -> bool:
+    """True when the payload says the notice is pointless after a time that has passed."""
+    raw = payload.get("stale_after")
+    if not isinstance(raw, str):
+        return False
+    try:
+        return datetime.fromisoformat(raw) <= now
+    except ValueError:
+        return False
+
+
+SENT_FIELDS = (
+    "status",
+    "attempts",
+    "provider_id",
+    "sent_at",
+    "delivered_at",
+    "lease_until",
+    "last_error",
+)
+
+
+async def _record_sent(rows: list[Notification]) -> None:
+    """One UPDATE for a batch's successes, and only for rows still ours (`sending`): a row
+    another party moved on in the meantime keeps its state."""
+    if rows:
+        await Notification.filter(status=Status.SENDING).bulk_update(rows, fields=SENT_FIELDS)
+
+
 class Worker:
     def __init__(self, config: NotificationsSection, senders: Mapping[Channel, Sender]) -> None:
         self.config = config
         self.senders = senders
+        self._swept = float("-inf")  # monotonic time of the last escalation sweep
 
     async def claim(self, now: datetime | None = None) -> list[Notification]:
         now = now or datetime.now(UTC)
@@ -66,26 +100,38 @@ class Worker:
                         status=Status.SENDING, lease_until=lease
                     )
         else:
-            candidates = (
-                await Notification.filter(_due(now))
+            # One conditional UPDATE claims the batch: SQLite runs it alone and re-checks the
+            # due condition, so rows another worker took first no longer match. This claim's
+            # rows are those bearing its lease, made distinct by random microseconds; were two
+            # claims ever to draw the same lease, a row would go out twice (at-least-once).
+            lease += timedelta(microseconds=random.randrange(1, 1_000_000))
+            batch = (
+                Notification.filter(_due(now))
                 .order_by("next_attempt_at", "id")
                 .limit(self.config.batch_size)
                 .values("id")
             )
-            ids = []
-            for candidate in (int(r["id"]) for r in candidates):
-                # Re-checks the due condition in the UPDATE itself: another worker that got
-                # there first makes this update match nothing.
-                won = await Notification.filter(_due(now), id=candidate).update(
-                    status=Status.SENDING, lease_until=lease
-                )
-                if won:
-                    ids.append(candidate)
+            await Notification.filter(_due(now), id__in=Subquery(batch)).update(
+                status=Status.SENDING, lease_until=lease
+            )
+            return await Notification.filter(status=Status.SENDING, lease_until=lease).order_by(
+                "next_attempt_at", "id"
+            )
         return await Notification.filter(id__in=ids).order_by("next_attempt_at", "id")
 
-    async def deliver(self, row: Notification) -> None:
+    async def deliver(self, row: Notification, sent: list[Notification] | None = None) -> None:
+        """Send one claimed row. A success is recorded at once, or appended to `sent` for
+        the caller to record with the rest of its batch in one UPDATE."""
         now = datetime.now(UTC)
         attempts = row.attempts + 1
+        if _stale(row.payload, now):
+            # A reminder reached only after its moment (worker down, backlog) is not sent.
+            await Notification.filter(id=row.id, status=Status.SENDING).update(
+                status=Status.CANCELLED, lease_until=None, last_error="stale: time has passed"
+            )
+            return
+        if row.channel == Channel.SMS and await reroute_opted_out_sms(row):
+            return  # the number opted out since it was queued: cancelled, or moved to e-mail
         try:
             message = render(row.template, row.language, row.payload)
             outgoing = Outgoing(row.id, row.channel, row.address, message, row.calendar_ics)
@@ -93,21 +139,26 @@ class Worker:
         except RenderError as exc:
             await self._failed(row, attempts, f"template: {exc}", permanent=True)
         except DeliveryError as exc:
+            if exc.opted_out:  # Twilio 21610: remember it; a statutory notice goes by e-mail
+                await opt_out(row.address, "21610")
+                if row.duty_id and await move_off_sms(row, OPTED_OUT):
+                    return
             await self._failed(row, attempts, str(exc), exc.permanent)
         except Exception as exc:  # an unexpected failure must not lose the row: retry it
             log.exception("notification %s: unexpected error", row.id)
             await self._failed(row, attempts, f"{type(exc).__name__}: {exc}", permanent=False)
         else:
-            status = Status.DELIVERED if receipt.delivered else Status.SENT
-            await Notification.filter(id=row.id, status=Status.SENDING).update(
-                status=status,
-                attempts=attempts,
-                provider_id=receipt.provider_id,
-                sent_at=now,
-                delivered_at=now if receipt.delivered else None,
-                lease_until=None,
-                last_error="",
-            )
+            row.status = Status.DELIVERED if receipt.delivered else Status.SENT
+            row.attempts = attempts
+            row.provider_id = receipt.provider_id
+            row.sent_at = now
+            row.delivered_at = now if receipt.delivered else None
+            row.lease_until = None
+            row.last_error = ""
+            if sent is None:
+                await _record_sent([row])
+            else:
+                sent.append(row)
 
     async def _failed(self, row: Notification, attempts: int, error: str, permanent: bool) -> None:
         dead = permanent or attempts >= self.config.max_attempts
@@ -126,12 +177,29 @@ class Worker:
         rows = await self.claim()
         # Concurrently: the batch then takes as long as its slowest send (bounded by the
         # channel's timeout), well inside the lease, so no row's lease runs out while it waits.
-        await asyncio.gather(*(self.deliver(row) for row in rows))
+        sent: list[Notification] = []
+        await asyncio.gather(*(self.deliver(row, sent) for row in rows))
+        # One UPDATE for the batch's successes instead of one per row (the worker's main cost
+        # against a fast SMTP server). A crash before it leaves them `sending`: resent after
+        # the lease, as at-least-once allows.
+        await _record_sent(sent)
         return len(rows)
+
+    async def sweep_escalations(self) -> None:
+        """Once per poll interval, busy or idle: escalate overdue and dead statutory notices."""
+        now = time.monotonic()
+        if now - self._swept < self.config.poll_seconds:
+            return
+        self._swept = now
+        try:
+            await sweep(self.config.escalation_grace_minutes)
+        except Exception:  # like a failed batch: logged, tried again next interval
+            log.exception("notification worker: escalation sweep failed")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; the batch in hand is always finished first."""
         while not stop.is_set():
+            await self.sweep_escalations()
             try:
                 handled = await self.run_once()
             except Exception:  # a lost database connection: wait, then try again

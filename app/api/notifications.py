@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
@@ -19,6 +19,12 @@ class InboxItemOut(BaseModel):
     text: str
     created_at: datetime
     read: bool
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(services.INBOX_PAGE, ge=1, le=100, description="Notices per page")
+    offset: int = Field(0, ge=0, description="Notices to skip, newest first")
 
 
 class MarkedOut(BaseModel):
@@ -37,8 +43,9 @@ class NotificationOut(BaseModel):
     next_attempt_at: datetime
 
 
-async def list_inbox(user: User) -> list[InboxItemOut]:
-    return [InboxItemOut(**vars(entry(row))) for row in await services.inbox(user.id)]
+async def list_inbox(user: User, query: PageQuery) -> list[InboxItemOut]:
+    rows = await services.inbox(user.id, limit=query.limit, offset=query.offset)
+    return [InboxItemOut(**vars(entry(row))) for row in rows]
 
 
 async def mark_inbox_item_read(user: User, notification_id: int) -> MarkedOut:
@@ -67,9 +74,10 @@ NOTIFICATION_ENDPOINTS: list[Endpoint] = [
         "GET",
         "/api/v1/inbox",
         list_inbox,
-        "My in-app notices, newest first",
+        "My in-app notices, newest first, a page at a time (limit/offset)",
         "notifications",
         Action.VIEW_INBOX,
+        query=PageQuery,
         response=InboxItemOut,
         list_response=True,
     ),

@@ -12,12 +12,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.accounts.models import User
+from app.accounts.policy import Action, allowed
 from app.cases import access
 from app.cases.kinds import REQUIRED_DOCUMENTS, DocumentReview
 from app.cases.models import Case, CaseEvent, Detainee, Engagement, EngagementDocument
 from app.orgs.models import Facility
 from app.web.forms import DEFAULT_ZONE, show_local
 from app.web.i18n import _
+from notifications import escalation
+from notifications.models import Escalation
 
 DETAIL_LABELS = {
     "new_expiry": _("New custody expiry"),
@@ -186,6 +189,13 @@ async def document_states(engagements: list[Engagement]) -> dict[int, DocumentSt
         e.id: document_state(e, [d for d in documents if d.engagement_id == e.id])
         for e in engagements
     }
+
+
+async def case_escalations(user: User, case: Case) -> list[Escalation]:
+    """Open escalations of the case that this user's unit may see (none without the right)."""
+    if not allowed(user, Action.VIEW_ESCALATIONS):
+        return []
+    return await escalation.open_for_case(user, case.id)
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -35,13 +35,26 @@ def entry(row: Notification) -> InboxEntry:
     return InboxEntry(row.id, subject, text, row.created_at, row.read_at is not None)
 
 
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+
+
 async def inbox_page(request: Request) -> Response:
     user = permitted(request, Action.VIEW_INBOX)
-    rows = await services.inbox(user.id)
+    page = _page_number(request)
+    size = services.INBOX_PAGE
+    # One row more than a page says whether a next page exists, without counting them all.
+    rows = await services.inbox(user.id, limit=size + 1, offset=(page - 1) * size)
     return request.app.state.templates.render(  # type: ignore[no-any-return]
         request,
         "inbox.html",
-        {"entries": [entry(row) for row in rows], "zone": request.app.state.settings.i18n.timezone},
+        {
+            "entries": [entry(row) for row in rows[:size]],
+            "page": page,
+            "has_next": len(rows) > size,
+            "zone": request.app.state.settings.i18n.timezone,
+        },
     )
 
 

@@ -1,4 +1,5 @@
-"""The operator's view of notifications that could not be delivered, with a retry action."""
+"""The operator's view of notifications: undelivered ones with a retry action, statutory
+fallbacks, SMS opt-outs, and a preview of every message template."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from starlette.routing import Route
 from app.accounts.policy import Action, NotFound
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from notifications import services
+from app.web.notification_labels import JINJA_LABELS
+from notifications import preferences, services
+from notifications.previews import previews
 
 
 async def troubled_page(request: Request) -> Response:
@@ -18,9 +21,19 @@ async def troubled_page(request: Request) -> Response:
         request,
         "admin/notifications.html",
         {
+            **JINJA_LABELS,
             "rows": await services.troubled(),
+            "fallbacks": await preferences.recent_fallbacks(),
+            "opt_outs": await preferences.opt_outs(),
             "zone": request.app.state.settings.i18n.timezone,
         },
+    )
+
+
+async def templates_page(request: Request) -> Response:
+    permitted(request, Action.MANAGE_NOTIFICATIONS)
+    return request.app.state.templates.render(  # type: ignore[no-any-return]
+        request, "admin/notification_templates.html", {"previews": previews()}
     )
 
 
@@ -34,5 +47,6 @@ async def retry(request: Request) -> Response:
 
 routes = [
     Route("/admin/notifications", troubled_page, methods=["GET"]),
+    Route("/admin/notifications/templates", templates_page, methods=["GET"]),
     Route("/admin/notifications/{notification_id:int}/retry", retry, methods=["POST"]),
 ]

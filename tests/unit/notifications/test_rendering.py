@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from notifications.rendering import (
     LANGUAGES,
+    TEMPLATES_DIR,
     RenderError,
     UnknownTemplate,
     known_kinds,
@@ -13,27 +17,24 @@ from notifications.rendering import (
     render,
 )
 
-PAYLOADS = {
-    "account_verified": {
-        "display_name": "张律师",
-        "licence_number": "11012015110123456",
-        "url": "u",
-    },
-    "case_event_notice": {
-        "case_number": "京公(海)刑字2026-001",
-        "event": "移送审查起诉",
-        "occurred_at": "2026-11-26 10:00 Asia/Shanghai",
-        "legal_basis": "CPL 162; MPS 289",
-        "detail": "",
-        "deadline": "",
-        "url": "u",
-    },
-    "test_message": {"text": "hello"},
-}
+
+def _samples() -> dict[str, dict[str, Any]]:
+    # Every kind ships its sample payload (the admin preview uses the same files).
+    return {
+        kind: json.loads((TEMPLATES_DIR / kind / "sample.json").read_text(encoding="utf-8"))
+        for kind in known_kinds()
+    }
 
 
-def test_the_shipped_notices_are_the_known_kinds() -> None:
-    assert known_kinds() == sorted(PAYLOADS)
+PAYLOADS = _samples()
+
+
+def test_the_kinds_include_the_notices_the_services_send() -> None:
+    sent = {"account_verified", "case_event_notice", "meeting_booked", "meeting_cancelled",
+            "meeting_reminder", "meeting_rescheduled", "meeting_permission_decided",
+            "meeting_closure_rebooking", "meeting_new_slots", "submission_received",
+            "submission_handled", "complaint_reply", "test_message"}  # fmt: skip
+    assert sent <= set(known_kinds())
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -44,7 +45,8 @@ def test_every_part_renders_non_empty(kind: str, language: str) -> None:
 
 
 def test_the_case_notice_names_its_legal_basis_in_every_part() -> None:
-    message = render("case_event_notice", "zh-CN", PAYLOADS["case_event_notice"])
+    payload = {**PAYLOADS["case_event_notice"], "legal_basis": "CPL 162; MPS 289"}
+    message = render("case_event_notice", "zh-CN", payload)
     assert all("CPL 162" in part for part in (message.text, message.html, message.sms))
 
 
