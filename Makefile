@@ -36,6 +36,14 @@ typecheck: $(VENV)/.installed-dev
 
 check: lint typecheck test
 
+## make bench: the scheduling benchmarks of issue #5 on PostgreSQL (LAWMEET_BENCH_PG, default
+## postgres://postgres@127.0.0.1:5432; each makes and drops its own database). See BENCHMARKS.md.
+.PHONY: bench
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.availability_search
+	$(BIN)/python -m bench.booking_throughput
+	$(BIN)/python -m bench.notification_throughput -n 1000 --rounds 3 --postgres
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 

@@ -17,6 +17,7 @@ Choices (the booking service and the pages rely on them):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 DEFAULT_STEP: Final = timedelta(minutes=15)
 _DAY: Final = timedelta(days=1)
+_FIRST_SPAN: Final = timedelta(days=1)  # first window tried by earliest_slot, alternatives
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -117,9 +119,17 @@ def free_slots(plan: FacilityPlan, window: Interval, length: timedelta) -> list[
     """Every free slot of ``length`` lying inside ``window``, sorted by start then room."""
     if length <= timedelta(0) or plan.step <= timedelta(0):
         raise ValueError("length and step must be positive")
-    slots = {
-        slot for room_id in plan.room_ids for slot in _room_slots(plan, room_id, window, length)
-    }
+    # Rooms without sessions of their own share the facility's openings: work them out once.
+    own = {session.room_id for session in plan.sessions if session.room_id is not None}
+    shared: list[Interval] | None = None
+    slots: set[Slot] = set()  # overlapping sessions may offer the same slot twice
+    for room_id in plan.room_ids:
+        if room_id in own:
+            openings = opening_intervals(plan, room_id, window)
+        else:
+            shared = shared if shared is not None else opening_intervals(plan, room_id, window)
+            openings = shared
+        slots.update(_room_slots(plan, room_id, window, length, openings))
     return sorted(slots, key=lambda s: (s.start, s.room_id))
 
 
@@ -127,7 +137,7 @@ def earliest_slot(
     plan: FacilityPlan, window: Interval, length: timedelta, deadline: datetime | None = None
 ) -> Slot | None:
     """The first free slot that ends by ``deadline`` (when given), or None."""
-    slots = free_slots(plan, window, length)
+    slots = _first_slots(plan, window, length, 1)
     # Sorted by start and all of one length: if the first misses the deadline, all do.
     if slots and (deadline is None or slots[0].end <= deadline):
         return slots[0]
@@ -139,7 +149,7 @@ def alternatives(
 ) -> list[Slot]:
     """The first ``count`` free slots, at most one per start time, for a conflict answer."""
     picked: list[Slot] = []
-    for slot in free_slots(plan, window, length):
+    for slot in _first_slots(plan, window, length, count):
         if picked and picked[-1].start == slot.start:
             continue
         picked.append(slot)
@@ -148,23 +158,71 @@ def alternatives(
     return picked
 
 
+def _first_slots(
+    plan: FacilityPlan, window: Interval, length: timedelta, starts: int
+) -> list[Slot]:
+    """A prefix of ``free_slots(plan, window, length)`` holding ``starts`` start times (or all).
+
+    All slots have one length, so the slots ending by ``t`` are exactly those starting by
+    ``t - length``: a prefix of the full, sorted answer. Searching a day, then two, four...
+    finds the first slots without judging every candidate of a long window.
+    """
+    span = _FIRST_SPAN
+    while True:
+        end = window.start + span
+        if end >= window.end:
+            return free_slots(plan, window, length)
+        if end - window.start >= length:
+            found = free_slots(plan, Interval(window.start, end), length)
+            if len({slot.start for slot in found}) >= starts:
+                return found
+        span *= 2
+
+
 def _room_slots(
-    plan: FacilityPlan, room_id: int, window: Interval, length: timedelta
+    plan: FacilityPlan,
+    room_id: int,
+    window: Interval,
+    length: timedelta,
+    openings: Sequence[Interval],
 ) -> Iterator[Slot]:
-    busy = [*plan.room_busy.get(room_id, ()), *plan.party_busy]
-    closed = [c.interval for c in plan.closures if c.room_id in (None, room_id)]
-    for opening in opening_intervals(plan, room_id, window):
+    # A candidate [s, s + length) is taken when it overlaps a meeting widened by the buffer
+    # on both sides, or a closure: the same test as Interval.overlaps, on merged spans.
+    blocked = _merged(
+        [(b.start - plan.buffer, b.end + plan.buffer)
+         for b in (*plan.room_busy.get(room_id, ()), *plan.party_busy)]
+        + [(c.interval.start, c.interval.end) for c in plan.closures
+           if c.room_id in (None, room_id)]
+    )  # fmt: skip
+    ends = [end for _start, end in blocked]
+    for opening in openings:
         start = opening.start
-        while start + length <= opening.end:
-            candidate = Interval(start.astimezone(UTC), (start + length).astimezone(UTC))
-            if (
-                window.start <= candidate.start
-                and candidate.end <= window.end
-                and not any(candidate.overlaps(b, plan.buffer) for b in busy)
-                and not any(candidate.overlaps(c) for c in closed)
-            ):
-                yield Slot(candidate.start, candidate.end, room_id)
+        if start < window.start:  # skip to the first step inside the window
+            start += -((opening.start - window.start) // plan.step) * plan.step
+        last = min(opening.end, window.end) - length  # the latest start that still fits
+        index = bisect_right(ends, start)
+        while start <= last:
+            # Spans ending by ``start`` cannot touch this candidate or any later one.
+            while index < len(ends) and ends[index] <= start:
+                index += 1
+            if index < len(blocked) and blocked[index][0] < start + length:
+                # Blocked until the span ends: jump to the first step at or after its end.
+                start += -((start - ends[index]) // plan.step) * plan.step
+                continue
+            yield Slot(start, start + length, room_id)
             start += plan.step
+
+
+def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Sorted, disjoint spans covering the same instants (touching spans joined)."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _instant(day: date, wall: time, zone: ZoneInfo) -> datetime:

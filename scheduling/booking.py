@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -20,6 +20,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.service import record
 from app.errors import DomainError
+from scheduling import meeting_notices
 from scheduling.availability import Interval, Slot, alternatives, free_slots
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, Room
@@ -65,7 +66,12 @@ async def book(
                 raise await _conflict(request, room, span, "meeting_conflict", party) from exc
             if "reference" not in str(exc) and "uid" not in str(exc):
                 raise
-    raise RuntimeError("could not draw an unused meeting reference")
+        except OperationalError as exc:
+            # PostgreSQL may break a cycle of two overlapping inserts waiting on each other's
+            # exclusion check by aborting one: try again, and the retry meets the 409.
+            if "deadlock detected" not in str(exc):
+                raise
+    raise RuntimeError("could not book after retrying (references or deadlocks)")
 
 
 async def cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
@@ -86,6 +92,10 @@ async def cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
         status = RequestStatus.CANCELLED_BY_LAWYER if by_lawyer else RequestStatus.REQUESTED
         await (
             MeetingRequest.filter(id=meeting.request_id).using_db(connection).update(status=status)
+        )
+        # In this transaction: the CANCEL invite and the reminders' end commit with the change.
+        await meeting_notices.meeting_cancelled(
+            meeting, by_facility=not by_lawyer, reason=meeting.cancel_reason
         )
         await record(actor, "meeting.cancelled", "meeting", meeting.id,
                      {**_summary(meeting), "by": "lawyer" if by_lawyer else "facility",
@@ -114,6 +124,7 @@ async def reschedule(
             if not changed:
                 raise DomainError("meeting_not_active", status=409)
             await meeting.refresh_from_db(using_db=connection)
+            await meeting_notices.meeting_rescheduled(meeting)
             await record(actor, "meeting.rescheduled", "meeting", meeting.id,
                          {"before": before, "after": _summary(meeting)})  # fmt: skip
     except IntegrityError as exc:
@@ -132,6 +143,9 @@ async def _insert(
         # Write first: on SQLite this takes the database write lock before anything is read,
         # so no other process can book in between (PostgreSQL locks the request row).
         await MeetingRequest.filter(id=request.id).using_db(connection).update(status=F("status"))
+        if connection.capabilities.dialect == "postgres":
+            # Bookings of one room queue here rather than deadlock in the exclusion check.
+            await Room.filter(id=room.id).using_db(connection).select_for_update().only("id")
         current = await MeetingRequest.filter(id=request.id).using_db(connection).get()
         if current.status != RequestStatus.REQUESTED:
             raise DomainError("request_not_bookable", status=409)
@@ -152,6 +166,8 @@ async def _insert(
             .using_db(connection)
             .update(status=RequestStatus.SCHEDULED)
         )
+        # In this transaction: a booking rolled back (e.g. a conflict) leaves no notice.
+        await meeting_notices.meeting_booked(meeting)
         await record(actor, "meeting.booked", "meeting", meeting.id, _summary(meeting))
     request.status = RequestStatus.SCHEDULED
     return meeting

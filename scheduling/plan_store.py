@@ -52,10 +52,15 @@ async def load_plan(
     if exclude_meeting_id is not None:
         active = active.exclude(id=exclude_meeting_id)
     room_busy: dict[int, list[Interval]] = {}
-    for meeting in await active.filter(room_id__in=room_ids):
-        room_busy.setdefault(meeting.room_id, []).append(_span(meeting.starts_at, meeting.ends_at))
+    # Three columns, not whole Meeting objects: a week of a busy facility is hundreds of rows.
+    rows = await active.filter(room_id__in=room_ids).values_list("room_id", "starts_at", "ends_at")
+    for room, starts_at, ends_at in rows:
+        room_busy.setdefault(room, []).append(_span(starts_at, ends_at))
     parties = Q(detainee_id=detainee_id) | Q(lawyer_id=lawyer_id)
-    party_busy = [_span(m.starts_at, m.ends_at) for m in await active.filter(parties)]
+    party_busy = [
+        _span(starts_at, ends_at)
+        for starts_at, ends_at in await active.filter(parties).values_list("starts_at", "ends_at")
+    ]
     closures = await Closure.filter(
         facility_id=facility.id, starts_at__lt=window.end, ends_at__gt=window.start
     ).using_db(connection)

@@ -6,8 +6,11 @@ deadline. The deadline comes from the period engine (48 hours, kind procedural),
 apply there, and the stored deadline JSON names P1 next to them.
 
 Permission cases (M5): a request in a case whose category needs permission (P5) while it is
-under investigation waits as awaiting_permission, without a clock. Deciding the permission is
-not built yet, so such a request cannot be booked.
+under investigation waits as awaiting_permission, without a clock; the investigating authority
+owes its written answer within 3 days (a decision period, so P4 applies), stored here as
+``permission_due_at`` / ``permission_deadline``. ``scheduling.permissions`` records the answer;
+a grant starts the 48 hours from the decision. Once the case has left investigation, a new
+request needs no permission.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from app.audit.service import record
 from app.cases.kinds import CaseStage, EngagementStatus
 from app.cases.models import Engagement
 from app.errors import DomainError
-from scheduling.availability import Interval, Slot, earliest_slot
+from scheduling.availability import FacilityPlan, Interval, Slot, alternatives, earliest_slot
 from scheduling.kinds import RequestStatus, RoomKind
 from scheduling.models import MeetingRequest
 from scheduling.periods import Period, PeriodKind, PeriodUnit, compute_deadline
@@ -34,6 +37,8 @@ from scheduling.restdays import RestDayCalendar
 
 MEETING_LIMIT: Final = Period(48, PeriodUnit.HOURS)
 MEETING_BASIS: Final = "CPL 39(2); MPS 53; R2015 Art 7"
+PERMISSION_LIMIT: Final = Period(3, PeriodUnit.DAYS)
+PERMISSION_BASIS: Final = "CPL 39(3); MPS 52-53; R2015 Art 9"
 SEARCH_AHEAD: Final = timedelta(days=7)  # how far to look when no clock runs yet
 
 
@@ -90,7 +95,9 @@ async def open_request(
         status=status,
     )
     if clock is not None:
-        _set_deadline(request, clock, facility.timezone, policies, calendar)
+        set_deadline(request, clock, facility.timezone, policies, calendar)
+    if needs_permission:
+        _set_permission_due(request, requested_at, facility.timezone, policies, calendar)
     async with in_transaction():
         await request.save()
         await record(
@@ -111,7 +118,7 @@ async def start_clock(
     if request.clock_started_at is not None or request.status != RequestStatus.REQUESTED:
         raise DomainError("clock_already_running", status=409)
     await request.fetch_related("facility")
-    _set_deadline(request, _aware(at), request.facility.timezone, policies, calendar)
+    set_deadline(request, _aware(at), request.facility.timezone, policies, calendar)
     async with in_transaction():
         await request.save(update_fields=["clock_started_at", "deadline_at", "deadline"])
         await record(actor, "meeting_request.clock_started", "meeting_request", request.id,
@@ -119,9 +126,12 @@ async def start_clock(
     return request
 
 
-async def earliest_free_slot(request: MeetingRequest, now: datetime | None = None) -> Slot | None:
+async def earliest_free_slot(
+    request: MeetingRequest, now: datetime | None = None, *, exclude_meeting_id: int | None = None
+) -> Slot | None:
     """The first free slot of the request's length and room kind that ends by its deadline
-    (story 1: "as early as possible"); None when nothing fits in time."""
+    (story 1: "as early as possible"); None when nothing fits in time. ``exclude_meeting_id``
+    ignores the request's own meeting (rebooking a meeting a closure fell on)."""
     start = _aware(now or datetime.now(UTC))
     end = request.deadline_at or start + SEARCH_AHEAD
     if end <= start:
@@ -130,9 +140,52 @@ async def earliest_free_slot(request: MeetingRequest, now: datetime | None = Non
     window = Interval(start, end)
     plan = await load_plan(
         request.facility, window, room_kind=request.room_kind, detainee_id=request.detainee_id,
-        lawyer_id=request.lawyer_id,
+        lawyer_id=request.lawyer_id, exclude_meeting_id=exclude_meeting_id,
     )  # fmt: skip
     return earliest_slot(plan, window, timedelta(minutes=request.length_minutes), end)
+
+
+async def fitting_slot(
+    request: MeetingRequest,
+    length: timedelta,
+    *,
+    room_id: int | None = None,
+    starts_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Slot | None:
+    """The slot a booking that names no room or no time gets: at ``starts_at`` in the first
+    free room (of the request's kind, or ``room_id``), else the earliest one that ends by the
+    deadline (7 days ahead while no clock runs). None when nothing fits."""
+    moment = _aware(now or datetime.now(UTC))
+    if starts_at is not None:
+        start = _aware(starts_at)
+        window = Interval(start, start + length)
+        end = window.end
+    else:
+        end = request.deadline_at or moment + SEARCH_AHEAD
+        if end <= moment or end - moment < length:
+            return None
+        window = Interval(moment, end)
+    plan = await _plan(request, window, room_id)
+    return earliest_slot(plan, window, length, end)
+
+
+async def next_slots(
+    request: MeetingRequest, length: timedelta, *, room_id: int | None = None,
+    now: datetime | None = None, count: int = 3,
+) -> list[Slot]:  # fmt: skip
+    """The next free slots whatever the deadline: the alternatives offered with a refusal."""
+    moment = _aware(now or datetime.now(UTC))
+    window = Interval(moment, max(moment, request.deadline_at or moment) + SEARCH_AHEAD)
+    return alternatives(await _plan(request, window, room_id), window, length, count)
+
+
+async def _plan(request: MeetingRequest, window: Interval, room_id: int | None) -> FacilityPlan:
+    await request.fetch_related("facility")
+    return await load_plan(
+        request.facility, window, room_kind=None if room_id else request.room_kind,
+        room_id=room_id, detainee_id=request.detainee_id, lawyer_id=request.lawyer_id,
+    )  # fmt: skip
 
 
 def _clock_start(
@@ -143,13 +196,10 @@ def _clock_start(
     return _aware(new.documents_checked_at) if new.documents_checked_at else None
 
 
-def _set_deadline(
-    request: MeetingRequest,
-    clock: datetime,
-    zone: str,
-    policies: LegalPolicies,
-    calendar: RestDayCalendar,
-) -> None:
+def meeting_deadline(
+    clock: datetime, zone: str, policies: LegalPolicies, calendar: RestDayCalendar
+) -> tuple[datetime, dict[str, object]]:
+    """The 48-hour limit from ``clock``: its UTC end and the stored JSON (naming P1 too)."""
     deadline = compute_deadline(
         clock, MEETING_LIMIT, PeriodKind.PROCEDURAL, tz=zone, calendar=calendar,
         policies=policies, basis=MEETING_BASIS,
@@ -158,9 +208,34 @@ def _set_deadline(
     applied = dict(deadline.policies)
     applied["meeting_clock_start"] = policies.meeting_clock_start  # P1 chose the trigger
     stored["policies"] = applied
+    return deadline.expires_at_utc, stored
+
+
+def set_deadline(
+    request: MeetingRequest,
+    clock: datetime,
+    zone: str,
+    policies: LegalPolicies,
+    calendar: RestDayCalendar,
+) -> None:
+    request.deadline_at, request.deadline = meeting_deadline(clock, zone, policies, calendar)
     request.clock_started_at = clock
-    request.deadline_at = deadline.expires_at_utc
-    request.deadline = stored
+
+
+def _set_permission_due(
+    request: MeetingRequest,
+    applied_at: datetime,
+    zone: str,
+    policies: LegalPolicies,
+    calendar: RestDayCalendar,
+) -> None:
+    """M5: the authority answers within 3 days of the application (P4 picks the day kind)."""
+    due = compute_deadline(
+        applied_at, PERMISSION_LIMIT, PeriodKind.DECISION, tz=zone, calendar=calendar,
+        policies=policies, basis=PERMISSION_BASIS,
+    )  # fmt: skip
+    request.permission_due_at = due.expires_at_utc
+    request.permission_deadline = due.to_json_dict()
 
 
 def _aware(moment: datetime) -> datetime:
@@ -178,4 +253,5 @@ def _summary(request: MeetingRequest) -> dict[str, object]:
         "walk_in": request.walk_in,
         "clock_started_at": request.clock_started_at,
         "deadline_at": request.deadline_at,
+        "permission_due_at": request.permission_due_at,
     }

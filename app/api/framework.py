@@ -111,7 +111,8 @@ def domain_problem(exc: DomainError) -> Response:
     if exc.status == 400 and errors:
         return _invalid(errors)
     title = gettext(_STATUS_TITLES.get(exc.status, _("Bad request")))
-    return problem_response(exc.status, title, message(exc.code), errors)
+    extensions = getattr(exc, "extensions", None)  # JSON-ready extra members, when a service adds
+    return problem_response(exc.status, title, message(exc.code), errors, extensions=extensions)
 
 
 def as_route(endpoint: Endpoint) -> Route:

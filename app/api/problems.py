@@ -29,8 +29,11 @@ def problem_response(
     detail: str = "",
     errors: list[FieldProblem] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = Problem(
         title=title, status=status, detail=detail, errors=errors or []
     ).model_dump()
+    # RFC 9457 extension members (e.g. a conflict's free alternatives); never override the core.
+    body.update({k: v for k, v in (extensions or {}).items() if k not in body})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)

@@ -84,6 +84,8 @@ async def test_anonymous_page_request_redirects_to_login(client: AsyncClient, pa
 
 
 PUBLIC_PAGES = {"/login", "/register", "/healthz", "/readyz"}
+# Calendar clients cannot sign in: the secret in the URL is the credential (404 without it).
+SECRET_URL_PAGES = {"/feeds/{token}.ics"}
 
 
 async def test_every_page_but_the_public_ones_sends_visitors_to_login(
@@ -95,7 +97,7 @@ async def test_every_page_but_the_public_ones_sends_visitors_to_login(
             not isinstance(route, Route)
             or "GET" not in (route.methods or set())
             or route.path.startswith("/api/")
-            or route.path in PUBLIC_PAGES
+            or route.path in PUBLIC_PAGES | SECRET_URL_PAGES
         ):
             continue
         path = route.url_path_for(route.name, **dict.fromkeys(route.param_convertors, 1))
@@ -103,6 +105,10 @@ async def test_every_page_but_the_public_ones_sends_visitors_to_login(
         if response.status_code != 303 or login_target(response.headers["location"]) != path:
             wrong[route.path] = response.status_code
     assert wrong == {}
+
+
+async def test_a_feed_url_without_a_valid_secret_is_not_found(client: AsyncClient) -> None:
+    assert (await client.get("/feeds/cal_not-a-real-token.ics")).status_code == 404
 
 
 @pytest.mark.parametrize("path", sorted(PUBLIC_PAGES))

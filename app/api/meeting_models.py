@@ -1,0 +1,216 @@
+"""API models of meeting requests, bookings, attendance and the day board."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from scheduling.attendance import RefusalReason
+from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class WindowIn(_In):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    start: AwareDatetime = Field(alias="from")
+    end: AwareDatetime = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WindowIn:
+        if self.end <= self.start:
+            raise ValueError("a window must end after it starts")
+        return self
+
+
+class RequestCreate(_In):
+    engagement_id: int = Field(description="An active engagement (lawyer: your own; staff: "
+                               "of a detainee held at your facility)")  # fmt: skip
+    length_minutes: int = Field(60, description="One of the facility's allowed lengths")
+    room_kind: RoomKind = RoomKind.IN_PERSON
+    preferred_windows: list[WindowIn] = Field([], max_length=10)
+    assistant_name: str = Field("", max_length=100, description="One assistant (M6)")
+    assistant_id_number: str = Field("", max_length=32, description="Licence or ID number")
+    interpreter_needed: bool = Field(False, description="M7")
+    walk_in: bool = Field(False, description="Staff only: registered at the desk (M2)")
+    requested_at: AwareDatetime | None = Field(
+        None, description="Staff only: when the lawyer asked, if recorded afterwards"
+    )
+
+
+class MeetingOut(BaseModel):
+    id: int
+    reference: str = Field(description="8 characters, Crockford base32")
+    request_id: int
+    request_status: RequestStatus
+    room_id: int
+    lawyer_id: int
+    detainee_id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: MeetingStatus
+    sequence: int = Field(description="iCalendar SEQUENCE, raised on every change")
+    uid: str
+    cancelled_at: datetime | None
+    cancel_reason: str
+    documents_verified: bool
+    assistant_present: bool
+    checked_in_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    no_show_at: datetime | None
+    needs_rebooking: bool
+
+
+class RequestOut(BaseModel):
+    id: int
+    engagement_id: int
+    lawyer_id: int
+    detainee_id: int
+    facility_id: int
+    status: RequestStatus
+    walk_in: bool
+    requested_at: datetime
+    length_minutes: int
+    room_kind: RoomKind
+    preferred_windows: list[dict[str, str]]
+    assistant_name: str
+    assistant_id_number: str | None = Field(description="Lawyer and facility staff only")
+    interpreter_needed: bool
+    clock_started_at: datetime | None
+    deadline_at: datetime | None = Field(description="48-hour limit (M1); empty while waiting")
+    deadline: dict[str, object] | None = Field(description="Rule, policies, explanation")
+    overdue: bool
+    permission_due_at: datetime | None = Field(description="M5 answer due (3 days)")
+    permission_deadline: dict[str, object] | None
+    permission_decided_at: datetime | None
+    permission_granted: bool | None
+    permission_reasons: str
+    refusal_reason: str
+    facility_cancel_reason: str
+    meeting: MeetingOut | None = Field(description="The active meeting, if booked")
+
+
+class RequestQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: RequestStatus | None = None
+
+
+class AvailabilityQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    start: AwareDatetime | None = Field(None, alias="from", description="Default: now")
+    end: AwareDatetime | None = Field(
+        None, alias="to", description="Default: the deadline, or 7 days ahead; at most 14 days"
+    )
+    room_id: int | None = None
+    limit: int = Field(200, ge=1, le=1000)
+
+
+class SlotOut(BaseModel):
+    room_id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class AvailabilityOut(BaseModel):
+    request_id: int
+    deadline_at: datetime | None
+    window_from: datetime
+    window_to: datetime
+    length_minutes: int
+    slots: list[SlotOut]
+
+
+class BookingIn(_In):
+    room_id: int | None = Field(None, description="Empty: any room of the wanted kind")
+    starts_at: AwareDatetime | None = Field(
+        None, description="Empty: the earliest fitting slot before the deadline"
+    )
+    length_minutes: int | None = Field(None, description="Empty: the request's length")
+
+
+class RescheduleIn(_In):
+    room_id: int | None = Field(None, description="Empty: the same room")
+    starts_at: AwareDatetime
+    length_minutes: int | None = Field(None, description="Empty: the same length")
+    reason: str = Field("", max_length=300, description="Required from facility staff")
+
+
+class CancelIn(_In):
+    reason: str = Field("", max_length=300, description="Required from facility staff")
+
+
+class CheckInIn(_In):
+    documents_verified: bool = Field(description="The three documents were checked")
+    assistant_present: bool = Field(False, description="The registered assistant came (M6)")
+    at: AwareDatetime | None = Field(None, description="Default: now; never in the future")
+
+
+class MomentIn(_In):
+    at: AwareDatetime | None = Field(None, description="Default: now; never in the future")
+
+
+class PermissionIn(_In):
+    granted: bool
+    reasons: str = Field("", max_length=10_000, description="Required when refusing (M5)")
+
+
+class RefusalIn(_In):
+    reason: RefusalReason = Field(description="A lawful ground; never the lack of a booking (M2)")
+    details: str = Field("", max_length=400, description="Required for missing documents")
+
+
+class BoardQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    day: date | None = Field(None, description="YYYY-MM-DD in the facility's zone; default today")
+
+
+class PersonOut(BaseModel):
+    id: int
+    name: str
+
+
+class LawyerOut(PersonOut):
+    law_firm: str
+    licence_number: str
+
+
+class BoardMeetingOut(BaseModel):
+    meeting: MeetingOut
+    lawyer: LawyerOut
+    detainee: PersonOut
+    assistant_name: str
+    interpreter_needed: bool
+    walk_in: bool
+    deadline_at: datetime | None
+
+
+class BoardRoomOut(BaseModel):
+    id: int
+    name: str
+    kind: RoomKind
+    in_service: bool
+    meetings: list[BoardMeetingOut]
+
+
+class RiskOut(BaseModel):
+    request_id: int
+    meeting_id: int | None = Field(description="A booked meeting a closure fell on")
+    lawyer: LawyerOut
+    detainee: PersonOut
+    walk_in: bool
+    deadline_at: datetime
+    hours_left: float
+    earliest_slot: SlotOut | None
+    breach_forecast: bool = Field(description="No free slot before the deadline")
+
+
+class BoardOut(BaseModel):
+    facility_id: int
+    day: date
+    timezone: str
+    rooms: list[BoardRoomOut]
+    at_risk: list[RiskOut]

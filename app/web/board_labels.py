@@ -1,0 +1,31 @@
+"""English message ids for the day board and walk-in desk; Chinese in the catalogue.
+Request statuses and room kinds come from app.web.meeting_labels (one label per status)."""
+
+from __future__ import annotations
+
+from app.web.i18n import _
+from app.web.meeting_labels import MEETING_STATUS_LABELS, REQUEST_STATUS_LABELS, ROOM_KIND_LABELS
+
+# What the board shows for one meeting: the meeting's own attendance, or "cancelled".
+BOARD_STATE_LABELS: dict[str, str] = {
+    "scheduled": REQUEST_STATUS_LABELS["scheduled"],
+    "checked_in": REQUEST_STATUS_LABELS["checked_in"],
+    "in_progress": REQUEST_STATUS_LABELS["in_progress"],
+    "completed": REQUEST_STATUS_LABELS["completed"],
+    "no_show": REQUEST_STATUS_LABELS["no_show"],
+    "cancelled": MEETING_STATUS_LABELS["cancelled"],
+}
+
+BOARD_MESSAGES: dict[str, str] = {
+    "engagement_required": _("Choose the engagement the lawyer presents."),
+    "documents_required": _(
+        "Tick each of the documents the lawyer presented: the practice licence, the law-firm "
+        "letter and the power of attorney or legal-aid letter. No other document may be asked for."
+    ),
+}
+
+JINJA_LABELS = {
+    "BOARD_STATE_LABELS": BOARD_STATE_LABELS,
+    "REQUEST_STATUS_LABELS": REQUEST_STATUS_LABELS,
+    "ROOM_KIND_LABELS": ROOM_KIND_LABELS,
+}

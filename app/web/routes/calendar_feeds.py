@@ -1,0 +1,118 @@
+"""Calendar pages: the subscription feed itself (no sign-in: the secret URL is the key), the
+feed management page, and the invitation download of one meeting."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.accounts.models import User
+from app.accounts.policy import Action, NotFound
+from app.errors import DomainError
+from app.web.auth import permitted
+from app.web.csrf import checked_form
+from app.web.forms import form_errors, int_or_none, text_values
+from scheduling import feeds
+from scheduling.access import meeting_for
+from scheduling.models import Room
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+# The URL is a bearer secret and the content names people: never kept by shared caches.
+PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
+FEED_FIELDS = ("scope", "room")
+
+
+def feed_url(public_url: str, raw: str) -> str:
+    return f"{public_url}/feeds/{raw}.ics"
+
+
+def webcal_url(url: str) -> str:
+    """The same URL for calendar apps that subscribe on a webcal:// link."""
+    return "webcal://" + url.split("://", 1)[1] if urlsplit(url).scheme else url
+
+
+def calendar_response(text: str, filename: str | None = None) -> Response:
+    headers = dict(PRIVATE)
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(text.encode("utf-8"), media_type=CALENDAR_TYPE, headers=headers)
+
+
+async def feed_file(request: Request) -> Response:
+    found = await feeds.resolve(request.path_params["token"])
+    if found is None:
+        raise NotFound("calendar_feed")
+    config = feeds.FeedSettings.of(request.app.state.settings)
+    return calendar_response(await feeds.feed_text(found, config))
+
+
+async def invite_file(request: Request) -> Response:
+    user = permitted(request, Action.VIEW_MEETINGS)
+    meeting = await meeting_for(user, request.path_params["meeting_id"])
+    config = feeds.FeedSettings.of(request.app.state.settings)
+    text = await feeds.invite_text(meeting, config)
+    return calendar_response(text, f"meeting-{meeting.reference}.ics")
+
+
+async def _page(
+    request: Request, user: User, extra: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    rooms = await Room.filter(facility_id=user.facility_id) if user.facility_id else []
+    zone = None
+    if user.facility_id:
+        await user.fetch_related("facility")
+        zone = user.facility.timezone if user.facility else None
+    context = {
+        "feeds": await feeds.feeds_of(user),
+        "scopes": feeds.scopes_for(user),
+        "rooms": rooms,
+        "zone": zone,
+        "values": {},
+        "errors": {},
+        **(extra or {}),
+    }
+    templates = request.app.state.templates
+    return templates.render(  # type: ignore[no-any-return]
+        request, "calendar/feeds.html", context, status_code=status
+    )
+
+
+async def feeds_page(request: Request) -> Response:
+    user = permitted(request, Action.MANAGE_CALENDAR_FEEDS)
+    return await _page(request, user)
+
+
+async def create_feed(request: Request) -> Response:
+    user = permitted(request, Action.MANAGE_CALENDAR_FEEDS)
+    form = await checked_form(request)
+    values = text_values(form, FEED_FIELDS)
+    try:
+        _feed, raw = await feeds.create_feed(
+            user, values["scope"], room_id=int_or_none(values["room"])
+        )
+    except DomainError as exc:
+        errors = form_errors(exc, FEED_FIELDS)
+        return await _page(request, user, {"values": values, "errors": errors}, exc.status)
+    url = feed_url(request.app.state.settings.app.public_url, raw)
+    # The URL is shown on this one response and never again (only its hash is kept).
+    return await _page(request, user, {"new_url": url, "new_webcal": webcal_url(url)}, 201)
+
+
+async def revoke_feed(request: Request) -> Response:
+    user = permitted(request, Action.MANAGE_CALENDAR_FEEDS)
+    await checked_form(request)
+    await feeds.revoke_feed(user, request.path_params["feed_id"])
+    return RedirectResponse("/profile/calendar-feeds", status_code=303)
+
+
+routes = [
+    Route("/feeds/{token}.ics", feed_file, methods=["GET"]),
+    Route("/meetings/{meeting_id:int}/invite.ics", invite_file, methods=["GET"]),
+    Route("/profile/calendar-feeds", feeds_page, methods=["GET"]),
+    Route("/profile/calendar-feeds", create_feed, methods=["POST"]),
+    Route("/profile/calendar-feeds/{feed_id:int}/revoke", revoke_feed, methods=["POST"]),
+]

@@ -1,0 +1,230 @@
+"""Meeting pages: the list of requests and meetings each role may see, and the request form a
+lawyer fills in from a client's engagement (and staff fill in for phone requests and walk-ins,
+M2). Same services as the API (scheduling.requests, scheduling.access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.accounts.models import User
+from app.accounts.policy import Action
+from app.accounts.roles import Role
+from app.cases import access as case_access
+from app.cases.kinds import CaseStage
+from app.cases.models import Engagement
+from app.errors import DomainError
+from app.web import case_views
+from app.web.auth import permitted
+from app.web.csrf import checked_form
+from app.web.forms import form_errors, local_datetime, show_local, text_values
+from app.web.meeting_labels import JINJA_LABELS
+from app.web.meeting_views import Clock, clock
+from scheduling.access import requests_in_scope
+from scheduling.calendar_store import load_rest_day_calendar
+from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
+from scheduling.models import Meeting, MeetingRequest, Room
+from scheduling.plan_store import schedule_of
+from scheduling.policies import LegalPolicies, policies_from_settings
+from scheduling.requests import NewRequest, open_request
+
+WINDOWS: Final = 3
+WINDOW_FIELDS: Final = tuple(
+    f"window{n}_{part}" for n in range(1, WINDOWS + 1) for part in ("date", "from", "to")
+)
+TEXT_FIELDS: Final = (
+    "length_minutes", "room_kind", "assistant_name", "assistant_id_number", *WINDOW_FIELDS,
+)  # fmt: skip
+FORM_FIELDS: Final = (*TEXT_FIELDS, "interpreter_needed", "walk_in")
+OPEN_STATUSES: Final = (
+    RequestStatus.REQUESTED, RequestStatus.AWAITING_PERMISSION, RequestStatus.SCHEDULED,
+    RequestStatus.CHECKED_IN, RequestStatus.IN_PROGRESS,
+)  # fmt: skip
+LIST_LIMIT: Final = 200
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    return case_views.render(request, name, {**JINJA_LABELS, **context}, status)
+
+
+@dataclass(frozen=True)
+class Row:
+    request: MeetingRequest
+    deadline: str
+    clock: Clock | None
+    permission_due: str
+    permission_clock: Clock | None
+    meeting: Meeting | None
+    meeting_time: str
+
+
+def _listed(user: User) -> Any:
+    found = requests_in_scope(user)
+    if user.role == Role.DETENTION_STAFF:
+        return found.filter(status__in=OPEN_STATUSES)
+    if user.role == Role.INVESTIGATOR:
+        return found.filter(permission_due_at__not_isnull=True)
+    return found
+
+
+async def meeting_list(request: Request) -> Response:
+    user = permitted(request, Action.VIEW_MEETINGS)
+    items = list(
+        await _listed(user)
+        .select_related("facility", "detainee", "lawyer")
+        .order_by("-requested_at", "-id")
+        .limit(LIST_LIMIT)
+    )
+    upcoming: dict[int, Meeting] = {}
+    active = Meeting.filter(
+        request_id__in=[r.id for r in items], status=MeetingStatus.ACTIVE
+    ).select_related("room")
+    for found in await active.order_by("starts_at"):
+        upcoming.setdefault(found.request_id, found)
+    rows = []
+    for item in items:
+        zone = item.facility.timezone
+        meeting = upcoming.get(item.id)
+        rows.append(
+            Row(
+                request=item,
+                deadline=show_local(item.deadline_at, zone),
+                clock=clock(item.deadline_at) if item.status in OPEN_STATUSES[:2] else None,
+                permission_due=show_local(item.permission_due_at, zone),
+                permission_clock=(
+                    clock(item.permission_due_at)
+                    if item.status == RequestStatus.AWAITING_PERMISSION
+                    else None
+                ),
+                meeting=meeting,
+                meeting_time=show_local(meeting.starts_at, zone) if meeting else "",
+            )
+        )
+    if user.role == Role.DETENTION_STAFF:  # the most urgent clock first
+        rows.sort(key=lambda r: r.request.deadline_at or datetime.max.replace(tzinfo=UTC))
+    return render(request, "meetings/list.html", {"rows": rows, "role": user.role})
+
+
+# --- The request form -------------------------------------------------------------------
+
+
+async def _engagement(request: Request) -> Engagement:
+    user = permitted(request, Action.REQUEST_MEETINGS)
+    engagement = await case_access.engagement_for(user, request.path_params["engagement_id"])
+    await engagement.fetch_related("case", "detainee__facility", "lawyer")
+    return engagement
+
+
+def _needs_permission(engagement: Engagement, policies: LegalPolicies) -> bool:
+    case = engagement.case
+    return (
+        case.category.value in policies.permission_case_categories
+        and case.stage == CaseStage.INVESTIGATION
+    )
+
+
+async def _form_page(
+    request: Request,
+    engagement: Engagement,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    facility = engagement.detainee.facility
+    lengths, _buffer = await schedule_of(facility.id)
+    kinds = {
+        room.kind.value for room in await Room.filter(facility_id=facility.id, in_service=True)
+    }
+    policies = policies_from_settings(request.app.state.settings.legal)
+    context = {
+        "engagement": engagement,
+        "facility": facility,
+        "zone": facility.timezone,
+        "lengths": lengths,
+        "kinds": [k.value for k in RoomKind if k.value in kinds] or [k.value for k in RoomKind],
+        "windows": range(1, WINDOWS + 1),
+        "staff": request.state.user.role == Role.DETENTION_STAFF,
+        "needs_permission": _needs_permission(engagement, policies),
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "meetings/new.html", context, status)
+
+
+async def new_request_page(request: Request) -> Response:
+    engagement = await _engagement(request)
+    lengths, _buffer = await schedule_of(engagement.detainee.facility_id)
+    length = 60 if 60 in lengths else lengths[0]
+    values = {"length_minutes": str(length), "room_kind": RoomKind.IN_PERSON.value}
+    return await _form_page(request, engagement, values, {})
+
+
+def _windows(values: dict[str, str], zone: str) -> list[dict[str, str]]:
+    """Filled-in preferred windows as UTC ISO pairs; a half-filled one is an error at its row."""
+    found = []
+    for n in range(1, WINDOWS + 1):
+        day, start, end = (values[f"window{n}_{part}"] for part in ("date", "from", "to"))
+        if not (day or start or end):
+            continue
+        if not (day and start and end):
+            raise DomainError("window_incomplete", f"window{n}")
+        begins = local_datetime(day, start, zone, f"window{n}")
+        ends = local_datetime(day, end, zone, f"window{n}")
+        if ends <= begins:
+            raise DomainError("window_order", f"window{n}")
+        found.append({"from": begins.isoformat(), "to": ends.isoformat()})
+    return found
+
+
+def _new_request(values: dict[str, str], zone: str, staff: bool) -> NewRequest:
+    if not values["length_minutes"].isdigit():
+        raise DomainError("length_not_allowed", "length_minutes")
+    if values["room_kind"] not in {k.value for k in RoomKind}:
+        raise DomainError("required", "room_kind")
+    name, number = values["assistant_name"], values["assistant_id_number"]
+    if bool(name) != bool(number):  # M6: one assistant, identified
+        raise DomainError(
+            "assistant_incomplete", "assistant_id_number" if name else "assistant_name"
+        )
+    return NewRequest(
+        length_minutes=int(values["length_minutes"]),
+        room_kind=RoomKind(values["room_kind"]),
+        preferred_windows=_windows(values, zone),
+        assistant_name=name[:100],
+        assistant_id_number=number[:32],
+        interpreter_needed=values["interpreter_needed"] == "on",
+        walk_in=staff and values["walk_in"] == "on",
+    )
+
+
+async def create_request(request: Request) -> Response:
+    engagement = await _engagement(request)
+    settings = request.app.state.settings
+    form = await checked_form(request)
+    values = text_values(form, FORM_FIELDS)
+    staff = request.state.user.role == Role.DETENTION_STAFF
+    try:
+        new = _new_request(values, engagement.detainee.facility.timezone, staff)
+        opened = await open_request(
+            request.state.user,
+            engagement,
+            new,
+            policies=policies_from_settings(settings.legal),
+            calendar=await load_rest_day_calendar(),
+        )
+    except DomainError as exc:
+        fields = (*FORM_FIELDS, *(f"window{n}" for n in range(1, WINDOWS + 1)))
+        return await _form_page(request, engagement, values, form_errors(exc, fields), exc.status)
+    return RedirectResponse(f"/meeting-requests/{opened.id}", status_code=303)
+
+
+routes = [
+    Route("/meetings", meeting_list, methods=["GET"]),
+    Route("/clients/{engagement_id:int}/meetings/new", new_request_page, methods=["GET"]),
+    Route("/clients/{engagement_id:int}/meetings/new", create_request, methods=["POST"]),
+]

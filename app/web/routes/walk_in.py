@@ -1,0 +1,205 @@
+"""The desk's walk-in registration (story 2, duty M2) and one-click booking of a request's
+earliest free slot, for walk-ins and for the requests at risk on the day board.
+
+A lawyer at the gate is never turned away for not having booked: the officer picks the
+engagement, ticks the documents presented (the three of M1, nothing more), and the request
+starts its 48-hour clock like any other; the page then offers the first free room and time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from tortoise.expressions import Q
+
+from app.accounts.models import User
+from app.accounts.policy import Action
+from app.cases import access as case_access
+from app.cases.kinds import EngagementKind, EngagementStatus
+from app.errors import DomainError
+from app.web import case_views
+from app.web.auth import permitted
+from app.web.board_labels import JINJA_LABELS
+from app.web.csrf import checked_form
+from app.web.forms import form_errors, int_or_none, text_values, zone
+from app.web.routes.board import local_day, staff_facility
+from rights_checklist.deadlines import load_context
+from scheduling import access
+from scheduling.availability import Slot
+from scheduling.booking import MeetingConflict, book
+from scheduling.kinds import RequestStatus, RoomKind
+from scheduling.models import Meeting, MeetingRequest, Room
+from scheduling.plan_store import schedule_of
+from scheduling.requests import NewRequest, earliest_free_slot, open_request
+
+WALK_IN_FIELDS = (
+    "q", "engagement_id", "assistant_name", "assistant_id_number", "length_minutes", "room_kind",
+)  # fmt: skip
+DOCUMENTS = ("doc_licence", "doc_firm", "doc_mandate")
+MAX_LISTED = 50
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    return case_views.render(request, name, {**JINJA_LABELS, **context}, status)
+
+
+def _required_documents(kind: EngagementKind) -> tuple[str, ...]:
+    # A duty lawyer shows the licence only; others add the firm's letter and the mandate.
+    return DOCUMENTS[:1] if kind == EngagementKind.DUTY_LAWYER else DOCUMENTS
+
+
+async def _walk_in_page(
+    request: Request,
+    user: User,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    facility = await staff_facility(user)
+    engagements = case_access.engagements_in_scope(user).filter(status=EngagementStatus.ACTIVE)
+    if values.get("q"):
+        q = values["q"]
+        engagements = engagements.filter(
+            Q(lawyer__display_name__icontains=q) | Q(detainee__name__icontains=q)
+        )
+    found = await engagements.select_related("lawyer", "detainee").order_by("detainee__name")
+    allowed, _buffer = await schedule_of(facility.id)
+    context = {
+        "facility": facility,
+        "engagements": found[:MAX_LISTED],
+        "more": len(found) > MAX_LISTED,
+        "lengths": allowed,
+        "room_kinds": [kind.value for kind in RoomKind],
+        "values": values,
+        "errors": errors,
+    }
+    return _render(request, "board/walk_in.html", context, status)
+
+
+async def walk_in_page(request: Request) -> Response:
+    user = permitted(request, Action.RUN_DAY_BOARD)
+    values = {"q": request.query_params.get("q", "").strip(), "length_minutes": "60"}
+    return await _walk_in_page(request, user, values, {})
+
+
+async def register_walk_in(request: Request) -> Response:
+    user = permitted(request, Action.RUN_DAY_BOARD)
+    form = await checked_form(request)
+    values = text_values(form, WALK_IN_FIELDS)
+    ticked = {name for name in DOCUMENTS if form.get(name) == "yes"}
+    interpreter = form.get("interpreter_needed") == "yes"
+    values.update({name: "yes" for name in ticked})
+    values["interpreter_needed"] = "yes" if interpreter else ""
+    try:
+        engagement_id = int_or_none(values["engagement_id"])
+        engagement = await (
+            case_access.engagements_in_scope(user)
+            .filter(status=EngagementStatus.ACTIVE)
+            .get_or_none(id=engagement_id or 0)
+        )
+        if engagement is None:
+            raise DomainError("engagement_required", field="engagement_id")
+        if not set(_required_documents(engagement.kind)) <= ticked:
+            raise DomainError("documents_required", field="documents")
+        if bool(values["assistant_name"]) != bool(values["assistant_id_number"]):
+            raise DomainError("assistant_incomplete", field="assistant_name")
+        length = int_or_none(values["length_minutes"]) or 60
+        kind = values["room_kind"] if values["room_kind"] in set(RoomKind) else RoomKind.IN_PERSON
+        now = datetime.now(UTC)
+        new = NewRequest(
+            length_minutes=length,
+            room_kind=RoomKind(kind),
+            assistant_name=values["assistant_name"],
+            assistant_id_number=values["assistant_id_number"],
+            interpreter_needed=interpreter,
+            walk_in=True,
+            requested_at=now,
+            documents_checked_at=now,  # checked at the desk just now (policy P1)
+        )
+        context = await load_context(request.app.state.settings.legal)
+        opened = await open_request(
+            user, engagement, new, policies=context.policies, calendar=context.calendar
+        )
+    except DomainError as exc:
+        fields = (*WALK_IN_FIELDS, "documents")
+        return await _walk_in_page(request, user, values, form_errors(exc, fields), exc.status)
+    return RedirectResponse(f"/board/requests/{opened.id}", status_code=303)
+
+
+async def _request_page(
+    request: Request,
+    user: User,
+    meeting_request: MeetingRequest,
+    error: str = "",
+    alternatives: list[Slot] | None = None,
+    status: int = 200,
+) -> Response:
+    facility = await staff_facility(user)
+    await meeting_request.fetch_related("lawyer", "detainee")
+    now = datetime.now(UTC)
+    slot = None
+    if meeting_request.status == RequestStatus.REQUESTED:
+        slot = await earliest_free_slot(meeting_request, now)
+    offers = alternatives if alternatives is not None else ([slot] if slot else [])
+    rooms = {room.id: room for room in await Room.filter(facility_id=facility.id)}
+    meetings = await Meeting.filter(request_id=meeting_request.id).order_by("-starts_at")
+    context = {
+        "r": meeting_request,
+        "facility": facility,
+        "zone": facility.timezone,
+        "offers": offers,
+        "today": local_day(now, facility),
+        "rooms": rooms,
+        "meetings": meetings,
+        "error": error,
+        "tz": zone(facility.timezone),
+    }
+    return _render(request, "board/request.html", context, status)
+
+
+async def request_page(request: Request) -> Response:
+    user = permitted(request, Action.RUN_DAY_BOARD)
+    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    return await _request_page(request, user, meeting_request)
+
+
+async def book_slot(request: Request) -> Response:
+    user = permitted(request, Action.RUN_DAY_BOARD)
+    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    form = await checked_form(request)
+    values = text_values(form, ("room_id", "starts_at"))
+    try:
+        room = await Room.get_or_none(
+            id=int_or_none(values["room_id"]) or 0, facility_id=meeting_request.facility_id
+        )
+        try:
+            starts_at = datetime.fromisoformat(values["starts_at"])
+        except ValueError:
+            raise DomainError("slot_required", field="starts_at") from None
+        if room is None:
+            raise DomainError("slot_required", field="starts_at")
+        length = timedelta(minutes=meeting_request.length_minutes)
+        meeting = await book(user, meeting_request, room, starts_at, length)
+    except MeetingConflict as exc:
+        message = form_errors(exc, ())["form"]
+        return await _request_page(
+            request, user, meeting_request, message, exc.alternatives, exc.status
+        )
+    except DomainError as exc:
+        message = form_errors(exc, ())["form"]
+        return await _request_page(request, user, meeting_request, message, None, exc.status)
+    facility = await staff_facility(user)
+    day = local_day(meeting.starts_at, facility)
+    return RedirectResponse(f"/board?day={day.isoformat()}#m-{meeting.id}", status_code=303)
+
+
+routes = [
+    Route("/board/walk-in", walk_in_page, methods=["GET"]),
+    Route("/board/walk-in", register_walk_in, methods=["POST"]),
+    Route("/board/requests/{request_id:int}", request_page, methods=["GET"]),
+    Route("/board/requests/{request_id:int}/book", book_slot, methods=["POST"]),
+]

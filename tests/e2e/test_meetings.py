@@ -1,0 +1,234 @@
+"""Meetings in a browser (stories 1, 2, 3, 9 and 11): a lawyer books and the desk runs the
+meeting on the day board; a walk-in is registered and scheduled within its 48 hours; a
+permission case goes through the investigating authority's decision before it is booked.
+
+The demo data (app.demo_meetings) gives the Haidian detention centre its rooms and opening
+hours, and Zhang and Li their active engagements there; the permission case is created through
+the pages, like a real one.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.test_roles import sign_in, switch_to_english
+
+pytestmark = pytest.mark.e2e
+
+FACILITY = "北京市海淀区看守所"
+CLIENT = "刘建国"  # Zhang's client in the demo data, held at Haidian
+WALK_IN_CLIENT = "孙志强"  # Li's client at Haidian, his documents accepted (demo data)
+BEIJING = ZoneInfo("Asia/Shanghai")
+DOCUMENTS = ("practice_licence", "firm_letter", "power_of_attorney")
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def open_as(browser: Browser, live_server: str) -> Iterator[Callable[[str], Page]]:
+    """A separate browser (context) per user, signed in with the pages in English."""
+    contexts = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(base_url=live_server, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/login")
+        switch_to_english(page)
+        sign_in(page, username)
+        expect(page.locator(".whoami")).to_be_visible()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def _instant(page: Page, selector: str) -> datetime:
+    """The instant of a <time datetime="..."> element."""
+    value = page.locator(selector).first.get_attribute("datetime")
+    assert value, selector
+    return datetime.fromisoformat(value)
+
+
+def _book_earliest(lawyer: Page) -> tuple[str, datetime]:
+    """On a request page: book the earliest free time; the meeting's reference and start."""
+    lawyer.locator(".earliest").get_by_role("button", name="Book this").click()
+    expect(lawyer.locator("h1 code.reference")).to_be_visible()
+    reference = lawyer.locator("h1 code.reference").inner_text().strip()
+    return reference, _instant(lawyer, "dd time[datetime]")
+
+
+def _board_of(staff: Page, start: datetime) -> None:
+    staff.locator("nav.main-nav").get_by_role("link", name="Day board").click()
+    expect(staff.locator("h1")).to_contain_text("Day board")
+    staff.goto(f"/board?day={start.astimezone(BEIJING).date().isoformat()}")
+
+
+def test_a_booked_meeting_is_checked_in_and_completed_on_the_day_board(
+    open_as: Callable[[str], Page],
+) -> None:
+    # Story 1: Zhang asks "as early as possible" and books the earliest free time.
+    lawyer = open_as("zhang.lawyer")
+    lawyer.locator("nav.main-nav").get_by_role("link", name="My clients").click()
+    lawyer.get_by_role("link", name=CLIENT, exact=True).first.click()
+    lawyer.get_by_role("link", name="Request a meeting").click()
+    lawyer.get_by_role("button", name="Send the request").click()
+    expect(lawyer.locator("#deadline")).to_be_visible()
+    reference, start = _book_earliest(lawyer)
+    meeting_url = lawyer.url
+
+    # Stories 9 and 11: the desk finds it on the day board and records the attendance.
+    staff = open_as("haidian.desk")
+    _board_of(staff, start)
+    expect(staff.locator(".board-grid")).to_contain_text(reference)
+    item = staff.locator("article.board-item", has_text=reference)
+    expect(item).to_contain_text("张律师")
+    expect(item).to_contain_text(CLIENT)
+    item.get_by_label(re.compile("The three documents were checked")).check()
+    item.get_by_role("button", name="Record check-in").click()
+    item = staff.locator("article.board-item", has_text=reference)
+    expect(item).to_contain_text("documents verified")
+    item.get_by_role("button", name="Record start").click()
+    item = staff.locator("article.board-item", has_text=reference)
+    expect(item.locator("dt", has_text="Started")).to_be_visible()
+    item.get_by_role("button", name="Record end").click()
+    item = staff.locator("article.board-item", has_text=reference)
+    expect(item.locator(".board-state")).to_have_text("Completed")
+    expect(item.get_by_role("button")).to_have_count(0)
+    expect(staff.locator(f".board-meeting.state-completed:has-text('{reference}')")).to_be_visible()
+
+    # Printed for the gate: the grid without navigation or forms.
+    staff.emulate_media(media="print")
+    expect(staff.locator(".board-grid")).to_be_visible()
+    expect(staff.locator("nav.main-nav")).to_be_hidden()
+    expect(staff.locator(".board-actions").first).to_be_hidden()
+    staff.emulate_media(media="screen")
+
+    # The lawyer sees the meeting completed; nothing about its content was asked.
+    lawyer.goto(meeting_url)
+    expect(lawyer.locator("main")).to_contain_text("Completed")
+    expect(staff.locator("main textarea")).to_have_count(0)
+
+
+def test_a_walk_in_is_registered_and_scheduled_within_48_hours(
+    open_as: Callable[[str], Page],
+) -> None:
+    # Story 2: Li arrives unbooked; the officer registers him at the desk.
+    staff = open_as("haidian.desk")
+    staff.locator("nav.main-nav").get_by_role("link", name="Day board").click()
+    staff.get_by_role("link", name="Register a walk-in").click()
+    expect(staff.locator("main")).to_contain_text("never turned away for not having booked")
+    staff.locator("#f-find-q").fill(WALK_IN_CLIENT)
+    staff.get_by_role("button", name="Search").click()
+    staff.get_by_label(re.compile(f"李律师 → {WALK_IN_CLIENT}")).first.check()
+    for label in ("Practice licence", "Law-firm letter", "Power of attorney or legal-aid letter"):
+        staff.get_by_label(label).check()
+    staff.get_by_role("button", name="Register the walk-in").click()
+
+    # The request runs its 48 hours; the first free room and time is one click away.
+    expect(staff.locator("h1")).to_contain_text(f"李律师 → {WALK_IN_CLIENT}")
+    expect(staff.locator("main")).to_contain_text("Walk-in")
+    deadline = _instant(staff, ".request-deadline time")
+    requested = datetime.now(BEIJING)
+    assert timedelta(hours=48) <= deadline - requested <= timedelta(hours=49, minutes=1)
+    offer = staff.locator(".board-offers form").first
+    start = datetime.fromisoformat(
+        offer.locator("input[name=starts_at]").get_attribute("value") or ""
+    )
+    assert start + timedelta(minutes=60) <= deadline
+    offer.get_by_role("button", name="Book this slot").click()
+
+    # Back on the day board of that day, the walk-in is booked.
+    expect(staff).to_have_url(re.compile(r"/board\?day=\d{4}-\d{2}-\d{2}#m-\d+$"))
+    anchor = staff.url.rsplit("#", 1)[1]
+    item = staff.locator(f"article#{anchor}")
+    expect(item).to_contain_text("walk-in")
+    expect(item.locator(".board-state")).to_contain_text("Scheduled")
+    expect(item.locator("h3")).to_contain_text(f"{start.astimezone(BEIJING):%H:%M}")
+
+
+def test_a_permission_case_is_booked_after_the_investigators_decision(
+    open_as: Callable[[str], Page],
+) -> None:
+    tag = secrets.token_hex(4).upper()
+    number = f"京海国安(侦)字〔E2E〕{tag}号"
+    name = f"测试{tag}"
+    id_number = f"110108198{secrets.randbelow(10**9):09d}"
+    yesterday = datetime.now(BEIJING) - timedelta(days=1)
+
+    # Story 3: a state-security case under investigation, its detainee held at Haidian.
+    investigator = open_as("zhao.investigator")
+    investigator.locator("nav.main-nav").get_by_role("link", name="Cases", exact=True).click()
+    investigator.get_by_role("link", name="Open a case").click()
+    investigator.locator("#f-case-case_number").fill(number)
+    investigator.locator("#f-case-suspected_charges").fill("危害国家安全罪")
+    investigator.locator("#f-case-category").select_option("state_security")
+    investigator.locator("#f-case-name").fill(name)
+    investigator.locator("#f-case-id_number").fill(id_number)
+    investigator.locator("#f-case-facility_id").select_option(label=FACILITY)
+    investigator.locator("#f-case-admitted_date").fill(f"{yesterday:%Y-%m-%d}")
+    investigator.locator("#f-case-admitted_time").fill("09:00")
+    investigator.get_by_role("button", name="Open the case").click()
+    expect(investigator.locator("h1")).to_contain_text(number)
+
+    lawyer = open_as("zhang.lawyer")
+    lawyer.locator("nav.main-nav").get_by_role("link", name="My clients").click()
+    lawyer.get_by_role("link", name="Start an engagement").click()
+    lawyer.locator("#f-find-facility_id").select_option(label=FACILITY)
+    lawyer.locator("#f-find-name").fill(name)
+    lawyer.locator("#f-find-id_number").fill(id_number)
+    lawyer.get_by_role("button", name="Find my client").click()
+    lawyer.get_by_label(re.compile(re.escape(number))).check()
+    lawyer.locator("#f-choose-kind").select_option("retained")
+    lawyer.get_by_role("button", name="Register the engagement").click()
+    expect(lawyer.locator("h1")).to_have_text(name)
+    for kind in DOCUMENTS:
+        lawyer.locator("#f-upload-kind").select_option(kind)
+        lawyer.locator("#f-upload-file").set_input_files(
+            {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF + kind.encode()}
+        )
+        lawyer.get_by_role("button", name="Upload", exact=True).click()
+        expect(lawyer.get_by_role("link", name=f"{kind}.pdf")).to_be_visible()
+    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
+    engagement_url = lawyer.url.split("#")[0]
+
+    staff = open_as("haidian.desk")
+    staff.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
+    staff.get_by_role("link", name=name, exact=True).click()
+    for _ in DOCUMENTS:
+        staff.get_by_role("button", name=re.compile("^Accept")).first.click()
+        expect(staff.locator("h1")).to_have_text(name)
+    expect(staff.locator("main")).to_contain_text("3 of 3 accepted")
+
+    # The lawyer asks; the request waits for the investigating authority (M5), no clock yet.
+    lawyer.goto(engagement_url)
+    lawyer.get_by_role("link", name="Request a meeting").click()
+    expect(lawyer.locator("main")).to_contain_text("investigating authority")
+    lawyer.get_by_role("button", name="Send the request").click()
+    expect(lawyer.locator("#permission")).to_be_visible()
+    expect(lawyer.locator("main")).to_contain_text("Awaiting permission")
+    expect(lawyer.locator("#book")).to_have_count(0)
+    request_url = lawyer.url
+
+    # The investigator answers in writing within 3 days: permitted.
+    investigator.locator("nav.main-nav").get_by_role("link", name="Meeting permissions").click()
+    row = investigator.locator("tr", has_text=name)
+    row.get_by_role("link", name="Decide").click()
+    investigator.get_by_label("Permit the meeting").check()
+    investigator.get_by_role("button", name="Record the decision").click()
+    expect(investigator.locator("#permission")).to_contain_text("Permitted")
+
+    # The 48 hours now run from the permission; the lawyer books within them.
+    lawyer.goto(request_url)
+    expect(lawyer.locator("#permission")).to_contain_text("Permitted")
+    expect(lawyer.locator("#deadline")).to_be_visible()
+    reference, start = _book_earliest(lawyer)
+    staff.goto(f"/board?day={start.astimezone(BEIJING).date().isoformat()}")
+    expect(staff.locator("article.board-item", has_text=reference)).to_contain_text(name)
