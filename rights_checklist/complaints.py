@@ -18,6 +18,7 @@ from app.cases.models import CaseEvent, Detainee, Engagement
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.orgs.regions import jurisdiction_prefix
+from rights_checklist import submission_notices
 from rights_checklist.deadlines import DeadlineContext, duty_deadline
 from rights_checklist.kinds import ComplaintBody, ComplaintOutcome, ComplaintType, complaint_duty
 from rights_checklist.models import Complaint, Submission
@@ -121,6 +122,8 @@ async def record_reply(
     reply_at: datetime,
     summary: str,
     outcome: ComplaintOutcome,
+    *,
+    public_url: str = "",
 ) -> Complaint:
     if auditor.role != Role.BAR_AUDITOR:
         raise DomainError("auditors_only", None, 403)
@@ -143,4 +146,5 @@ async def record_reply(
         await record(
             auditor, "complaint.reply_recorded", "complaint", complaint.id, {"outcome": outcome}
         )
+        await submission_notices.complaint_replied(complaint, public_url=public_url)
     return complaint

@@ -13,8 +13,9 @@ period engine (holiday shifts, policies, provisional flags). Decisions per duty,
 * M5 per permission request, if the category is in P5 and it precedes the end of investigation
   (first investigation_ended / transfer_for_prosecution event); met by the decision.
 * N1 per engagement notice and N5 per termination, per engagement; N2 per measure event, N3 per
-  custody extension, N4 per transfer, per lawyer engaged at the event; met by that notice's
-  delivery. N1-N4 are P6 targets (``statutory`` False).
+  custody extension, N4 per transfer, per lawyer engaged at the event for the detainee it
+  concerns (all of the case's lawyers for a case-wide event); met by that notice's delivery.
+  N1-N4 are P6 targets (``statutory`` False).
 * N6 / N7 per detention / arrest: met by the family notice; a recorded lawful reason makes a late
   or absent notice not applicable. N8 per duty-lawyer request.
 * O1 per written opinion submitted before the investigation ended: due at that end event (no
@@ -184,6 +185,8 @@ class _Run:
             if e.kind not in _NOTICE_EVENTS[duty_id]:
                 continue
             for g in self.active_at(e.occurred_at):
+                if None not in (e.detainee_id, g.detainee_id) and e.detainee_id != g.detainee_id:
+                    continue  # a co-defendant's event: owed to that detainee's lawyers only
                 occ = f"event:{e.id}/engagement:{g.id}"
                 if why := self.retraction(e):
                     self.not_applicable(duty_id, occ, why)

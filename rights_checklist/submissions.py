@@ -28,6 +28,7 @@ from app.cases.storage import StoredFile, UploadRejected, store
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.orgs.regions import jurisdiction_prefix
+from rights_checklist import submission_notices
 from rights_checklist.deadlines import DeadlineContext, duty_deadline
 from rights_checklist.kinds import DECISION_DUTIES, MAX_ATTACHMENTS, Decision, SubmissionKind
 from rights_checklist.models import Submission, SubmissionAttachment
@@ -85,6 +86,8 @@ async def submit(
     max_bytes: int,
     context: DeadlineContext,
     now: datetime | None = None,
+    *,
+    public_url: str = "",
 ) -> Submission:
     if engagement.lawyer_id != lawyer.id:
         raise DomainError("not_found", None, 404)
@@ -143,6 +146,7 @@ async def submit(
             submission.id,
             {"receipt": submission.receipt_number, "kind": kind.value, "sha256": submission.sha256},
         )
+        await submission_notices.submission_filed(submission, public_url=public_url)
     return submission
 
 
@@ -160,16 +164,19 @@ async def _acknowledge(user: User, submission: Submission, now: datetime) -> Non
         await record(user, "submission.acknowledged", "submission", submission.id)
 
 
-async def acknowledge(user: User, submission: Submission) -> Submission:
+async def acknowledge(user: User, submission: Submission, *, public_url: str = "") -> Submission:
     _handler(user)
     if submission.acknowledged_at is not None:
         raise DomainError("already_acknowledged", None, 409)
     async with in_transaction():
         await _acknowledge(user, submission, datetime.now(UTC))
+        await submission_notices.submission_step(submission, "acknowledged", public_url=public_url)
     return submission
 
 
-async def attach_to_file(user: User, submission: Submission, reference: str) -> Submission:
+async def attach_to_file(
+    user: User, submission: Submission, reference: str, *, public_url: str = ""
+) -> Submission:
     """O1: a written opinion is attached to the case file (附卷), under a file reference."""
     _handler(user)
     if submission.kind != SubmissionKind.OPINION:
@@ -191,6 +198,7 @@ async def attach_to_file(user: User, submission: Submission, reference: str) -> 
             submission.id,
             {"file_reference": submission.file_reference},
         )
+        await submission_notices.submission_step(submission, "attached", public_url=public_url)
     return submission
 
 
@@ -200,6 +208,8 @@ async def decide(
     decision: Decision,
     reasons: str,
     decided_at: datetime | None = None,
+    *,
+    public_url: str = "",
 ) -> Submission:
     """An application's decision; a refusal needs written reasons (CPL 97, MPS 160)."""
     _handler(user)
@@ -225,6 +235,7 @@ async def decide(
         await record(
             user, "submission.decided", "submission", submission.id, {"decision": decision.value}
         )
+        await submission_notices.submission_step(submission, "decided", public_url=public_url)
     return submission
 
 

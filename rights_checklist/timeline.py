@@ -29,6 +29,7 @@ class Event:
     occurred_at: datetime
     new_expiry: date | None = None  # custody_extension: the new last day of custody
     corrects_id: int | None = None  # correction: the event it retracts
+    detainee_id: int | None = None  # None: the event concerns the whole case
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class Engagement:
     status: str  # EngagementStatus value; informational: the two times decide who is engaged
     notice_sent_at: datetime | None  # the engagement notice (CPL 34(4)); starts N1
     terminated_at: datetime | None = None  # the client's written termination; starts N5
+    detainee_id: int | None = None  # the client; a co-defendant's events are not owed to them
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,11 @@ class EventCreate(_In):
     new_expiry: date | None = Field(None, description="Custody extension: the new expiry")
     legal_basis: str = Field("", max_length=200, description="Custody extension: basis")
     to_facility_id: int | None = Field(None, description="Move: the receiving facility")
+    unheard_reason: str = Field(
+        "",
+        max_length=500,
+        description="Ending the investigation with written opinions not yet acknowledged: why",
+    )
 
     def details(self) -> dict[str, Any]:
         found: dict[str, Any] = {}

@@ -41,6 +41,8 @@ from app.cases.models import (
 )
 from app.cases.storage import document_root
 from app.errors import DomainError
+from rights_checklist import case_notices
+from rights_checklist.deadlines import load_context
 
 P = "/api/v1"
 
@@ -71,12 +73,17 @@ async def list_events(user: User, case_id: int) -> list[EventOut]:
     return [event_out(user, e) for e in await access.timeline_for(user, case, engagement)]
 
 
-async def record_event(user: User, case_id: int, body: EventCreate) -> EventOut:
+async def record_event(request: Request, user: User, case_id: int, body: EventCreate) -> EventOut:
     case = await _case_for_recording(user, case_id)
     new = services.NewEvent(
         body.kind, body.effective_at, body.note, body.detainee_id, body.details(), body.corrects_id
     )
-    return event_out(user, await services.record_event(user, case, new))
+    settings = request.app.state.settings
+    event = await case_notices.record_case_event(
+        user, case, new, context=await load_context(settings.legal),
+        public_url=settings.app.public_url, unheard_reason=body.unheard_reason,
+    )  # fmt: skip
+    return event_out(user, event)
 
 
 async def _case_for_recording(user: User, case_id: int) -> Case:
@@ -191,9 +198,15 @@ async def review_document(user: User, document_id: int, body: DocumentReviewIn) 
     return await engagement_out(user, engagement)
 
 
-async def record_termination(user: User, engagement_id: int, body: TerminationIn) -> EngagementOut:
+async def record_termination(
+    request: Request, user: User, engagement_id: int, body: TerminationIn
+) -> EngagementOut:
     engagement = await access.engagement_for(user, engagement_id)
-    await engagements.record_termination(user, engagement, body.received_at, body.note)
+    settings = request.app.state.settings
+    await case_notices.terminate_engagement(
+        user, engagement, body.received_at, body.note,
+        context=await load_context(settings.legal), public_url=settings.app.public_url,
+    )  # fmt: skip
     return await engagement_out(user, engagement)
 
 

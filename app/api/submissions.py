@@ -129,6 +129,7 @@ async def file_submission(user: User, case_id: int, request: Request) -> Submiss
         document_root(settings.data_dir),
         settings.uploads.max_bytes,
         await load_context(settings.legal),
+        public_url=settings.app.public_url,
     )
     return await submission_out(user, submission)
 
@@ -137,21 +138,31 @@ async def get_submission(user: User, submission_id: int) -> SubmissionOut:
     return await submission_out(user, await submissions.submission_for(user, submission_id))
 
 
-async def acknowledge(user: User, submission_id: int) -> SubmissionOut:
-    s = await submissions.submission_for(user, submission_id)
-    return await submission_out(user, await submissions.acknowledge(user, s))
+def _public_url(request: Request) -> str:
+    return str(request.app.state.settings.app.public_url)
 
 
-async def attach_to_file(user: User, submission_id: int, body: AttachIn) -> SubmissionOut:
+async def acknowledge(request: Request, user: User, submission_id: int) -> SubmissionOut:
     s = await submissions.submission_for(user, submission_id)
-    return await submission_out(
-        user, await submissions.attach_to_file(user, s, body.file_reference)
+    acknowledged = await submissions.acknowledge(user, s, public_url=_public_url(request))
+    return await submission_out(user, acknowledged)
+
+
+async def attach_to_file(
+    request: Request, user: User, submission_id: int, body: AttachIn
+) -> SubmissionOut:
+    s = await submissions.submission_for(user, submission_id)
+    attached = await submissions.attach_to_file(
+        user, s, body.file_reference, public_url=_public_url(request)
     )
+    return await submission_out(user, attached)
 
 
-async def decide(user: User, submission_id: int, body: DecideIn) -> SubmissionOut:
+async def decide(request: Request, user: User, submission_id: int, body: DecideIn) -> SubmissionOut:
     s = await submissions.submission_for(user, submission_id)
-    decided = await submissions.decide(user, s, body.decision, body.reasons, body.decided_at)
+    decided = await submissions.decide(
+        user, s, body.decision, body.reasons, body.decided_at, public_url=_public_url(request)
+    )
     return await submission_out(user, decided)
 
 
@@ -190,11 +201,14 @@ async def get_complaint(user: User, complaint_id: int) -> ComplaintOut:
     return complaint_out(await complaints.complaint_for(user, complaint_id))
 
 
-async def record_reply(user: User, complaint_id: int, body: ReplyIn) -> ComplaintOut:
+async def record_reply(
+    request: Request, user: User, complaint_id: int, body: ReplyIn
+) -> ComplaintOut:
     complaint = await complaints.complaint_for(user, complaint_id)
     replied = await complaints.record_reply(
-        user, complaint, body.reply_at, body.summary, body.outcome
-    )
+        user, complaint, body.reply_at, body.summary, body.outcome,
+        public_url=_public_url(request),
+    )  # fmt: skip
     return complaint_out(replied)
 
 

@@ -125,3 +125,27 @@ def test_engagement_from_registration_to_the_timeline(open_as: Callable[[str], P
     expect(timeline).to_contain_text("Arrest")
     expect(timeline).to_contain_text(f"{yesterday:%Y-%m-%d} 17:30 Asia/Shanghai")
     expect(timeline).to_contain_text("经检察院批准逮捕")
+
+    # Issue 7's scenario: the arrest notice reaches the lawyer's inbox (delivered by the
+    # server's in-process worker), she files a written opinion, the investigator acknowledges
+    # it and attaches it to the file, and her rights checklist shows that duty (O1) met on time.
+    lawyer.goto("/inbox")
+    expect(lawyer.locator("main")).to_contain_text(number, timeout=20_000)
+    lawyer.goto(f"{engagement_url}/submissions")
+    lawyer.locator("#f-submit-kind").select_option("opinion")
+    lawyer.locator("#f-submit-text").fill("犯罪嫌疑人无罪的书面辩护意见")
+    lawyer.get_by_role("button", name="Submit", exact=True).click()
+    expect(lawyer).to_have_url(re.compile(r"/submissions/\d+/receipt$"))
+    submission_url = lawyer.url.removesuffix("/receipt")
+
+    investigator.goto(submission_url)
+    investigator.get_by_role("button", name="Acknowledge receipt").click()
+    investigator.locator("#f-attach-file_reference").fill("卷一第7页")
+    investigator.get_by_role("button", name="Record: attached to the case file").click()
+    expect(investigator.get_by_role("button", name="Acknowledge receipt")).to_have_count(0)
+
+    lawyer.goto(f"{engagement_url}/checklist")
+    expect(lawyer.locator("tr.duty-met_on_time", has_text="O1")).to_have_count(1)
+    # The arrest predates her engagement notice, so N1 (charges and facts) is what she is owed.
+    expect(lawyer.locator("tr.duty", has_text="N1")).to_have_count(1)
+    expect(lawyer.locator("tr.duty", has_text="N2")).to_have_count(0)

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.roles import AccountStatus, Role
-from app.cases import access, engagements, services
+from app.cases import access, services
 from app.cases.kinds import INVESTIGATOR_EVENTS, CaseCategory, EventKind
 from app.cases.models import (
     Case,
@@ -34,6 +34,8 @@ from app.web.forms import (
     local_now,
     text_values,
 )
+from rights_checklist import case_notices
+from rights_checklist.deadlines import load_context
 
 CASE_FIELDS = (
     "case_number",
@@ -54,6 +56,7 @@ EVENT_FIELDS = (
     "legal_basis",
     "corrects_id",
     "detainee_id",
+    "unheard_reason",
 )
 TERMINATION_FIELDS = ("received_date", "received_time", "note")
 # Offered in the record form in the enum's order (a frozenset has none).
@@ -145,6 +148,7 @@ async def _case_page(
         "zone": zone,
         "full": access.sees_full_case(user),
         "rows": await case_views.timeline(user, case, None),
+        "escalations": await case_views.case_escalations(user, case),
         "values": values or {},
         "errors": errors or {},
     }
@@ -213,7 +217,11 @@ async def record_event(request: Request) -> Response:
             details,
             int_or_none(values["corrects_id"]) if kind == EventKind.CORRECTION else None,
         )
-        event = await services.record_event(user, case, new)
+        settings = request.app.state.settings
+        event = await case_notices.record_case_event(
+            user, case, new, context=await load_context(settings.legal),
+            public_url=settings.app.public_url, unheard_reason=values["unheard_reason"],
+        )  # fmt: skip
     except DomainError as exc:
         errors = {"event": form_errors(exc, (*EVENT_FIELDS, "effective_at"))}
         return await _case_page(request, user, case, {"event": values}, errors, exc.status)
@@ -247,7 +255,11 @@ async def record_termination(request: Request) -> Response:
         received = local_datetime(
             values["received_date"], values["received_time"], zone, "received_at"
         )
-        await engagements.record_termination(user, engagement, received, values["note"])
+        settings = request.app.state.settings
+        await case_notices.terminate_engagement(
+            user, engagement, received, values["note"],
+            context=await load_context(settings.legal), public_url=settings.app.public_url,
+        )  # fmt: skip
     except DomainError as exc:
         errors = {key: form_errors(exc, (*TERMINATION_FIELDS, "received_at"))}
         return await _case_page(request, user, case, {key: values}, errors, exc.status)

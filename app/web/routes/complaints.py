@@ -4,6 +4,7 @@ the jurisdiction's complaints and the reply form. Same services as app.api.submi
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from app.web import case_views
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_list, int_or_none, local_datetime, text_values
+from app.web.i18n import gettext
 from app.web.submission_labels import JINJA_LABELS
 from rights_checklist import complaints
 from rights_checklist.deadlines import load_context
@@ -65,6 +67,9 @@ async def _new_page(
     return _render(request, "complaints/new.html", context, status)
 
 
+OCCURRENCE = re.compile(r"[a-z_]+:\d+(/[a-z_]+:\d+)?")  # as in rights_checklist DutyResult
+
+
 def _prefill(query: dict[str, str]) -> dict[str, str]:
     """Query parameters are only suggestions: unknown values are dropped, never trusted."""
     kind = query.get("type", "")
@@ -76,6 +81,15 @@ def _prefill(query: dict[str, str]) -> dict[str, str]:
         values["complaint_type"] = next(iter(sorted(C2_TYPES))).value
     if query.get("duty") in ("C1", "C2"):
         values["duty"] = query["duty"]
+    breached, occurrence = query.get("breached", ""), query.get("occurrence", "")
+    if re.fullmatch(r"[A-Z]\d", breached) and re.fullmatch(
+        r"[a-z_]+:\d+(/[a-z_]+:\d+)?", occurrence
+    ):
+        # From a breached duty on the rights checklist (story 7): the facts, for the lawyer to edit.
+        values["description"] = gettext(
+            "The rights checklist of this case shows duty %(duty)s (%(occurrence)s) as not met "
+            "within its deadline."
+        ) % {"duty": breached, "occurrence": occurrence}
     return values
 
 
@@ -142,8 +156,9 @@ async def record_reply(request: Request) -> Response:
         if values["outcome"] not in {o.value for o in ComplaintOutcome}:
             raise DomainError("required", "outcome")
         await complaints.record_reply(
-            user, complaint, when, values["summary"], ComplaintOutcome(values["outcome"])
-        )
+            user, complaint, when, values["summary"], ComplaintOutcome(values["outcome"]),
+            public_url=request.app.state.settings.app.public_url,
+        )  # fmt: skip
     except DomainError as exc:
         return await _detail(request, complaint, form_errors(exc, REPLY_FIELDS), exc.status)
     return RedirectResponse(f"/complaints/{complaint.id}", status_code=303)

@@ -25,6 +25,7 @@ from rights_checklist import submissions
 from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import MAX_ATTACHMENTS, Decision, SubmissionKind
 from rights_checklist.models import Submission, SubmissionAttachment
+from rights_checklist.notice_tasks import owed_notices
 
 NEW_FIELDS = ("kind", "text", "files")
 DECIDE_FIELDS = ("decision", "reasons", "decided_at")
@@ -89,6 +90,7 @@ async def file_submission(request: Request) -> Response:
             document_root(settings.data_dir),
             limit,
             await load_context(settings.legal),
+            public_url=settings.app.public_url,
         )
     except DomainError as exc:
         errors = form_errors(exc, NEW_FIELDS)
@@ -147,12 +149,13 @@ async def _handle(request: Request, step: str) -> Response:
     submission = await _submission(request, Action.HANDLE_SUBMISSIONS)
     form = await checked_form(request)
     user = request.state.user
+    public_url = request.app.state.settings.app.public_url
     try:
         if step == "acknowledge":
-            await submissions.acknowledge(user, submission)
+            await submissions.acknowledge(user, submission, public_url=public_url)
         elif step == "attach":
             reference = text_values(form, ("file_reference",))["file_reference"]
-            await submissions.attach_to_file(user, submission, reference)
+            await submissions.attach_to_file(user, submission, reference, public_url=public_url)
         else:
             values = text_values(form, ("decision", "reasons", "day", "clock"))
             if values["decision"] not in {d.value for d in Decision}:
@@ -163,8 +166,9 @@ async def _handle(request: Request, step: str) -> Response:
                     values["day"], values["clock"], submission.timezone, "decided_at"
                 )
             await submissions.decide(
-                user, submission, Decision(values["decision"]), values["reasons"], when
-            )
+                user, submission, Decision(values["decision"]), values["reasons"], when,
+                public_url=public_url,
+            )  # fmt: skip
     except DomainError as exc:
         fields = {"attach": ("file_reference",), "decide": DECIDE_FIELDS}.get(step, ())
         errors = {f"{step}_{k}": v for k, v in form_errors(exc, fields).items()}
@@ -188,7 +192,11 @@ async def task_list(request: Request) -> Response:
     user = permitted(request, Action.HANDLE_SUBMISSIONS)
     tasks = await submissions.open_tasks(user).select_related("case").order_by("due_at", "id")
     rows = [(s, _overdue(s)) for s in tasks]
-    return _render(request, "submissions/tasks.html", {"rows": rows})
+    # Story 12: the notices the agency owes (N1 charges, N6/N7 family) on the same list.
+    context = await load_context(request.app.state.settings.legal)
+    now = datetime.now(UTC)
+    notices = [(t, t.due_at <= now) for t in await owed_notices(user, context)]
+    return _render(request, "submissions/tasks.html", {"rows": rows, "notices": notices})
 
 
 routes = [
