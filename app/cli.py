@@ -51,6 +51,9 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         users = await load_demo_data()
         cases = await load_demo_cases(settings.data_dir, settings.uploads.max_bytes)
         print(f"Demo cases created: {cases}")
+        from app.demo_meetings import load_demo_meetings  # rooms and hours need the cases first
+
+        print(f"Demo meeting requests created: {await load_demo_meetings(settings)}")
         print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             note = " (pending verification)" if demo.status == "pending" else ""
@@ -127,7 +130,7 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_notify(args: argparse.Namespace, settings: Settings) -> int:
     from notifications import commands as notify_commands
 
-    return await _with_database(settings, lambda: notify_commands.run(args))
+    return await _with_database(settings, lambda: notify_commands.run(args, settings))
 
 
 async def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,6 +29,7 @@ from app.web.middleware import (
 from app.web.routes import admin, home, profile, session, verification
 from app.web.templating import Templates
 from rights_checklist.catalogue import load_catalogue
+from scheduling import meeting_notices
 
 VERSION = "0.1.0"
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -62,17 +63,27 @@ class ServerErrorPages:
 def page_routes() -> list[BaseRoute]:
     from app.web.routes import (
         audit,
+        board,
         calendar_admin,
+        calendar_feeds,
         case_list,
         cases,
+        checklist,
         clients,
         complaints,
         deadlines,
         detainees,
         documents,
+        escalations,
+        facility,
         inbox,
+        meeting_requests,
+        meetings,
+        notification_preferences,
         notifications_admin,
+        permissions,
         submissions,
+        walk_in,
         webhooks,
     )
 
@@ -89,19 +100,34 @@ def page_routes() -> list[BaseRoute]:
         *cases.routes,
         *clients.routes,
         *submissions.routes,
+        *checklist.routes,
         *complaints.routes,
         *detainees.routes,
         *documents.routes,
         *inbox.routes,
         *notifications_admin.routes,
+        *notification_preferences.routes,
+        *escalations.routes,
+        *facility.routes,
         *webhooks.routes,
+        *board.routes,
+        *walk_in.routes,
+        *meetings.routes,
+        *meeting_requests.routes,
+        *permissions.routes,
+        *calendar_feeds.routes,
     ]
 
 
 def api_endpoints() -> list[Endpoint]:
     from app.api.audit import AUDIT_ENDPOINTS
+    from app.api.calendar_feeds import CALENDAR_ENDPOINTS
     from app.api.cases import CASE_ENDPOINTS
+    from app.api.checklist import CHECKLIST_ENDPOINTS
     from app.api.deadlines import DEADLINE_ENDPOINTS
+    from app.api.facilities import FACILITY_ENDPOINTS
+    from app.api.meetings import MEETING_ENDPOINTS
+    from app.api.notification_preferences import PREFERENCE_ENDPOINTS
     from app.api.notifications import NOTIFICATION_ENDPOINTS
     from app.api.submissions import SUBMISSION_ENDPOINTS
 
@@ -111,7 +137,12 @@ def api_endpoints() -> list[Endpoint]:
         *DEADLINE_ENDPOINTS,
         *AUDIT_ENDPOINTS,
         *NOTIFICATION_ENDPOINTS,
+        *PREFERENCE_ENDPOINTS,
         *SUBMISSION_ENDPOINTS,
+        *CHECKLIST_ENDPOINTS,
+        *MEETING_ENDPOINTS,
+        *FACILITY_ENDPOINTS,
+        *CALENDAR_ENDPOINTS,
     ]
 
 
@@ -119,6 +150,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     # A malformed statutory catalogue must stop start-up, not surface on the first checklist.
     load_catalogue()
+    # Booking's notices (sender, alarms, reminder offsets, links) follow this app's settings.
+    meeting_notices.configure(settings)
     endpoints = api_endpoints()
     document = openapi_document(endpoints, VERSION)
 

@@ -137,7 +137,14 @@ STATUS_LABELS: dict[str, str] = {
 MESSAGE_TABLES: tuple[tuple[str, str], ...] = (
     ("app.web.case_labels", "CASE_MESSAGES"),
     ("app.web.submission_labels", "SUBMISSION_MESSAGES"),
+    ("app.web.notification_labels", "NOTIFICATION_MESSAGES"),
     ("app.web.scheduling_labels", "SCHEDULING_MESSAGES"),
+    ("app.web.checklist_labels", "CHECKLIST_MESSAGES"),
+    ("app.web.meeting_labels", "MEETING_MESSAGES"),
+    ("app.web.meeting_labels", "MEETING_PAGE_MESSAGES"),
+    ("app.web.board_labels", "BOARD_MESSAGES"),
+    ("app.web.facility_labels", "FACILITY_MESSAGES"),
+    ("app.web.calendar_labels", "CALENDAR_MESSAGES"),
 )
 
 
