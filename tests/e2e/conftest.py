@@ -12,8 +12,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +104,27 @@ def page(browser: object, live_server: str) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_as(browser: Any, live_server: str) -> Iterator[Callable[[str], Any]]:
+    """A separate browser (context) per user, signed in with the pages in English."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_roles import sign_in, switch_to_english
+
+    contexts = []
+
+    def open_as(username: str) -> Any:
+        context = browser.new_context(base_url=live_server, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/login")
+        switch_to_english(page)
+        sign_in(page, username)
+        expect(page.locator(".whoami")).to_be_visible()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-
-from tests.e2e.test_roles import sign_in, switch_to_english
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -28,26 +26,6 @@ WALK_IN_CLIENT = "孙志强"  # Li's client at Haidian, his documents accepted (
 BEIJING = ZoneInfo("Asia/Shanghai")
 DOCUMENTS = ("practice_licence", "firm_letter", "power_of_attorney")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture
-def open_as(browser: Browser, live_server: str) -> Iterator[Callable[[str], Page]]:
-    """A separate browser (context) per user, signed in with the pages in English."""
-    contexts = []
-
-    def open_as(username: str) -> Page:
-        context = browser.new_context(base_url=live_server, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/login")
-        switch_to_english(page)
-        sign_in(page, username)
-        expect(page.locator(".whoami")).to_be_visible()
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _instant(page: Page, selector: str) -> datetime:
