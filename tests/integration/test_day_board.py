@@ -268,3 +268,47 @@ async def test_previous_and_next_day_links(client: AsyncClient, place: Place) ->
     page = (await client.get(_board_url())).text
     assert f'href="/board?day={(day - timedelta(days=1)).isoformat()}" rel="prev"' in page
     assert f'href="/board?day={(day + timedelta(days=1)).isoformat()}" rel="next"' in page
+
+
+async def test_a_refusal_on_a_lawful_ground_is_recorded_and_frees_the_slot(
+    client: AsyncClient, place: Place
+) -> None:
+    party, meeting = await _booked(place)
+    await sign_in_as(client, place.staff)
+    answer = await _post(
+        client,
+        f"/board/requests/{party.request.id}/refusal",
+        {"reason": "detainee_transferred", "details": "moved to another centre"},
+    )
+    assert answer.startswith(f"303\n/board/requests/{party.request.id}")
+    refused = await MeetingRequest.get(id=party.request.id)
+    assert refused.status == RequestStatus.REFUSED
+    assert refused.refusal_reason.startswith("detainee_transferred")
+    assert (await Meeting.get(id=meeting.id)).status == MeetingStatus.CANCELLED
+
+
+async def test_a_refusal_for_want_of_a_booking_is_not_accepted(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    await sign_in_as(client, place.staff)
+    answer = await _post(
+        client, f"/board/requests/{party.request.id}/refusal", {"reason": "not_booked"}
+    )
+    assert answer.startswith("400")
+    assert (await MeetingRequest.get(id=party.request.id)).status == RequestStatus.REQUESTED
+
+
+async def test_a_missing_document_refusal_must_name_it_and_keeps_the_choice(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    await sign_in_as(client, place.staff)
+    answer = await _post(
+        client,
+        f"/board/requests/{party.request.id}/refusal",
+        {"reason": "lawyer_documents_incomplete", "details": ""},
+    )
+    assert answer.startswith("400")
+    assert 'value="lawyer_documents_incomplete" selected' in answer
+    assert (await MeetingRequest.get(id=party.request.id)).status == RequestStatus.REQUESTED

@@ -26,9 +26,11 @@ from app.web.auth import permitted
 from app.web.board_labels import JINJA_LABELS
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_or_none, text_values, zone
+from app.web.meeting_labels import REFUSAL_REASON_LABELS
 from app.web.routes.board import local_day, staff_facility
 from rights_checklist.deadlines import load_context
 from scheduling import access
+from scheduling.attendance import REFUSABLE, refuse_request
 from scheduling.availability import Slot
 from scheduling.booking import MeetingConflict, book
 from scheduling.kinds import RequestStatus, RoomKind
@@ -41,6 +43,9 @@ WALK_IN_FIELDS = (
 )  # fmt: skip
 DOCUMENTS = ("doc_licence", "doc_firm", "doc_mandate")
 MAX_LISTED = 50
+
+
+REFUSAL_FIELDS = ("reason", "details")
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -137,6 +142,7 @@ async def _request_page(
     error: str = "",
     alternatives: list[Slot] | None = None,
     status: int = 200,
+    refusal: tuple[dict[str, str], dict[str, str]] = ({}, {}),
 ) -> Response:
     facility = await staff_facility(user)
     await meeting_request.fetch_related("lawyer", "detainee")
@@ -157,6 +163,10 @@ async def _request_page(
         "meetings": meetings,
         "error": error,
         "tz": zone(facility.timezone),
+        "refusable": meeting_request.status in REFUSABLE,
+        "refusal_values": refusal[0],
+        "refusal_errors": refusal[1],
+        "REFUSAL_REASON_LABELS": REFUSAL_REASON_LABELS,
     }
     return _render(request, "board/request.html", context, status)
 
@@ -197,9 +207,25 @@ async def book_slot(request: Request) -> Response:
     return RedirectResponse(f"/board?day={day.isoformat()}#m-{meeting.id}", status_code=303)
 
 
+async def refuse(request: Request) -> Response:
+    """Refuse on a lawful ground only (M2): never for want of a booking."""
+    user = permitted(request, Action.RUN_DAY_BOARD)
+    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    values = text_values(await checked_form(request), REFUSAL_FIELDS)
+    try:
+        await refuse_request(user, meeting_request, values["reason"], values["details"])
+    except DomainError as exc:
+        errors = form_errors(exc, REFUSAL_FIELDS)
+        await meeting_request.refresh_from_db()
+        return await _request_page(request, user, meeting_request, status=exc.status,
+                                   refusal=(values, errors))  # fmt: skip
+    return RedirectResponse(f"/board/requests/{meeting_request.id}", status_code=303)
+
+
 routes = [
     Route("/board/walk-in", walk_in_page, methods=["GET"]),
     Route("/board/walk-in", register_walk_in, methods=["POST"]),
     Route("/board/requests/{request_id:int}", request_page, methods=["GET"]),
     Route("/board/requests/{request_id:int}/book", book_slot, methods=["POST"]),
+    Route("/board/requests/{request_id:int}/refusal", refuse, methods=["POST"]),
 ]
