@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.flows import DOCUMENTS, open_case, register_engagement
+
 pytestmark = pytest.mark.e2e
 
-FACILITY = "北京市海淀区看守所"
 AGENCY = "北京市公安局海淀分局刑侦支队"
-DOCUMENTS = ("practice_licence", "firm_letter", "power_of_attorney")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def test_engagement_from_registration_to_the_timeline(open_as: Callable[[str], Page]) -> None:
@@ -34,40 +33,14 @@ def test_engagement_from_registration_to_the_timeline(open_as: Callable[[str], P
 
     # Story 12, first half: the investigator opens the case with a new detainee.
     investigator: Page = open_as("zhao.investigator")
-    investigator.locator("nav.main-nav").get_by_role("link", name="Cases", exact=True).click()
-    investigator.get_by_role("link", name="Open a case").click()
-    investigator.locator("#f-case-case_number").fill(number)
-    investigator.locator("#f-case-suspected_charges").fill("诈骗罪")
-    investigator.locator("#f-case-name").fill(name)
-    investigator.locator("#f-case-id_number").fill(id_number)
-    investigator.locator("#f-case-facility_id").select_option(label=FACILITY)
-    investigator.locator("#f-case-admitted_date").fill(f"{yesterday:%Y-%m-%d}")
-    investigator.locator("#f-case-admitted_time").fill("09:00")
-    investigator.get_by_role("button", name="Open the case").click()
-    expect(investigator.locator("h1")).to_contain_text(number)
+    open_case(investigator, number, "诈骗罪", name, id_number, yesterday)
     case_url = investigator.url
 
     # Story 1: the lawyer finds her client, registers, uploads the three documents, notifies.
     lawyer: Page = open_as("zhang.lawyer")
     nav = lawyer.locator("nav.main-nav")
     expect(nav.get_by_role("link", name="Cases", exact=True)).to_have_count(0)
-    nav.get_by_role("link", name="My clients").click()
-    lawyer.get_by_role("link", name="Start an engagement").click()
-    lawyer.locator("#f-find-facility_id").select_option(label=FACILITY)
-    lawyer.locator("#f-find-name").fill(name)
-    lawyer.locator("#f-find-id_number").fill(id_number)
-    lawyer.get_by_role("button", name="Find my client").click()
-    lawyer.get_by_label(re.compile(re.escape(number))).check()
-    lawyer.locator("#f-choose-kind").select_option("retained")
-    lawyer.get_by_role("button", name="Register the engagement").click()
-    expect(lawyer.locator("h1")).to_have_text(name)
-    for kind in DOCUMENTS:
-        lawyer.locator("#f-upload-kind").select_option(kind)
-        lawyer.locator("#f-upload-file").set_input_files(
-            {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF + kind.encode()}
-        )
-        lawyer.get_by_role("button", name="Upload", exact=True).click()
-        expect(lawyer.get_by_role("link", name=f"{kind}.pdf")).to_be_visible()
+    register_engagement(lawyer, number, name, id_number)
     expect(lawyer.locator("#documents")).to_contain_text("Not yet checked")
     lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
     expect(lawyer.locator("#notice")).to_contain_text(f"Sent to {AGENCY} on")

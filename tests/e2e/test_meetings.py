@@ -18,14 +18,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.flows import DOCUMENTS, open_case, register_engagement
+
 pytestmark = pytest.mark.e2e
 
-FACILITY = "北京市海淀区看守所"
 CLIENT = "刘建国"  # Zhang's client in the demo data, held at Haidian
 WALK_IN_CLIENT = "孙志强"  # Li's client at Haidian, his documents accepted (demo data)
 BEIJING = ZoneInfo("Asia/Shanghai")
-DOCUMENTS = ("practice_licence", "firm_letter", "power_of_attorney")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def _instant(page: Page, selector: str) -> datetime:
@@ -143,37 +142,10 @@ def test_a_permission_case_is_booked_after_the_investigators_decision(
 
     # Story 3: a state-security case under investigation, its detainee held at Haidian.
     investigator = open_as("zhao.investigator")
-    investigator.locator("nav.main-nav").get_by_role("link", name="Cases", exact=True).click()
-    investigator.get_by_role("link", name="Open a case").click()
-    investigator.locator("#f-case-case_number").fill(number)
-    investigator.locator("#f-case-suspected_charges").fill("危害国家安全罪")
-    investigator.locator("#f-case-category").select_option("state_security")
-    investigator.locator("#f-case-name").fill(name)
-    investigator.locator("#f-case-id_number").fill(id_number)
-    investigator.locator("#f-case-facility_id").select_option(label=FACILITY)
-    investigator.locator("#f-case-admitted_date").fill(f"{yesterday:%Y-%m-%d}")
-    investigator.locator("#f-case-admitted_time").fill("09:00")
-    investigator.get_by_role("button", name="Open the case").click()
-    expect(investigator.locator("h1")).to_contain_text(number)
+    open_case(investigator, number, "危害国家安全罪", name, id_number, yesterday, "state_security")
 
     lawyer = open_as("zhang.lawyer")
-    lawyer.locator("nav.main-nav").get_by_role("link", name="My clients").click()
-    lawyer.get_by_role("link", name="Start an engagement").click()
-    lawyer.locator("#f-find-facility_id").select_option(label=FACILITY)
-    lawyer.locator("#f-find-name").fill(name)
-    lawyer.locator("#f-find-id_number").fill(id_number)
-    lawyer.get_by_role("button", name="Find my client").click()
-    lawyer.get_by_label(re.compile(re.escape(number))).check()
-    lawyer.locator("#f-choose-kind").select_option("retained")
-    lawyer.get_by_role("button", name="Register the engagement").click()
-    expect(lawyer.locator("h1")).to_have_text(name)
-    for kind in DOCUMENTS:
-        lawyer.locator("#f-upload-kind").select_option(kind)
-        lawyer.locator("#f-upload-file").set_input_files(
-            {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF + kind.encode()}
-        )
-        lawyer.get_by_role("button", name="Upload", exact=True).click()
-        expect(lawyer.get_by_role("link", name=f"{kind}.pdf")).to_be_visible()
+    register_engagement(lawyer, number, name, id_number)
     lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
     engagement_url = lawyer.url.split("#")[0]
 
