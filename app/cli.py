@@ -22,6 +22,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    from rights_checklist import ledger
+
+    ledger.configure(settings.legal)  # commands that judge duties use the configured policies
     context = await db.open_database(settings)
     try:
         return await work()

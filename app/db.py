@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "notifications.models",
     "scheduling.models",
     "rights_checklist.models",
+    "rights_checklist.ledger_models",
 ]
 MIGRATIONS_MODULE = "migrations"
 

@@ -28,6 +28,7 @@ from app.web.middleware import (
 )
 from app.web.routes import admin, home, profile, session, verification
 from app.web.templating import Templates
+from rights_checklist import ledger as duty_ledger
 from rights_checklist.catalogue import load_catalogue
 from scheduling import meeting_notices
 
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     load_catalogue()
     # Booking's notices (sender, alarms, reminder offsets, links) follow this app's settings.
     meeting_notices.configure(settings)
+    # The compliance ledger judges duties by the configured legal policies (P1-P6).
+    duty_ledger.configure(settings.legal)
     endpoints = api_endpoints()
     document = openapi_document(endpoints, VERSION)
 

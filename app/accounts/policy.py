@@ -56,6 +56,7 @@ class Action(StrEnum):
     MANAGE_NOTIFICATION_PREFERENCES = "notification_preferences.manage"
     VIEW_ESCALATIONS = "escalations.view"
     RESOLVE_ESCALATIONS = "escalations.resolve"
+    VIEW_COMPLIANCE = "compliance.view"  # the bar auditors' dashboard, reports and exports
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -116,6 +117,8 @@ ROLE_RULES: dict[Action, frozenset[Role]] = {
         {Role.INVESTIGATOR, Role.DETENTION_STAFF, Role.BAR_AUDITOR, Role.ADMIN}
     ),
     Action.RESOLVE_ESCALATIONS: frozenset({Role.INVESTIGATOR, Role.DETENTION_STAFF}),
+    # Auditors within their jurisdiction, admins everywhere (issue 8).
+    Action.VIEW_COMPLIANCE: frozenset({Role.BAR_AUDITOR, Role.ADMIN}),
 }
 
 
