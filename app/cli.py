@@ -122,9 +122,11 @@ async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from notifications.runner import run_until_signalled
+    from rights_checklist.ledger import keep_current
 
     async def work() -> int:
-        await run_until_signalled(settings)
+        # Keeps the compliance ledger current besides delivering notices.
+        await run_until_signalled(settings, companions=[keep_current])
         return 0
 
     return await _with_database(settings, work)

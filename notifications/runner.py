@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from app.settings import Settings
@@ -31,14 +31,18 @@ async def run_until(
         log.info("notification worker stopped")
 
 
-async def run_until_signalled(settings: Settings) -> None:
-    """SIGTERM or SIGINT stop the loop once the batch in hand is done."""
+Companion = Callable[[asyncio.Event], Awaitable[None]]
+
+
+async def run_until_signalled(settings: Settings, companions: Sequence[Companion] = ()) -> None:
+    """SIGTERM or SIGINT stop the loop once the batch in hand is done. ``companions`` are
+    other periodic jobs of `lawmeet worker` (the entry point passes them in), stopped alike."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await run_until(settings, stop)
+        await asyncio.gather(run_until(settings, stop), *(job(stop) for job in companions))
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)

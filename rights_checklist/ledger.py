@@ -14,7 +14,10 @@ settled whatever the time (not applicable, refused without a lawful reason).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -33,6 +36,7 @@ from rights_checklist.timeline_store import load_timeline
 from scheduling.kinds import MeetingStatus
 from scheduling.models import Meeting, MeetingRequest
 
+log = logging.getLogger("lawmeet.ledger")
 Progress = Callable[[int, int], None]  # (cases done, cases to do)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _OPEN = frozenset({DutyStatus.PENDING, DutyStatus.DUE_SOON})
@@ -98,6 +102,20 @@ async def refresh_ledger(
             if on_progress:
                 on_progress(done, total)
     return done
+
+
+async def keep_current(stop: asyncio.Event, interval_seconds: float = 30.0) -> None:
+    """Re-judge the marked cases every ``interval_seconds`` until ``stop`` (`lawmeet worker`),
+    so reports rarely find work left to do."""
+    while not stop.is_set():
+        try:
+            done = await refresh_ledger(limit=5000)
+            if done:
+                log.info("duty ledger: %d cases re-judged", done)
+        except Exception:  # a bad case must not stop notice delivery beside it
+            log.exception("duty ledger refresh failed")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval_seconds)
 
 
 async def refresh_case(

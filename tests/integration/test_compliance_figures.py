@@ -189,3 +189,17 @@ async def test_refusals_and_facility_cancellations_are_counted_with_their_reason
     reasons = {c.reason for f in report.facilities for c in f.refusal_reasons}
     assert reasons <= {"no rooms", "detainee in hospital"}
     assert timedelta(0) <= report.generated_at - NOW <= timedelta(0)
+
+
+async def test_the_worker_companion_keeps_the_ledger_current() -> None:
+    world = await make_world(13, cases=2, now=NOW)
+    stop = asyncio.Event()
+    task = asyncio.create_task(ledger.keep_current(stop, interval_seconds=0.05))
+    for _ in range(200):
+        if await ledger.pending_refresh() == 0:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert await ledger.pending_refresh() == 0
+    assert await DutyRecord.filter(case_id=world.cases[0].id).exists()
