@@ -11,11 +11,13 @@ Percentiles are nearest-rank (the ceil(p * n)-th smallest), the same SQL on both
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from app.accounts.models import User
 from app.accounts.policy import NotFound
@@ -155,6 +157,26 @@ async def compliance_report(
     if refresh:
         await ledger.refresh_ledger(limit=REFRESH_LIMIT, now=now)
     now = now or datetime.now(UTC)
+    async with _snapshot():
+        return await _report(scope, now)
+
+
+@asynccontextmanager
+async def _snapshot() -> AsyncIterator[None]:
+    """One consistent read of the ledger for all of a report's queries. On PostgreSQL also
+    plans made for each call's own values: after five runs of a prepared statement the server
+    may switch to a generic plan that cannot see how many rows the period and jurisdiction
+    keep, and gives up the parallel scan, taking twice as long (BENCHMARKS.md)."""
+    async with in_transaction() as connection:
+        if connection.capabilities.dialect == "postgres":
+            await connection.execute_script(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+                " SET LOCAL plan_cache_mode = force_custom_plan;"
+            )
+        yield
+
+
+async def _report(scope: ReportScope, now: datetime) -> ComplianceReport:
     now_us = ledger.to_us(now)
     by_place = await _tallies_by_place(scope, now_us)
     facilities, agencies, totals = _Tallies(), _Tallies(), _Tallies()
@@ -260,24 +282,29 @@ async def _meeting_hours(scope: ReportScope) -> dict[int, tuple[float | None, fl
 
 
 async def _request_outcomes(scope: ReportScope) -> dict[int, dict[str, list[ReasonCount]]]:
-    """Refusals (with their stated reasons) and cancellations by the facility, per facility."""
+    """Refusals (status refused, with their stated reasons) and requests whose meeting the
+    facility cancelled (the request goes back to scheduling and keeps the reason), per
+    facility."""
     q = _query()
     where = _where(q, scope, _MEETING_DUTIES)
     rows = await _rows(
         q,
-        "SELECT d.facility_id, r.status,"
-        " CASE WHEN r.status = 'refused' THEN r.refusal_reason"
-        "  ELSE r.facility_cancel_reason END AS reason, COUNT(*) AS n"
+        "SELECT d.facility_id, 'refused' AS outcome, r.refusal_reason AS reason, COUNT(*) AS n"
         " FROM duty_record d JOIN meeting_request r ON r.id = d.request_id"
-        f" WHERE {where} AND r.status IN ('refused', 'cancelled_by_facility')"
-        " GROUP BY d.facility_id, r.status, reason",
+        f" WHERE {where} AND r.status = 'refused' GROUP BY d.facility_id, r.refusal_reason"
+        " UNION ALL"
+        " SELECT d.facility_id, 'cancelled_by_facility', r.facility_cancel_reason, COUNT(*)"
+        " FROM duty_record d JOIN meeting_request r ON r.id = d.request_id"
+        f" WHERE {where} AND (r.facility_cancel_reason <> ''"
+        "  OR r.status = 'cancelled_by_facility')"
+        " GROUP BY d.facility_id, r.facility_cancel_reason",
     )
     out: dict[int, dict[str, list[ReasonCount]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         reason = ReasonCount(row["reason"] or "", int(row["n"]))
-        out[row["facility_id"]][row["status"]].append(reason)
-    for per_status in out.values():
-        for counts in per_status.values():
+        out[row["facility_id"]][row["outcome"]].append(reason)
+    for per_outcome in out.values():
+        for counts in per_outcome.values():
             counts.sort(key=lambda c: (-c.count, c.reason))
     return out
 
@@ -310,7 +337,13 @@ async def breach_list(
     first, and how many there are in all."""
     if refresh:
         await ledger.refresh_ledger(limit=REFRESH_LIMIT, now=now)
-    now_us = ledger.to_us(now or datetime.now(UTC))
+    async with _snapshot():
+        return await _breaches(scope, figure, ledger.to_us(now or datetime.now(UTC)), limit, offset)
+
+
+async def _breaches(
+    scope: ReportScope, figure: Figure | None, now_us: int, limit: int, offset: int
+) -> tuple[list[Breach], int]:
     duties = FIGURE_DUTIES[figure] if figure else _ALL_DUTIES
     q = _query()
     status = _STATUS.format(now=q.param(now_us))

@@ -118,10 +118,13 @@ async def _notice(rng: random.Random, case: Case, engagement: Engagement, duty: 
 async def _request(rng: random.Random, now: datetime, engagement: Engagement, lawyer: User,
                    detainee: Detainee, facility: Facility, room: Room) -> None:  # fmt: skip
     asked = _at(rng, now, 60)
-    outcome = rng.choice(["met", "met", "late", "open", "refused", "cancelled", "lawful"])
+    outcome = rng.choice(
+        ["met", "met", "late", "open", "refused", "cancelled", "lawful", "rebooked"]
+    )
     permission = rng.random() < 0.15
     walk_in = rng.random() < 0.2
     status = {"met": RequestStatus.COMPLETED, "late": RequestStatus.COMPLETED,
+              "rebooked": RequestStatus.COMPLETED,
               "open": RequestStatus.REQUESTED, "refused": RequestStatus.REFUSED,
               "cancelled": RequestStatus.CANCELLED_BY_FACILITY,
               "lawful": RequestStatus.REFUSED}[outcome]  # fmt: skip
@@ -131,12 +134,13 @@ async def _request(rng: random.Random, now: datetime, engagement: Engagement, la
         requested_at=asked, clock_started_at=asked, status=status, walk_in=walk_in,
         refusal_reason="detainee in hospital" if outcome == "lawful" else (
             "no rooms" if outcome == "refused" else ""),
-        facility_cancel_reason="power cut" if outcome == "cancelled" else "",
+        # A cancellation by the facility returns the request to scheduling, reason kept.
+        facility_cancel_reason="power cut" if outcome in ("cancelled", "rebooked") else "",
         permission_due_at=asked + timedelta(days=3) if permission else None,
         permission_decided_at=asked + H * rng.choice([20, 100]) if granted is not None else None,
         permission_granted=granted,
     )  # fmt: skip
-    if outcome in ("met", "late", "open") and rng.random() < 0.8:
+    if outcome in ("met", "late", "open", "rebooked") and rng.random() < 0.8:
         starts = asked + H * (rng.uniform(2, 40) if outcome != "late" else rng.uniform(60, 120))
         started = starts if outcome != "open" and starts < now else None
         tag = next(_serial)
