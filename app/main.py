@@ -72,6 +72,8 @@ def page_routes() -> list[BaseRoute]:
         checklist,
         clients,
         complaints,
+        compliance,
+        compliance_exports,
         deadlines,
         detainees,
         documents,
@@ -84,6 +86,7 @@ def page_routes() -> list[BaseRoute]:
         notifications_admin,
         permissions,
         submissions,
+        transparency,
         walk_in,
         webhooks,
     )
@@ -117,6 +120,9 @@ def page_routes() -> list[BaseRoute]:
         *meeting_requests.routes,
         *permissions.routes,
         *calendar_feeds.routes,
+        *compliance.routes,
+        *compliance_exports.routes,
+        *transparency.routes,
     ]
 
 
@@ -125,6 +131,7 @@ def api_endpoints() -> list[Endpoint]:
     from app.api.calendar_feeds import CALENDAR_ENDPOINTS
     from app.api.cases import CASE_ENDPOINTS
     from app.api.checklist import CHECKLIST_ENDPOINTS
+    from app.api.compliance import COMPLIANCE_ENDPOINTS
     from app.api.deadlines import DEADLINE_ENDPOINTS
     from app.api.facilities import FACILITY_ENDPOINTS
     from app.api.meetings import MEETING_ENDPOINTS
@@ -144,6 +151,7 @@ def api_endpoints() -> list[Endpoint]:
         *MEETING_ENDPOINTS,
         *FACILITY_ENDPOINTS,
         *CALENDAR_ENDPOINTS,
+        *COMPLIANCE_ENDPOINTS,
     ]
 
 
@@ -174,7 +182,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
         context = await db.open_database(settings)
         try:
-            async with in_process(settings):
+            # The embedded worker also keeps the compliance ledger current (as `lawmeet worker`).
+            async with in_process(settings, companions=[duty_ledger.keep_current]):
                 yield
         finally:
             await db.close_database(context)

@@ -156,6 +156,11 @@ class LegalSection(_Section):
     prompt_target_hours: int = Field(24, ge=1, le=24 * 30)
 
 
+class ComplianceSection(_Section):
+    # The public transparency page (/transparency): aggregate figures per facility, no login.
+    public_page: bool = False
+
+
 class LoggingSection(_Section):
     format: Literal["auto", "json", "text"] = "auto"
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -174,6 +179,7 @@ class Settings(_Section):
     calendar: CalendarSection = CalendarSection()
     uploads: UploadsSection = UploadsSection()
     legal: LegalSection = LegalSection()
+    compliance: ComplianceSection = ComplianceSection()
     logging: LoggingSection = LoggingSection()
 
     @model_validator(mode="after")

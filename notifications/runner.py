@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from app.settings import Settings
 from notifications.channels import Sender, build_senders
@@ -31,7 +32,7 @@ async def run_until(
         log.info("notification worker stopped")
 
 
-Companion = Callable[[asyncio.Event], Awaitable[None]]
+Companion = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 async def run_until_signalled(settings: Settings, companions: Sequence[Companion] = ()) -> None:
@@ -49,8 +50,11 @@ async def run_until_signalled(settings: Settings, companions: Sequence[Companion
 
 
 @asynccontextmanager
-async def in_process(settings: Settings) -> AsyncIterator[None]:
-    """The worker as a background task of the web server, when settings ask for it."""
+async def in_process(
+    settings: Settings, companions: Sequence[Companion] = ()
+) -> AsyncIterator[None]:
+    """The worker (and its ``companions``) as background tasks of the web server, when
+    settings ask for it."""
     if not settings.notifications.run_worker_in_process:
         yield
         return
@@ -59,6 +63,7 @@ async def in_process(settings: Settings) -> AsyncIterator[None]:
     senders = build_senders(settings)
     stop = asyncio.Event()
     task = asyncio.create_task(run_until(settings, stop, senders), name="notification-worker")
+    others = [asyncio.create_task(job(stop), name="worker-companion") for job in companions]
     try:
         yield
     finally:
@@ -66,6 +71,8 @@ async def in_process(settings: Settings) -> AsyncIterator[None]:
         # A batch may be mid-send: give it the lease's worth of patience, then cancel. An
         # interrupted row stays `sending` and is reclaimed when its lease ends.
         try:
-            await asyncio.wait_for(task, timeout=settings.notifications.lease_seconds)
+            await asyncio.wait_for(
+                asyncio.gather(task, *others), timeout=settings.notifications.lease_seconds
+            )
         except TimeoutError:
             log.warning("notification worker cancelled mid-batch")

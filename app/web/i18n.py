@@ -145,6 +145,7 @@ MESSAGE_TABLES: tuple[tuple[str, str], ...] = (
     ("app.web.board_labels", "BOARD_MESSAGES"),
     ("app.web.facility_labels", "FACILITY_MESSAGES"),
     ("app.web.calendar_labels", "CALENDAR_MESSAGES"),
+    ("app.web.compliance_labels", "COMPLIANCE_MESSAGES"),
 )
 
 

@@ -47,6 +47,7 @@ NAVIGATION = (
     NavItem("/admin/users", _("Users"), Action.MANAGE_USERS),
     NavItem("/admin/organisations", _("Organisations"), Action.MANAGE_ORGANISATIONS),
     NavItem("/admin/calendar", _("Rest-day calendar"), Action.MANAGE_CALENDAR),
+    NavItem("/compliance", _("Compliance audit"), Action.VIEW_COMPLIANCE),
     NavItem("/audit", _("Audit trail"), Action.VIEW_AUDIT),
     NavItem("/admin/notifications", _("Notifications"), Action.MANAGE_NOTIFICATIONS),
     NavItem("/inbox", _("Inbox"), Action.VIEW_INBOX),

@@ -35,6 +35,23 @@ async def test_the_app_runs_the_worker_when_settings_ask(settings: Settings) -> 
     assert row.status == Status.DELIVERED
 
 
+async def test_the_app_keeps_the_compliance_ledger_current_beside_the_worker(
+    settings: Settings,
+) -> None:
+    from rights_checklist import ledger
+    from tests.integration.compliance_world import make_world
+
+    async with LifespanManager(create_app(settings)):  # no worker: the cases stay marked
+        await make_world(21, cases=2)
+        assert await ledger.pending_refresh() > 0
+    async with LifespanManager(create_app(with_worker(settings))):
+        for _ in range(200):  # the companion re-judges at start-up, then every 30 seconds
+            if await ledger.pending_refresh() == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert await ledger.pending_refresh() == 0
+
+
 async def test_the_test_app_leaves_the_outbox_alone(client: AsyncClient) -> None:
     user = await make_user(Role.LAWYER)
     row = await enqueue("test_message", Channel.INAPP, recipient=user, payload={"text": "x"})

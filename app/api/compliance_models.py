@@ -1,0 +1,125 @@
+"""Request and response models of the /api/v1/compliance endpoints (in the OpenAPI document).
+
+The report's shape is ``app.web.compliance_export.report_json``: stable English keys, ISO
+dates, shares from 0 to 1 (None when nothing is judged yet).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
+
+from rights_checklist.compliance_types import Figure
+
+_DATE: JsonDict = {"format": "date"}
+
+
+class ComplianceQuery(BaseModel):
+    """Read as text and checked by the handler, so a bad value answers 400 with its field."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    period_from: str = Field(
+        "", alias="from", description="First day, YYYY-MM-DD, inclusive (default: 89 days "
+        "before `to`)", json_schema_extra=_DATE,
+    )  # fmt: skip
+    period_to: str = Field(
+        "", alias="to", description="Last day, YYYY-MM-DD, inclusive (default: today)",
+        json_schema_extra=_DATE,
+    )  # fmt: skip
+    facility: str = Field("", description="Only this detention centre (id)")
+    agency: str = Field("", description="Only this agency (id)")
+
+
+class BreachQuery(ComplianceQuery):
+    figure: str = Field("", description="Only the duties of this figure: " + ", ".join(Figure))
+    page: str = Field("", description="Page number, from 1")
+    per_page: str = Field("", description="Rows per page, 1-500 (default 100)")
+
+
+class TallyOut(BaseModel):
+    met_on_time: int
+    met_late: int
+    missed: int
+    open: int = Field(description="Pending or due soon: not judged yet")
+    not_applicable: int
+    judged: int = Field(description="met_on_time + met_late + missed")
+    breaches: int = Field(description="met_late + missed")
+    on_time_share: float | None = Field(description="met_on_time / judged; null if none judged")
+
+
+class ScopeOut(BaseModel):
+    period_from: date
+    period_to: date
+    jurisdiction: str | None = Field(description="Region-code prefix; null: everywhere")
+    facility_id: int | None
+    agency_id: int | None
+
+
+class ReasonOut(BaseModel):
+    reason: str = Field(description="The lawful ground stated (free-text details left out)")
+    count: int
+
+
+class FacilityOut(BaseModel):
+    facility_id: int
+    name: str
+    figures: dict[Figure, TallyOut]
+    median_hours: float | None = Field(description="Request (clock start) to meeting start")
+    p90_hours: float | None = Field(description="Nearest-rank 90th percentile of the same")
+    refusals: int
+    refusal_reasons: list[ReasonOut]
+    facility_cancellations: int
+    breach_forecasts: int = Field(description="Open requests with no meeting before the deadline")
+
+
+class AgencyOut(BaseModel):
+    agency_id: int
+    name: str
+    figures: dict[Figure, TallyOut]
+
+
+class TrendPointOut(TallyOut):
+    bucket: str = Field(description='"2026-W47" (ISO week) or "2026-11"')
+    figure: Figure
+
+
+class TrendsOut(BaseModel):
+    week: list[TrendPointOut]
+    month: list[TrendPointOut]
+
+
+class ComplianceReportOut(BaseModel):
+    scope: ScopeOut
+    generated_at: datetime = Field(description="The moment open duties were judged against")
+    pending_refresh: int = Field(description="Changed cases not yet re-judged (0: current)")
+    totals: dict[Figure, TallyOut]
+    facilities: list[FacilityOut]
+    agencies: list[AgencyOut]
+    trends: TrendsOut
+
+
+class BreachOut(BaseModel):
+    case_id: int
+    case_number: str
+    checklist_url: str = Field(description="The case's rights checklist page")
+    duty_id: str
+    occurrence: str
+    status: str = Field(description="met_late or missed")
+    facility_id: int | None
+    facility_name: str
+    agency_id: int | None
+    agency_name: str
+    arose_at: datetime
+    due_at: datetime | None
+    fulfilled_at: datetime | None
+    hours_late: float | None
+
+
+class BreachPageOut(BaseModel):
+    total: int = Field(description="Breaches of the selection in all")
+    page: int
+    per_page: int
+    items: list[BreachOut]
