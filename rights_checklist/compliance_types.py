@@ -36,6 +36,14 @@ FIGURE_DUTIES: Final[dict[Figure, tuple[str, ...]]] = {
     Figure.COMPLAINTS_C1: ("C1",),
     Figure.COMPLAINTS_C2: ("C2",),
 }
+
+
+def figure_code(figure: Figure) -> str:
+    """The catalogue ids a figure counts, as a short label: "M1", "N1-N5"."""
+    duties = FIGURE_DUTIES[figure]
+    return duties[0] if len(duties) == 1 else f"{duties[0]}-{duties[-1]}"
+
+
 # Which figures the facility table and the agency table show, in column order.
 FACILITY_FIGURES: Final = (Figure.MEETINGS, Figure.WALK_INS)
 AGENCY_FIGURES: Final = (

@@ -29,6 +29,7 @@ from rights_checklist.compliance_types import (
     ReasonCount,
     Tally,
     TrendPoint,
+    figure_code,
 )
 
 STYLESHEET = Path(__file__).with_name("static") / "compliance_report.css"
@@ -135,7 +136,8 @@ def _charts(report: ComplianceReport, locale: str) -> dict[str, Markup]:
     m1 = gettext(FIGURE_LABELS[Figure.MEETINGS])
     charts = {
         "totals": bar_chart(
-            [_share_item(gettext(FIGURE_LABELS[f]), report.totals.get(f)) for f in totals],
+            # Codes, not names: the table above names each figure and a chart label is short.
+            [_share_item(figure_code(f), report.totals.get(f)) for f in totals],
             chart_id="report-totals", title=gettext(CHART_TEXTS["totals"]),
             desc=desc, missing_text=missing,
         ),
