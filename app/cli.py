@@ -1,4 +1,5 @@
-"""The `lawmeet` command: migrate, serve, worker, demo, check, users, deadlines, calendar, audit."""
+"""The `lawmeet` command: migrate, serve, worker, demo, check, users, deadlines, calendar, audit,
+reports."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         from app.demo_meetings import load_demo_meetings  # rooms and hours need the cases first
 
         print(f"Demo meeting requests created: {await load_demo_meetings(settings)}")
+        from app.demo_compliance import load_demo_compliance  # history for the compliance audit
+
+        print(f"Demo history cases created: {await load_demo_compliance(settings)}")
         print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             note = " (pending verification)" if demo.status == "pending" else ""
@@ -150,6 +154,18 @@ async def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_database(settings, lambda: deadline_commands.run_calendar(args))
 
 
+async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from app import report_commands
+
+    return await _with_database(settings, lambda: report_commands.run_report(args, settings))
+
+
+async def cmd_duties(args: argparse.Namespace, settings: Settings) -> int:
+    from app import report_commands
+
+    return await _with_database(settings, lambda: report_commands.run_duties(args, settings))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lawmeet", description="Lawyer meetings and defence rights, kept on time."
@@ -179,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     from notifications.commands import add_parser as add_notify_parser
 
     add_notify_parser(sub)
+    from app.report_commands import add_parsers as add_report_parsers
+
+    add_report_parsers(sub)
     return parser
 
 
@@ -193,6 +212,8 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "audit": cmd_audit,
     "worker": cmd_worker,
     "notify": cmd_notify,
+    "report": cmd_report,
+    "duties": cmd_duties,
 }
 
 
