@@ -127,6 +127,21 @@ PAGES = [
         EVERYONE - {"staff", "other_staff"},
         form=lambda w: {"decision": "accept"},
     ),
+    *(
+        Page(
+            name,
+            "GET",
+            lambda w, path=path: f"{path}?facility={w.beijing.facility.id}",
+            {"auditor": 200, "admin": 200},  # the other jurisdiction's auditor: 404
+            EVERYONE - {"auditor", "other_auditor", "admin"},
+        )
+        for name, path in (
+            ("compliance dashboard", "/compliance"),
+            ("compliance breaches", "/compliance/breaches"),
+            ("compliance CSV", "/compliance/export/breaches.csv"),
+            ("compliance report", "/compliance/report"),
+        )
+    ),
 ]
 
 
