@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.availability_search
 	$(BIN)/python -m bench.booking_throughput
 	$(BIN)/python -m bench.notification_throughput -n 1000 --rounds 3 --postgres
+	$(BIN)/python -m bench.compliance_report --runs 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
