@@ -8,7 +8,7 @@ output never carries progress noise.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, TextIO
+from typing import Protocol, Self, TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -46,19 +46,13 @@ class Progress(Protocol):
     ) -> None: ...
 
 
-class SilentProgress:
-    """Progress that shows nothing: for pipes, files and ``--quiet``."""
-
-    def step(self, label: str, total: int | None = None) -> None:
-        pass
-
-    def update(self, done: int, total: int) -> None:
-        pass
+class _Closing:
+    """``with`` closes the progress, also when the work fails."""
 
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> SilentProgress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -70,6 +64,16 @@ class SilentProgress:
         self.close()
 
 
+class SilentProgress(_Closing):
+    """Progress that shows nothing: for pipes, files and ``--quiet``."""
+
+    def step(self, label: str, total: int | None = None) -> None:
+        pass
+
+    def update(self, done: int, total: int) -> None:
+        pass
+
+
 class _CountColumn(ProgressColumn):
     """ "done/total" for steps that count something; nothing for the others."""
 
@@ -79,7 +83,7 @@ class _CountColumn(ProgressColumn):
         return Text(f"{int(task.completed)}/{int(task.total or 0)}", style="progress.download")
 
 
-class BarProgress:
+class BarProgress(_Closing):
     """One rich bar per step, drawn on ``console`` (standard error on a terminal)."""
 
     def __init__(self, console: Console) -> None:
@@ -120,17 +124,6 @@ class BarProgress:
         if self._started:
             self._bar.stop()
             self._started = False
-
-    def __enter__(self) -> BarProgress:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def progress_for(stream: TextIO, quiet: bool = False) -> Progress:

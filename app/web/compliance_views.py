@@ -18,7 +18,7 @@ from app.web.compliance_labels import (
     GRAIN_TRENDS,
     NO_JUDGED_DUTIES,
 )
-from app.web.i18n import gettext
+from app.web.i18n import _, gettext
 from app.web.meeting_labels import REFUSAL_REASON_LABELS
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
@@ -222,38 +222,43 @@ def trend(points: Sequence[TrendPoint], grain: Grain, figure: Figure, filters: F
 
 
 def facility_chart(report: ComplianceReport, figure: Figure = Figure.MEETINGS) -> Markup:
-    name = figure_name(figure)
-    shares = []
-    for f in report.facilities:
-        tally = f.tallies.get(figure) or EMPTY
-        shares.append(Share(f.name, tally.on_time_share, f"{tally.met_on_time}/{tally.judged}"))
-    desc = gettext(
+    desc = _(
         "Share of duties met on time per detention centre, %(figure)s, from %(start)s to "
         "%(end)s. The same numbers are in the table below."
-    ) % {"figure": name, "start": report.scope.period_from, "end": report.scope.period_to}
-    return bar_chart(
-        shares,
-        chart_id=_chart_id("facilities", figure.value),
-        title=name,
-        desc=desc,
-        missing_text=gettext(NO_JUDGED_DUTIES),
     )
+    rows = [(f.name, f.tallies.get(figure)) for f in report.facilities]
+    return _share_chart(report, figure, "facilities", desc, rows)
 
 
 def agency_chart(report: ComplianceReport, figure: Figure = Figure.NOTICES) -> Markup:
-    name = figure_name(figure)
-    shares = []
-    for a in report.agencies:
-        tally = a.tallies.get(figure) or EMPTY
-        shares.append(Share(a.name, tally.on_time_share, f"{tally.met_on_time}/{tally.judged}"))
-    desc = gettext(
+    desc = _(
         "Share of duties met on time per agency, %(figure)s, from %(start)s to %(end)s. The "
         "same numbers are in the table below."
-    ) % {"figure": name, "start": report.scope.period_from, "end": report.scope.period_to}
+    )
+    rows = [(a.name, a.tallies.get(figure)) for a in report.agencies]
+    return _share_chart(report, figure, "agencies", desc, rows)
+
+
+def _share_chart(
+    report: ComplianceReport,
+    figure: Figure,
+    kind: str,
+    desc: str,
+    rows: list[tuple[str, Tally | None]],
+) -> Markup:
+    """One bar per centre or agency: its share of ``figure`` met on time."""
+    name = figure_name(figure)
+    shares = [
+        Share(
+            label, (t or EMPTY).on_time_share, f"{(t or EMPTY).met_on_time}/{(t or EMPTY).judged}"
+        )
+        for label, t in rows
+    ]
+    scope = report.scope
     return bar_chart(
         shares,
-        chart_id=_chart_id("agencies", figure.value),
+        chart_id=_chart_id(kind, figure.value),
         title=name,
-        desc=desc,
+        desc=gettext(desc) % {"figure": name, "start": scope.period_from, "end": scope.period_to},
         missing_text=gettext(NO_JUDGED_DUTIES),
     )
