@@ -127,6 +127,10 @@ def _share_item(label: str, tally: Tally | None) -> Share:
     return Share(label, tally.on_time_share, detail)
 
 
+def _embedded(css: str) -> Markup:
+    return Markup("<style>\n") + Markup(css) + Markup("</style>")  # noqa: S704
+
+
 def _charts(report: ComplianceReport, locale: str) -> dict[str, Markup]:
     """The SVG charts: every figure across the scope, each centre's M1 share, M1 by month."""
     gettext = translations_for(locale).gettext
@@ -187,8 +191,12 @@ def render_report_html(
         "agency_name": agency_names.get(scope.agency_id or 0, f"#{scope.agency_id}")
         if scope.agency_id
         else "",
-        # Our own stylesheet, not user input: escaping would break its selectors.
-        "stylesheet": Markup(STYLESHEET.read_text(encoding="utf-8")) if inline_css else None,  # noqa: S704
+        # A file written by the command is opened without our server, so it carries its
+        # stylesheet; served pages (strict CSP, no inline style) link it instead. Our own
+        # stylesheet, not user input: escaping would break its selectors.
+        "embedded_stylesheet": _embedded(STYLESHEET.read_text(encoding="utf-8"))
+        if inline_css
+        else None,
         "stylesheet_url": STYLESHEET_URL,
         "jurisdiction_name": jurisdiction_name,
         "back_url": back_url,

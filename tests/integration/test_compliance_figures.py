@@ -187,9 +187,12 @@ async def test_refusals_and_facility_cancellations_are_counted_with_their_reason
     from scheduling.models import MeetingRequest
 
     assert refused == await MeetingRequest.filter(status="refused").count()
-    assert cancelled == await MeetingRequest.filter(
-        Q(status="cancelled_by_facility") | ~Q(facility_cancel_reason="")
-    ).count()
+    assert (
+        cancelled
+        == await MeetingRequest.filter(
+            Q(status="cancelled_by_facility") | ~Q(facility_cancel_reason="")
+        ).count()
+    )
     assert cancelled > await MeetingRequest.filter(status="cancelled_by_facility").count()
     reasons = {c.reason for f in report.facilities for c in f.refusal_reasons}
     assert reasons <= {"no rooms", "detainee in hospital"}
