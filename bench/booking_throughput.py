@@ -4,16 +4,20 @@
 
 In one fresh PostgreSQL database (bench/_support.py) and one run:
 
-* raw: 32 asyncpg connections issue the booking transactions themselves (lock and check the
-  request, lock the room row, look for an overlapping active meeting, insert the meeting,
-  mark the request scheduled, append the audit entry to the hash chain under the head lock),
-  as scheduling/booking.py does but without HTTP, the ORM, notifications or alternatives;
-* api: ``lawmeet serve`` (uvicorn) on a free port; 32 httpx clients POST
-  /api/v1/meeting-requests/{id}/bookings with a bearer token and an Idempotency-Key.
+* raw: 32 asyncpg connections issue the booking transactions themselves (bench/booking_raw.py:
+  lock and check the request, lock the room row, look for an overlapping active meeting,
+  insert the meeting, mark the request scheduled, write the same notice outbox rows, append
+  the audit entry to the hash chain under the head lock), as scheduling/booking.py does but
+  without HTTP, the ORM or alternatives in a 409;
+* api: ``lawmeet serve`` (uvicorn) on a free port; 32 clients, each on its own keep-alive
+  connection, POST /api/v1/meeting-requests/{id}/bookings with a bearer token and an
+  Idempotency-Key.
 
 Half the clients fight for one room at the same start each step; the other half book rooms
 of their own. Reported: attempts and bookings per second, p50/p99 latency, conflicts, the
-server's peak RSS (process tree, sampled from /proc every 20 ms), and a SQL check that no
+server's peak RSS (process tree, sampled from /proc every 20 ms), the CPU time per attempt
+of the server, the clients, the raw script and the PostgreSQL backends (bench/_proc.py), the
+outbox rows each side wrote per booking, and a SQL check that no
 two active meetings of a room, lawyer or detainee overlap. Targets (issue #5): API throughput
 >= 40% of raw, zero overlaps, peak server memory < 200 MB.
 """
@@ -22,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import secrets
@@ -32,8 +35,6 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -42,172 +43,26 @@ import httpx
 from tortoise import Tortoise
 
 from app import db
-from app.audit.chain import GENESIS_HASH, link_hash
-from app.audit.service import clean_summary
 from bench import booking_world
-from bench._support import fresh_database, machine, percentile
+from bench._proc import (
+    cpu_seconds,
+    database_name,
+    machine_cpu_seconds,
+    postgres_cpu_seconds,
+    sample_memory,
+    tree_rss_bytes,
+)
+from bench._support import fresh_database, machine
+from bench.booking_raw import Outcome, run_raw
 from bench.booking_world import Attempt, Client
-from scheduling.reference import new_reference
 
 CLIENTS: Final = 32
-PRE_CHECK: Final = """
-SELECT EXISTS (
-    SELECT 1 FROM meeting AS m, meeting_request AS q
-    WHERE q.id = $1 AND m.status = 'active'
-      AND (m.room_id = $2 OR m.lawyer_id = q.lawyer_id OR m.detainee_id = q.detainee_id)
-      AND tstzrange(m.starts_at, m.ends_at, '[)') && tstzrange($3, $4, '[)')
-)
-"""
 OVERLAPS: Final = """
 SELECT count(*) FROM meeting AS a JOIN meeting AS b ON a.id < b.id
 WHERE a.status = 'active' AND b.status = 'active'
   AND (a.room_id = b.room_id OR a.lawyer_id = b.lawyer_id OR a.detainee_id = b.detainee_id)
   AND tstzrange(a.starts_at, a.ends_at, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')
 """
-
-
-@dataclass
-class Outcome:
-    latencies_ms: list[float] = field(default_factory=list)
-    booked: int = 0
-    conflicts: int = 0
-    errors: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    deadlocks: int = 0  # raw only: transactions PostgreSQL aborted and the client retried
-
-    def summary(self) -> dict[str, object]:
-        attempts = len(self.latencies_ms)
-        return {
-            "attempts": attempts,
-            "booked": self.booked,
-            "conflicts": self.conflicts,
-            "errors": len(self.errors),
-            "deadlocks_retried": self.deadlocks,
-            "first_errors": self.errors[:3],
-            "seconds": round(self.seconds, 2),
-            "attempts_per_s": round(attempts / self.seconds, 1),
-            "bookings_per_s": round(self.booked / self.seconds, 1),
-            "p50_ms": round(percentile(self.latencies_ms, 50), 1),
-            "p99_ms": round(percentile(self.latencies_ms, 99), 1),
-        }
-
-
-# --- raw asyncpg: the service's transaction, statement by statement --------------------------
-
-
-async def raw_book(
-    connection: asyncpg.Connection, lawyer_id: int, attempt: Attempt, outcome: Outcome
-) -> bool:
-    """True when booked, False when an overlapping active meeting was found (or refused by
-    the EXCLUDE constraints).
-
-    Two transactions inserting overlapping rows at once may each wait for the other inside
-    the exclusion check; PostgreSQL then aborts one with "deadlock detected". The room lock
-    prevents that here; should it happen (say, over a lawyer), trying again meets the
-    committed winner, so the attempt ends as the conflict it is. Retries are counted.
-    """
-    for _try in range(3):
-        try:
-            return await _raw_transaction(connection, lawyer_id, attempt)
-        except asyncpg.exceptions.DeadlockDetectedError:
-            outcome.deadlocks += 1
-    raise RuntimeError(f"request {attempt.request_id}: deadlocked three times")
-
-
-async def _raw_transaction(
-    connection: asyncpg.Connection, lawyer_id: int, attempt: Attempt
-) -> bool:
-    ends_at = attempt.starts_at + timedelta(minutes=booking_world.LENGTH_MINUTES)
-    try:
-        async with connection.transaction():
-            status = await connection.fetchval(
-                "UPDATE meeting_request SET status = status WHERE id = $1 RETURNING status",
-                attempt.request_id,
-            )
-            if status != "requested":
-                raise RuntimeError(f"request {attempt.request_id} is {status}")
-            # One booking of a room at a time: two overlapping inserts would otherwise each
-            # wait for the other in the exclusion check until PostgreSQL's deadlock detector
-            # (deadlock_timeout, 1 s) aborted one; the winner's row is then committed and seen.
-            await connection.execute("SELECT 1 FROM room WHERE id = $1 FOR UPDATE",
-                                     attempt.room_id)  # fmt: skip
-            if await connection.fetchval(PRE_CHECK, attempt.request_id, attempt.room_id,
-                                         attempt.starts_at, ends_at):  # fmt: skip
-                return False
-            row = await connection.fetchrow(
-                "INSERT INTO meeting (request_id, room_id, lawyer_id, detainee_id, starts_at,"
-                " ends_at, status, reference, idempotency_key, sequence, uid, created_at,"
-                " cancel_reason) SELECT id, $2, lawyer_id, detainee_id, $3, $4, 'active', $5,"
-                " $6, 0, $7, now(), '' FROM meeting_request WHERE id = $1"
-                " RETURNING id, reference, request_id, room_id, starts_at, ends_at, sequence",
-                attempt.request_id, attempt.room_id, attempt.starts_at, ends_at,
-                new_reference(), str(uuid.uuid4()), f"{uuid.uuid4()}@lawmeet",
-            )  # fmt: skip
-            await connection.execute(
-                "UPDATE meeting_request SET status = 'scheduled' WHERE id = $1",
-                attempt.request_id,
-            )
-            await _raw_audit(connection, lawyer_id, row)
-    except asyncpg.exceptions.ExclusionViolationError:
-        return False
-    return True
-
-
-async def _raw_audit(
-    connection: asyncpg.Connection, actor_id: int, meeting: asyncpg.Record
-) -> None:
-    head = await connection.fetchrow("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-    seq, previous = head["seq"], head["hash"]
-    summary = clean_summary({
-        "reference": meeting["reference"], "request": meeting["request_id"],
-        "room": meeting["room_id"], "starts_at": meeting["starts_at"],
-        "ends_at": meeting["ends_at"], "sequence": meeting["sequence"],
-    })  # fmt: skip
-    at = datetime.now(UTC)
-    object_id = str(meeting["id"])
-    digest = link_hash(seq + 1, at, actor_id, "meeting.booked", "meeting", object_id, summary,
-                       previous)  # fmt: skip
-    await connection.execute(
-        "INSERT INTO audit_entry (seq, at, actor_id, actor_label, action, object_type,"
-        " object_id, summary, prev_hash, hash) VALUES ($1, $2, $3, 'bench', 'meeting.booked',"
-        " 'meeting', $4, $5::jsonb, $6, $7)",
-        seq + 1, at, actor_id, object_id, json.dumps(summary), previous, digest,
-    )  # fmt: skip
-    await connection.execute(
-        "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", seq + 1, digest
-    )
-
-
-async def run_raw(url: str, clients: list[Client]) -> Outcome:
-    outcome = Outcome()
-    connections = [await asyncpg.connect(url) for _ in clients]
-    # The chain's head exists once anything was audited; the ORM creates it on first use.
-    await connections[0].execute(
-        "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING",
-        GENESIS_HASH,
-    )
-
-    async def one(connection: asyncpg.Connection, client: Client) -> None:
-        for attempt in client.attempts:
-            began = time.perf_counter()
-            booked: bool | None = None
-            try:
-                booked = await raw_book(connection, client.lawyer_id, attempt, outcome)
-            except Exception as exc:
-                outcome.errors.append(repr(exc))
-            outcome.latencies_ms.append((time.perf_counter() - began) * 1000)
-            outcome.booked += booked is True
-            outcome.conflicts += booked is False
-
-    try:
-        began = time.perf_counter()
-        pairs = zip(connections, clients, strict=True)
-        await asyncio.gather(*(one(connection, client) for connection, client in pairs))
-        outcome.seconds = time.perf_counter() - began
-    finally:
-        for connection in connections:
-            await connection.close()
-    return outcome
 
 
 # --- the HTTP API, served by uvicorn in its own process --------------------------------------
@@ -249,65 +104,86 @@ async def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not answer within 30 s")
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, ()))
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
+def _body(attempt: Attempt) -> bytes:
+    return json.dumps({"room_id": attempt.room_id, "starts_at": attempt.starts_at.isoformat(),
+                       "length_minutes": booking_world.LENGTH_MINUTES}).encode()  # fmt: skip
 
 
-async def sample_memory(root: int, peak: list[int], stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        peak[0] = max(peak[0], await asyncio.to_thread(tree_rss_bytes, root))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=0.02)
+def _record(outcome: Outcome, status: int, text: str, began: float) -> None:
+    outcome.latencies_ms.append((time.perf_counter() - began) * 1000)
+    if status == 201:
+        outcome.booked += 1
+    elif status == 409:
+        outcome.conflicts += 1
+    else:
+        outcome.errors.append(f"{status} {text[:300]}")
 
 
-async def run_api(base: str, clients: list[Client]) -> Outcome:
+async def run_api(base: str, clients: list[Client], client_kind: str = "lean") -> Outcome:
+    """Every client's attempts over its own keep-alive HTTP/1.1 connection.
+
+    The default "lean" client writes each request and reads each response (status line,
+    headers, Content-Length body) with asyncio streams: the 32 clients share the machine's two
+    CPUs with the server and PostgreSQL, and httpx spends about 1.8 ms of CPU per request
+    (BENCHMARKS.md), which the server would otherwise not have. ``--client httpx`` uses httpx.
+    """
     outcome = Outcome()
+    run = _lean if client_kind == "lean" else _httpx
+    began = time.perf_counter()
+    await run(base, clients, outcome)
+    outcome.seconds = time.perf_counter() - began
+    return outcome
+
+
+async def _lean(base: str, clients: list[Client], outcome: Outcome) -> None:
+    host, port = base.removeprefix("http://").split(":")
+
+    def request(client: Client, attempt: Attempt) -> bytes:
+        body = _body(attempt)
+        return (
+            f"POST /api/v1/meeting-requests/{attempt.request_id}/bookings HTTP/1.1\r\n"
+            f"Host: {host}:{port}\r\nAuthorization: Bearer {client.token}\r\n"
+            f"Idempotency-Key: {uuid.uuid4()}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+
+    # Written before the clock starts, as a load generator does: the server's work is timed.
+    requests = {id(c): [request(c, attempt) for attempt in c.attempts] for c in clients}
+
+    async def one(client: Client) -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for raw in requests[id(client)]:
+                began = time.perf_counter()
+                writer.write(raw)
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = int(head[9:12])  # b"HTTP/1.1 201 ..."
+                length = head.lower().split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0]
+                text = (await reader.readexactly(int(length))).decode()
+                _record(outcome, status, text, began)
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(one(client) for client in clients))
+
+
+async def _httpx(base: str, clients: list[Client], outcome: Outcome) -> None:
     limits = httpx.Limits(max_connections=len(clients), max_keepalive_connections=len(clients))
 
     async def one(http: httpx.AsyncClient, client: Client) -> None:
-        headers = {"Authorization": f"Bearer {client.token}"}
         for attempt in client.attempts:
-            body = {"room_id": attempt.room_id, "starts_at": attempt.starts_at.isoformat(),
-                    "length_minutes": booking_world.LENGTH_MINUTES}  # fmt: skip
+            headers = {"Authorization": f"Bearer {client.token}",
+                       "Idempotency-Key": str(uuid.uuid4()),
+                       "Content-Type": "application/json"}  # fmt: skip
             began = time.perf_counter()
             response = await http.post(
-                f"/api/v1/meeting-requests/{attempt.request_id}/bookings", json=body,
-                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                f"/api/v1/meeting-requests/{attempt.request_id}/bookings",
+                content=_body(attempt), headers=headers,
             )  # fmt: skip
-            outcome.latencies_ms.append((time.perf_counter() - began) * 1000)
-            if response.status_code == 201:
-                outcome.booked += 1
-            elif response.status_code == 409:
-                outcome.conflicts += 1
-            else:
-                outcome.errors.append(f"{response.status_code} {response.text[:300]}")
+            _record(outcome, response.status_code, response.text, began)
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
-        began = time.perf_counter()
         await asyncio.gather(*(one(http, client) for client in clients))
-        outcome.seconds = time.perf_counter() - began
-    return outcome
 
 
 async def overlaps(url: str) -> int:
@@ -315,6 +191,21 @@ async def overlaps(url: str) -> int:
     try:
         count: int = await connection.fetchval(OVERLAPS)
         return count
+    finally:
+        await connection.close()
+
+
+async def outbox(url: str, clients: list[Client]) -> dict[str, float]:
+    """The outbox rows the clients' bookings wrote: count and size (payload + invite)."""
+    connection = await asyncpg.connect(url)
+    try:
+        row = await connection.fetchrow(
+            "SELECT count(*) AS n, coalesce(sum(octet_length(payload::text)"
+            " + coalesce(octet_length(calendar_ics), 0)), 0) AS size"
+            " FROM notification WHERE recipient_id = ANY($1::int[])",
+            [client.lawyer_id for client in clients],
+        )
+        return {"rows": row["n"], "bytes": row["size"]}
     finally:
         await connection.close()
 
@@ -347,6 +238,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             await Tortoise.close_connections()
         server_url = url + (f"?maxsize={args.pool}" if args.pool else "")
         port, raws, apis = free_port(), [], []
+        server_cpu = machine_cpu = raw_cpu = raw_machine = client_cpu = raw_pg = api_pg = 0.0
         with tempfile.TemporaryDirectory(prefix="lawmeet-bench-") as data_dir:
             server = start_server(server_url, port, args.workers, Path(data_dir))
             try:
@@ -356,26 +248,57 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                 sampler = asyncio.create_task(sample_memory(server.pid, peak, stop))
                 # Rounds alternate, so a change in the machine's load hits both sides alike.
                 for raw_clients, api_clients in worlds:
+                    raw_before = time.process_time(), machine_cpu_seconds()
                     raws.append(await run_raw(url, raw_clients))
-                    apis.append(await run_api(f"http://127.0.0.1:{port}", api_clients))
+                    raw_cpu += time.process_time() - raw_before[0]
+                    raw_machine += machine_cpu_seconds() - raw_before[1]
+                    raw_pg += raws[-1].postgres_cpu
+                    before = (cpu_seconds(server.pid), machine_cpu_seconds(), time.process_time(),
+                              postgres_cpu_seconds(database_name(url)))  # fmt: skip
+                    apis.append(await run_api(f"http://127.0.0.1:{port}", api_clients, args.client))
+                    client_cpu += time.process_time() - before[2]
+                    api_pg += postgres_cpu_seconds(database_name(url)) - before[3]
+                    server_cpu += cpu_seconds(server.pid) - before[0]
+                    machine_cpu += machine_cpu_seconds() - before[1]
                 stop.set()
                 await sampler
             finally:
                 server.terminate()
                 server.wait(timeout=30)
         raw, api = merged(raws), merged(apis)
-        result["raw"] = {**raw.summary(), "rounds": [r.summary()["attempts_per_s"] for r in raws]}
+        result["raw"] = {
+            **raw.summary(),
+            "rounds": [r.summary()["attempts_per_s"] for r in raws],
+            # The raw script's own CPU (this process) per attempt, and the machine's load.
+            "script_cpu_ms_per_attempt": round(raw_cpu * 1000 / len(raw.latencies_ms), 2),
+            "machine_cpus_busy_during_raw": round(raw_machine / raw.seconds, 2),
+            "postgres_cpu_ms_per_attempt": round(raw_pg * 1000 / len(raw.latencies_ms), 2),
+        }
         result["api"] = {
             **api.summary(),
             "rounds": [a.summary()["attempts_per_s"] for a in apis],
             "server_workers": args.workers,
+            "http_client": args.client,
             "db_pool_maxsize": args.pool or 5,
             "server_rss_idle_mb": round(idle / 2**20, 1),
             "server_rss_peak_mb": round(peak[0] / 2**20, 1),
+            # Where the API side's time goes: the server process's CPU per attempt, and how
+            # busy the whole machine (both CPUs: server, PostgreSQL, clients, others) was.
+            "server_cpu_ms_per_attempt": round(server_cpu * 1000 / len(api.latencies_ms), 2),
+            "server_cpu_share_of_wall": round(server_cpu / api.seconds, 2),
+            "clients_cpu_ms_per_attempt": round(client_cpu * 1000 / len(api.latencies_ms), 2),
+            "machine_cpus_busy_during_api": round(machine_cpu / api.seconds, 2),
+            "postgres_cpu_ms_per_attempt": round(api_pg * 1000 / len(api.latencies_ms), 2),
         }
         # Attempts per second: both sides make the same attempts and book the same number.
         ratio = (len(api.latencies_ms) / api.seconds) / (len(raw.latencies_ms) / raw.seconds)
         found = await overlaps(url)
+        for side, index, outcome in (("raw", 0, raw), ("api", 1, api)):
+            written = await outbox(url, [c for world in worlds for c in world[index]])
+            result[f"{side}_outbox_per_booking"] = {
+                "rows": round(written["rows"] / max(outcome.booked, 1), 2),
+                "bytes": round(written["bytes"] / max(outcome.booked, 1)),
+            }
         result["api_to_raw"] = round(ratio, 3)
         result["overlapping_active_meetings"] = found
         result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -393,4 +316,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=2, help="raw then API, this many times")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--pool", type=int, default=0, help="database pool maxsize (default 5)")
+    parser.add_argument("--client", choices=("lean", "httpx"), default="lean",
+                        help="HTTP client of the API side (see run_api)")  # fmt: skip
     print(json.dumps(asyncio.run(main(parser.parse_args())), indent=2, default=str))

@@ -7,7 +7,8 @@ Nothing is sent here: the worker sends after commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -117,6 +118,60 @@ async def enqueue(
     )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notice of a batch for one recipient (see `enqueue_many`)."""
+
+    template: str
+    channel: Channel
+    payload: Mapping[str, Any]
+    not_before: datetime | None = None
+    calendar_ics: str | None = None
+
+
+async def enqueue_many(
+    recipient: Recipient, notices: Sequence[Notice], *, topic: str | None = None
+) -> int:
+    """Write several non-statutory notices to one user, as `enqueue` would one by one.
+
+    The same rows (routing, status, language, payload), but the user's preferences and SMS
+    opt-out are read once, and the rows go in with one bulk insert, in the caller's
+    transaction. A notice whose channel has no address raises NoAddress before any is
+    written. Returns how many rows were written.
+    """
+    choice = await choice_for(recipient.id, recipient.locale)
+    facts = Facts(  # what _facts() gives for a recipient without a given address
+        email_on=choice.email, sms_on=choice.sms, email=recipient.email, phone=recipient.phone,
+        phone_opted_out=bool(recipient.phone) and await opted_out(recipient.phone),
+    )  # fmt: skip
+    rows: list[Notification] = []
+    for notice in notices:
+        check_kind(notice.template)
+        channel = notice.channel
+        address = _address_for(channel, recipient, "")
+        way = route(channel, address, facts, statutory=False)
+        if channel in (Channel.EMAIL, Channel.SMS) and not way.address:
+            raise NoAddress(channel.value)
+        rows.append(
+            _row(
+                notice.template,
+                way,
+                recipient=recipient,
+                language=choice.language,
+                payload=notice.payload,
+                not_before=notice.not_before,
+                duty_id=None,
+                deadline=None,
+                calendar_ics=notice.calendar_ics,
+                case=None,
+                topic=topic,
+            )
+        )
+    if rows:
+        await Notification.bulk_create(rows)
+    return len(rows)
+
+
 async def _write(
     template: str,
     way: Route,
@@ -131,6 +186,30 @@ async def _write(
     case: Case | None,
     topic: str | None,
 ) -> Notification:
+    row = _row(
+        template, way, recipient=recipient, language=language, payload=payload,
+        not_before=not_before, duty_id=duty_id, deadline=deadline, calendar_ics=calendar_ics,
+        case=case, topic=topic,
+    )  # fmt: skip
+    await row.save(force_create=True)
+    return row
+
+
+def _row(
+    template: str,
+    way: Route,
+    *,
+    recipient: Recipient | None,
+    language: str,
+    payload: Mapping[str, Any] | None,
+    not_before: datetime | None,
+    duty_id: str | None,
+    deadline: datetime | None,
+    calendar_ics: str | None,
+    case: Case | None,
+    topic: str | None,
+) -> Notification:
+    """The outbox row of one routed notice, not yet saved."""
     now = datetime.now(UTC)
     body = dict(payload or {})
     if way.fallback:
@@ -140,7 +219,7 @@ async def _write(
         status, error = Status.CANCELLED, f"not sent: {way.cancelled}"
     elif way.dead:
         status, error = Status.DEAD, f"no channel can carry this notice: {way.dead}"
-    return await Notification.create(
+    return Notification(
         template=template,
         recipient_id=recipient.id if recipient else None,
         address=way.address,
@@ -258,12 +337,7 @@ INBOX_PAGE = 50
 
 async def inbox(user_id: int, limit: int = INBOX_PAGE, offset: int = 0) -> list[Notification]:
     """One page of the user's in-app notices, newest first."""
-    return (
-        await _in_inbox(user_id)
-        .order_by("-created_at", "-id")
-        .offset(offset)
-        .limit(limit)
-    )
+    return await _in_inbox(user_id).order_by("-created_at", "-id").offset(offset).limit(limit)
 
 
 async def troubled(limit: int = 200) -> list[Notification]:

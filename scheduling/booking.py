@@ -24,12 +24,18 @@ from scheduling import meeting_notices
 from scheduling.availability import Interval, Slot, alternatives, free_slots
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, Room
-from scheduling.plan_store import load_plan, schedule_of
+from scheduling.plan_store import LoadedPlan, load
 from scheduling.reference import new_reference
 
 PARTIES: Final = ("room", "detainee", "lawyer")
 ALTERNATIVES_AHEAD: Final = timedelta(days=7)
 _REFERENCE_ATTEMPTS: Final = 3
+
+
+_SCHEDULE_PG: Final = "UPDATE meeting_request SET status = $1 WHERE id = $2 AND status = $3"
+_SCHEDULE_SQLITE: Final = "UPDATE meeting_request SET status = ? WHERE id = ? AND status = ?"
+_BY_KEY_PG: Final = "SELECT * FROM meeting WHERE lawyer_id = $1 AND idempotency_key = $2"
+_BY_KEY_SQLITE: Final = "SELECT * FROM meeting WHERE lawyer_id = ? AND idempotency_key = ?"
 
 
 class MeetingConflict(DomainError):
@@ -141,14 +147,22 @@ async def _insert(
 ) -> Meeting:
     async with in_transaction() as connection:
         # Write first: on SQLite this takes the database write lock before anything is read,
-        # so no other process can book in between (PostgreSQL locks the request row).
-        await MeetingRequest.filter(id=request.id).using_db(connection).update(status=F("status"))
-        if connection.capabilities.dialect == "postgres":
-            # Bookings of one room queue here rather than deadlock in the exclusion check.
-            await Room.filter(id=room.id).using_db(connection).select_for_update().only("id")
-        current = await MeetingRequest.filter(id=request.id).using_db(connection).get()
-        if current.status != RequestStatus.REQUESTED:
+        # so no other process can book in between (PostgreSQL locks the request row). The
+        # condition is the check that the request is still bookable: a failure below rolls
+        # the status back with everything else.
+        # (SQL written once: these run on every booking, and Tortoise builds a query anew.)
+        postgres = connection.capabilities.dialect == "postgres"
+        scheduled, _rows = await connection.execute_query(
+            _SCHEDULE_PG if postgres else _SCHEDULE_SQLITE,
+            [RequestStatus.SCHEDULED.value, request.id, RequestStatus.REQUESTED.value],
+        )
+        if not scheduled:
             raise DomainError("request_not_bookable", status=409)
+        if postgres:
+            # Bookings of one room queue here rather than deadlock in the exclusion check.
+            await connection.execute_query(
+                "SELECT id FROM room WHERE id = $1 FOR UPDATE", [room.id]
+            )
         meeting = await Meeting.create(
             using_db=connection,
             request_id=request.id,
@@ -160,11 +174,6 @@ async def _insert(
             reference=new_reference(),
             idempotency_key=key,
             uid=f"{uuid.uuid4()}@lawmeet",
-        )
-        await (
-            MeetingRequest.filter(id=request.id)
-            .using_db(connection)
-            .update(status=RequestStatus.SCHEDULED)
         )
         # In this transaction: a booking rolled back (e.g. a conflict) leaves no notice.
         await meeting_notices.meeting_booked(meeting)
@@ -180,42 +189,61 @@ async def _check_slot(
     length: timedelta,
     exclude: int | None,
 ) -> Interval:
-    """The slot as a UTC interval, refused early when it is plainly not free."""
+    """The slot as a UTC interval, refused early when it is plainly not free.
+
+    One statement reads the week from the slot for the room's kind: the slot is judged on
+    that plan narrowed to the room (without the meeting being moved), and a refusal offers
+    alternatives from the same plan, with no second read.
+    """
     if starts_at.utcoffset() is None:
         raise DomainError("time_needs_zone", field="starts_at")
     if room.facility_id != request.facility_id or not room.in_service:
         raise DomainError("room_unavailable", field="room")
-    allowed, _buffer = await schedule_of(request.facility_id)
-    minutes, rest = divmod(length, timedelta(minutes=1))
-    if rest or minutes not in allowed:
-        raise DomainError("length_not_allowed", field="length_minutes")
     span = Interval(starts_at.astimezone(UTC), (starts_at + length).astimezone(UTC))
-    await request.fetch_related("facility")
-    plan = await load_plan(
-        request.facility, span, room_id=room.id, detainee_id=request.detainee_id,
-        lawyer_id=request.lawyer_id, exclude_meeting_id=exclude,
-    )  # fmt: skip
+    loaded = await _load_week(request, room, span)
+    minutes, rest = divmod(length, timedelta(minutes=1))
+    if rest or minutes not in loaded.allowed_lengths:
+        raise DomainError("length_not_allowed", field="length_minutes")
+    plan = loaded.plan(exclude=exclude, room_id=room.id)
     if Slot(span.start, span.end, room.id) in free_slots(plan, span, length):
         return span
     busy = [*plan.room_busy.get(room.id, ()), *plan.party_busy]
     code = "meeting_conflict" if any(span.overlaps(b) for b in busy) else "slot_unavailable"
-    raise await _conflict(request, room, span, code, None)
+    raise MeetingConflict(code, None, _alternatives(loaded, span))
 
 
 async def _conflict(
     request: MeetingRequest, room: Room, span: Interval, code: str, party: str | None
 ) -> MeetingConflict:
-    await request.fetch_related("facility")
-    window = Interval(max(span.start, datetime.now(UTC)), span.start + ALTERNATIVES_AHEAD)
-    plan = await load_plan(
-        request.facility, window, room_kind=room.kind, detainee_id=request.detainee_id,
+    """The database refused the row: read the week again, as it is now, for alternatives."""
+    return MeetingConflict(code, party, _alternatives(await _load_week(request, room, span), span))
+
+
+async def _load_week(request: MeetingRequest, room: Room, span: Interval) -> LoadedPlan:
+    # From the slot's start: the slot itself and the window of its alternatives.
+    window = Interval(span.start, max(span.end, span.start + ALTERNATIVES_AHEAD))
+    return await load(
+        request.facility_id, window, room_kind=room.kind, detainee_id=request.detainee_id,
         lawyer_id=request.lawyer_id,
     )  # fmt: skip
-    return MeetingConflict(code, party, alternatives(plan, window, span.end - span.start))
+
+
+def _alternatives(loaded: LoadedPlan, span: Interval) -> list[Slot]:
+    """The next free slots of the room's kind, from the slot (or now) to a week after it."""
+    window_start = max(span.start, datetime.now(UTC))
+    if window_start >= span.start + ALTERNATIVES_AHEAD:
+        return []
+    window = Interval(window_start, span.start + ALTERNATIVES_AHEAD)
+    return alternatives(loaded.plan(), window, span.end - span.start)
 
 
 async def _by_key(lawyer_id: int, key: str) -> Meeting | None:
-    return await Meeting.get_or_none(lawyer_id=lawyer_id, idempotency_key=key)
+    client = Meeting._meta.db
+    postgres = client.capabilities.dialect == "postgres"
+    rows = (
+        await client.execute_query(_BY_KEY_PG if postgres else _BY_KEY_SQLITE, [lawyer_id, key])
+    )[1]
+    return Meeting._init_from_db(**dict(rows[0])) if rows else None
 
 
 def _same_request(earlier: Meeting, request: MeetingRequest) -> Meeting:

@@ -21,17 +21,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
+from tortoise.models import Model
+
 from app.accounts.models import User
+from app.orgs.models import Facility
 from app.settings import Settings, load_settings
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
-from notifications.services import enqueue
+from notifications.services import Notice, enqueue_many
 from scheduling.feeds import FeedSettings, event_of
 from scheduling.invites import meeting_invite
-from scheduling.models import Meeting
+from scheduling.models import Meeting, Room
 
 REMINDER: Final = "meeting_reminder"
 Change = Literal["meeting_booked", "meeting_rescheduled", "meeting_cancelled"]
@@ -72,20 +76,19 @@ def topic_of(meeting: Meeting) -> str:
 
 async def meeting_booked(meeting: Meeting) -> None:
     meeting = await _loaded(meeting)
-    await _tell(meeting, "meeting_booked")
-    await _schedule_reminders(meeting)
+    await _write(meeting, [*_told(meeting, "meeting_booked"), *_reminders(meeting)])
 
 
 async def meeting_rescheduled(meeting: Meeting) -> None:
     meeting = await _loaded(meeting)
-    await _tell(meeting, "meeting_rescheduled")
-    await cancel_reminders(meeting)
-    await _schedule_reminders(meeting)
+    await cancel_reminders(meeting)  # before the new reminders go in
+    await _write(meeting, [*_told(meeting, "meeting_rescheduled"), *_reminders(meeting)])
 
 
 async def meeting_cancelled(meeting: Meeting, *, by_facility: bool, reason: str) -> None:
     meeting = await _loaded(meeting)
-    await _tell(meeting, "meeting_cancelled", by_facility=by_facility, reason=reason)
+    await _write(meeting, _told(meeting, "meeting_cancelled", by_facility=by_facility,
+                                reason=reason))  # fmt: skip
     await cancel_reminders(meeting)
 
 
@@ -97,9 +100,41 @@ async def cancel_reminders(meeting: Meeting) -> int:
 
 
 async def _loaded(meeting: Meeting) -> Meeting:
-    # Always fetched again: a reschedule may have changed the room.
-    await meeting.fetch_related("room__facility", "lawyer")
-    return meeting
+    """The meeting with its room, facility and lawyer, read again (a reschedule may have
+    changed the room) in one statement, written once: Tortoise would build the joined query
+    anew for every notice. The rows become models through Tortoise's own row loader."""
+    client = Meeting._meta.db
+    rows = (await client.execute_query(_joined(client.capabilities.dialect), [meeting.id]))[1]
+    parts: dict[str, dict[str, Any]] = {alias: {} for alias, _model in _JOINED}
+    for key, value in dict(rows[0]).items():
+        alias, column = key.split("__", 1)
+        parts[alias][column] = value
+    fresh, room = Meeting._init_from_db(**parts["m"]), Room._init_from_db(**parts["r"])
+    room.facility = Facility._init_from_db(**parts["f"])
+    fresh.room, fresh.lawyer = room, User._init_from_db(**parts["u"])
+    return fresh
+
+
+_JOINED: Final[tuple[tuple[str, type[Model]], ...]] = (
+    ("m", Meeting), ("r", Room), ("f", Facility), ("u", User),
+)  # fmt: skip
+
+
+@cache
+def _joined(dialect: str) -> str:
+    columns = ", ".join(
+        f'{alias}."{column}" AS "{alias}__{column}"'
+        for alias, model in _JOINED
+        for column in sorted(model._meta.db_fields)
+    )
+    tables = {alias: model._meta.db_table for alias, model in _JOINED}
+    return (
+        f"SELECT {columns} FROM {tables['m']} AS m"  # noqa: S608 - fixed names only
+        f" JOIN {tables['r']} AS r ON r.id = m.room_id"
+        f" JOIN {tables['f']} AS f ON f.id = r.facility_id"
+        f" JOIN {tables['u']} AS u ON u.id = m.lawyer_id"
+        f" WHERE m.id = {'$1' if dialect == 'postgres' else '?'}"
+    )
 
 
 def _local(moment: datetime, zone_name: str) -> str:
@@ -121,50 +156,42 @@ def _payload(meeting: Meeting, config: NoticeSettings) -> dict[str, Any]:
     }
 
 
-async def _tell(
+def _told(
     meeting: Meeting, kind: Change, *, by_facility: bool = False, reason: str = ""
-) -> None:
+) -> list[Notice]:
+    """The change told by e-mail (with the invite), SMS when the lawyer has a phone, in-app."""
     config = current()
     lawyer: User = meeting.lawyer
     payload = {**_payload(meeting, config), "by_facility": by_facility, "reason": reason}
     feed_config = FeedSettings(config.organiser_address, config.alarm_minutes)
     method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind == "meeting_cancelled" else "REQUEST"
     ics = meeting_invite(event_of(meeting, feed_config), method)
-    written: list[Notification] = []
+    told: list[Notice] = []
     if lawyer.email:
-        written.append(
-            await enqueue(kind, Channel.EMAIL, recipient=lawyer, payload=payload, calendar_ics=ics)
-        )
+        told.append(Notice(kind, Channel.EMAIL, payload, calendar_ics=ics))
     if lawyer.phone:
-        written.append(await enqueue(kind, Channel.SMS, recipient=lawyer, payload=payload))
-    written.append(await enqueue(kind, Channel.INAPP, recipient=lawyer, payload=payload))
-    await _set_topic(meeting, written)
+        told.append(Notice(kind, Channel.SMS, payload))
+    told.append(Notice(kind, Channel.INAPP, payload))
+    return told
 
 
-async def _schedule_reminders(meeting: Meeting) -> None:
+def _reminders(meeting: Meeting) -> list[Notice]:
     config = current()
     lawyer: User = meeting.lawyer
     now = datetime.now(UTC)
     payload = {**_payload(meeting, config), "stale_after": meeting.starts_at.isoformat()}
-    written: list[Notification] = []
+    reminders: list[Notice] = []
     for offset in sorted(set(config.reminder_offsets_minutes), reverse=True):
         due = meeting.starts_at - timedelta(minutes=offset)
         if due <= now:
             continue  # its moment has passed: a late reminder is noise, not a reminder
         hours = {**payload, "minutes_before": offset}
-        written.append(
-            await enqueue(REMINDER, Channel.INAPP, recipient=lawyer, payload=hours, not_before=due)
-        )
+        reminders.append(Notice(REMINDER, Channel.INAPP, hours, not_before=due))
         if lawyer.phone:
-            written.append(
-                await enqueue(
-                    REMINDER, Channel.SMS, recipient=lawyer, payload=hours, not_before=due
-                )
-            )
-    await _set_topic(meeting, written)
+            reminders.append(Notice(REMINDER, Channel.SMS, hours, not_before=due))
+    return reminders
 
 
-async def _set_topic(meeting: Meeting, rows: list[Notification]) -> None:
-    # enqueue() has no topic argument; set it in the same transaction.
-    if rows:
-        await Notification.filter(id__in=[r.id for r in rows]).update(topic=topic_of(meeting))
+async def _write(meeting: Meeting, notices: list[Notice]) -> None:
+    # One preference lookup and one insert for them all, each row under the meeting's topic.
+    await enqueue_many(meeting.lawyer, notices, topic=topic_of(meeting))
