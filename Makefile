@@ -36,7 +36,7 @@ typecheck: $(VENV)/.installed-dev
 
 check: lint typecheck test
 
-## make bench: the scheduling benchmarks of issue #5 on PostgreSQL (LAWMEET_BENCH_PG, default
+## make bench: the benchmarks of issues #5, #6 and #8 on PostgreSQL (LAWMEET_BENCH_PG, default
 ## postgres://postgres@127.0.0.1:5432; each makes and drops its own database). See BENCHMARKS.md.
 .PHONY: bench
 bench: $(VENV)/.installed-dev
