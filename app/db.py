@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -45,7 +46,7 @@ def tortoise_config(url: str) -> dict[str, Any]:
             },
         }
     else:
-        connection = url
+        connection = _postgres_connection(url)
     return {
         "connections": {"default": connection},
         "apps": {
@@ -58,6 +59,26 @@ def tortoise_config(url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _postgres_connection(url: str) -> dict[str, Any]:
+    """The URL's settings, with a pool that does not reset session state on release.
+
+    asyncpg's default reset sends one more statement each time a connection goes back to the
+    pool (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL): one round trip per statement run
+    outside a transaction. The application leaves no session state behind: no LISTEN, no
+    advisory locks, no cursors held past a transaction, and settings only as SET LOCAL or
+    SET TRANSACTION inside one. asyncpg still rolls back a transaction left open and drops
+    listeners before calling the reset below.
+    """
+    config = expand_db_url(url)
+    if config["engine"] == "tortoise.backends.asyncpg":
+        config["credentials"]["reset"] = _keep_session
+    return config
+
+
+async def _keep_session(connection: Any) -> None:
+    """Pool reset on release: nothing beyond asyncpg's own rollback of an open transaction."""
 
 
 def _ensure_sqlite_folder(url: str) -> None:

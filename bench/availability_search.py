@@ -5,8 +5,9 @@
 Builds 100 facilities x 30 rooms and the history (bench/history.py) in a fresh PostgreSQL
 database, then times, for the same random facilities, lawyers, detainees and windows:
 
-* app: what the availability API does: the facility row, ``plan_store.load_plan`` through
-  Tortoise, then ``availability.free_slots`` for a 60-minute meeting (timed also apart);
+* app: what the availability API does: ``plan_store.load_plan`` by the facility's id through
+  Tortoise (the zone comes in the plan's one statement), then ``availability.free_slots`` for
+  a 60-minute meeting (timed also apart);
 * raw: one prepared asyncpg statement fetching the same rows (rooms, buffer, sessions,
   closures, active meetings of the rooms and of the lawyer and detainee in the window);
   then, timed apart as "raw_compute", free_slots over those rows (checked to give the app's
@@ -29,7 +30,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 from typing import Final
@@ -38,7 +39,6 @@ import asyncpg  # type: ignore[import-untyped]  # no stubs in the dev extra
 from tortoise import Tortoise
 
 from app import db
-from app.orgs.models import Facility
 from bench import history
 from bench._support import database_url, fresh_database, machine, percentile
 from scheduling.availability import Closure, FacilityPlan, Interval, Session, Slot, free_slots
@@ -94,7 +94,6 @@ class Round:
     compute_ms: list[float]
     raw_ms: list[float]
     raw_compute_ms: list[float]
-    by_id_ms: list[float] = field(default_factory=list)
     slots: int = 0
     rows: int = 0
     mismatches: int = 0  # searches where raw rows + free_slots found other slots than the app
@@ -107,11 +106,6 @@ class Round:
             out[f"{name[:-3]}_p95_ms"] = round(percentile(values, 95), 2)
         out["app_to_raw_p95"] = round(out["app_p95_ms"] / out["raw_p95_ms"], 2)
         out["load_to_raw_p95"] = round(out["load_p95_ms"] / out["raw_p95_ms"], 2)
-        # The app path without the facility row: load_plan(facility_id) reads the zone in its
-        # one statement (the API still fetches the facility first; see BENCHMARKS.md).
-        out["app_by_id_p50_ms"] = round(percentile(self.by_id_ms, 50), 2)
-        out["app_by_id_p95_ms"] = round(percentile(self.by_id_ms, 95), 2)
-        out["app_by_id_to_raw_p95"] = round(out["app_by_id_p95_ms"] / out["raw_p95_ms"], 2)
         # The same question answered without the ORM: raw rows, then the same free_slots.
         raw_whole = [a + b for a, b in zip(self.raw_ms, self.raw_compute_ms, strict=True)]
         out["raw_whole_p95_ms"] = round(percentile(raw_whole, 95), 2)
@@ -138,9 +132,8 @@ def plan_searches(world: history.World, count: int, seed: int) -> list[Search]:
 
 async def app_search(search: Search, timings: Round | None) -> list[Slot]:
     began = time.perf_counter()
-    facility = await Facility.get(id=search.facility_id)
-    plan = await load_plan(
-        facility, search.window, room_kind=RoomKind.IN_PERSON,
+    plan = await load_plan(  # by id, as the availability endpoint calls it
+        search.facility_id, search.window, room_kind=RoomKind.IN_PERSON,
         detainee_id=search.detainee_id, lawyer_id=search.lawyer_id,
     )  # fmt: skip
     loaded = time.perf_counter()
@@ -151,18 +144,6 @@ async def app_search(search: Search, timings: Round | None) -> list[Slot]:
         timings.compute_ms.append((done - loaded) * 1000)
         timings.app_ms.append((done - began) * 1000)
         timings.slots += len(slots)
-    return slots
-
-
-async def app_search_by_id(search: Search, timings: Round | None) -> list[Slot]:
-    began = time.perf_counter()
-    plan = await load_plan(
-        search.facility_id, search.window, room_kind=RoomKind.IN_PERSON,
-        detainee_id=search.detainee_id, lawyer_id=search.lawyer_id,
-    )  # fmt: skip
-    slots = free_slots(plan, search.window, LENGTH)
-    if timings is not None:
-        timings.by_id_ms.append((time.perf_counter() - began) * 1000)
     return slots
 
 
@@ -223,13 +204,11 @@ async def measure(url: str, searches: list[Search]) -> Round:
         for search in searches[:WARM_UP]:
             await app_search(search, None)
             await raw_search(statement, search, None)
-            await app_search_by_id(search, None)
         timings = Round([], [], [], [], [])
         for search in searches:
             app = await app_search(search, timings)
             raw = await raw_search(statement, search, timings)
-            by_id = await app_search_by_id(search, timings)
-            timings.mismatches += app != raw or by_id != raw
+            timings.mismatches += app != raw
         return timings
     finally:
         await connection.close()

@@ -35,6 +35,18 @@ def requests_in_scope(user: User) -> QuerySet[MeetingRequest]:
     return MeetingRequest.filter(id__in=[])
 
 
+def request_scope_column(user: User) -> tuple[str, int] | None:
+    """``requests_in_scope`` of a lawyer or of staff as one column and its value, for a
+    statement written by hand (the booking endpoint's read); None for other users."""
+    if not user.is_active:
+        return None
+    if user.role == Role.LAWYER:
+        return "lawyer_id", user.id
+    if user.role == Role.DETENTION_STAFF and user.facility_id:
+        return "facility_id", user.facility_id
+    return None
+
+
 def meetings_in_scope(user: User) -> QuerySet[Meeting]:
     if not user.is_active:
         return Meeting.filter(id__in=[])

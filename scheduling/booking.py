@@ -54,10 +54,21 @@ async def book(
     starts_at: datetime,
     length: timedelta,
     idempotency_key: str | None = None,
+    *,
+    key_checked: bool = False,
 ) -> Meeting:
-    """Book ``room`` from ``starts_at`` for the request; a repeated key returns the same meeting."""
-    if idempotency_key and (earlier := await _by_key(request.lawyer_id, idempotency_key)):
-        return _same_request(earlier, request)
+    """Book ``room`` from ``starts_at`` for the request; a repeated key returns the same meeting.
+
+    ``key_checked``: the caller has just looked the key up (``booking_reads.for_booking``)
+    and found no meeting, so it is not read again before the insert (a concurrent winner
+    is still found after it).
+    """
+    if (
+        idempotency_key
+        and not key_checked
+        and (earlier := await _by_key(request.lawyer_id, idempotency_key))
+    ):
+        return same_request(earlier, request)
     if request.status != RequestStatus.REQUESTED:
         raise DomainError("request_not_bookable", status=409)
     span = await _check_slot(request, room, starts_at, length, exclude=None)
@@ -66,7 +77,7 @@ async def book(
             return await _insert(actor, request, room, span, idempotency_key)
         except IntegrityError as exc:
             if idempotency_key and (earlier := await _by_key(request.lawyer_id, idempotency_key)):
-                return _same_request(earlier, request)  # a concurrent call with the key won
+                return same_request(earlier, request)  # a concurrent call with the key won
             party = _party(exc)
             if party is not None:
                 raise await _conflict(request, room, span, "meeting_conflict", party) from exc
@@ -246,7 +257,7 @@ async def _by_key(lawyer_id: int, key: str) -> Meeting | None:
     return Meeting._init_from_db(**dict(rows[0])) if rows else None
 
 
-def _same_request(earlier: Meeting, request: MeetingRequest) -> Meeting:
+def same_request(earlier: Meeting, request: MeetingRequest) -> Meeting:
     # A key names one booking attempt: reusing it for another request is a client error.
     if earlier.request_id != request.id:
         raise DomainError("idempotency_key_reused", status=409)

@@ -26,7 +26,7 @@ from tortoise.exceptions import DoesNotExist
 
 from app.orgs.models import Facility
 from scheduling.availability import Closure as ClosureSpan
-from scheduling.availability import FacilityPlan, Interval, Session
+from scheduling.availability import FacilityPlan, Interval, Session, checked_interval
 from scheduling.kinds import DEFAULT_LENGTHS, MeetingStatus, RoomKind
 from scheduling.models import FacilitySchedule, Meeting
 
@@ -165,12 +165,18 @@ def _meetings(
     """The busy rows meeting ``near`` (the window widened by the facility's own buffer)."""
     rooms: dict[int, list[tuple[int, Interval]]] = {}
     parties: list[tuple[int, Interval]] = []
+    near_start, near_end = near.start, near.end
     for kind, room, meeting, _b, _c, starts_at, ends_at, _text_a, _text_b in rows:
         if not isinstance(starts_at, datetime) or starts_at.tzinfo is not UTC:
             starts_at, ends_at = _instant(starts_at), _instant(ends_at)
-        if starts_at < near.end and ends_at > near.start:
-            found = (meeting, Interval(starts_at, ends_at))
-            (rooms.setdefault(room, []) if kind == _ROOM_BUSY else parties).append(found)
+        if starts_at < near_end and ends_at > near_start:
+            # Aware UTC instants (above); a row ending before it starts keeps the full check.
+            span = (
+                checked_interval(starts_at, ends_at)
+                if starts_at < ends_at
+                else Interval(starts_at, ends_at)
+            )
+            (rooms.setdefault(room, []) if kind == _ROOM_BUSY else parties).append((meeting, span))
     return rooms, parties
 
 

@@ -48,7 +48,15 @@ from app.api.meeting_presenters import (
 from app.cases import access as case_access
 from app.errors import DomainError
 from app.orgs.models import Facility
-from scheduling import access, attendance, booking, forecast, permissions, requests
+from scheduling import (
+    access,
+    attendance,
+    booking,
+    booking_reads,
+    forecast,
+    permissions,
+    requests,
+)
 from scheduling.availability import Interval, Slot, free_slots
 from scheduling.calendar_store import load_rest_day_calendar
 from scheduling.kinds import MeetingStatus, RequestStatus
@@ -138,11 +146,10 @@ async def availability(user: User, request_id: int, query: AvailabilityQuery) ->
     if query.room_id is not None:
         await _room(mr, query.room_id)
     length = timedelta(minutes=mr.length_minutes)
-    await mr.fetch_related("facility")
     window = Interval(start, end)
     own = await Meeting.get_or_none(request_id=mr.id, status=MeetingStatus.ACTIVE)
-    plan = await load_plan(
-        mr.facility, window, room_kind=None if query.room_id else mr.room_kind,
+    plan = await load_plan(  # by id: the facility's zone comes in the plan's one statement
+        mr.facility_id, window, room_kind=None if query.room_id else mr.room_kind,
         room_id=query.room_id, detainee_id=mr.detainee_id, lawyer_id=mr.lawyer_id,
         exclude_meeting_id=own.id if own else None,
     )  # fmt: skip
@@ -161,17 +168,18 @@ async def _room(mr: MeetingRequest, room_id: int) -> Room:
 
 
 async def book(user: User, request_id: int, body: BookingIn, request: Request) -> Any:
-    mr = await access.request_for(user, request_id)
     key = request.headers.get("idempotency-key", "").strip()[:100] or None
-    if key and (earlier := await Meeting.get_or_none(lawyer_id=mr.lawyer_id, idempotency_key=key)):
-        if earlier.request_id != mr.id:
-            raise DomainError("idempotency_key_reused", status=409)
+    # The request in scope, the meeting booked earlier with the key, the room: one statement.
+    reads = await booking_reads.for_booking(user, request_id, key, body.room_id)
+    mr, earlier, room = reads.request, reads.earlier, reads.room
+    if earlier is not None:
         repeat = await meeting_with_status(earlier)  # the same booking again: 200, not 201
         return JSONResponse(repeat.model_dump(mode="json"), status_code=200)
     if mr.status != RequestStatus.REQUESTED:  # e.g. awaiting permission: say so, not "no slot"
         raise DomainError("request_not_bookable", status=409)
+    if body.room_id is not None and room is None:
+        raise DomainError("room_unavailable", field="room_id")
     length = timedelta(minutes=body.length_minutes or mr.length_minutes)
-    room = await _room(mr, body.room_id) if body.room_id is not None else None
     if room is not None and body.starts_at is not None:
         starts_at = body.starts_at
     else:
@@ -182,13 +190,16 @@ async def book(user: User, request_id: int, body: BookingIn, request: Request) -
             code = "no_room_free_at_time" if body.starts_at else "no_slot_before_deadline"
             options = await requests.next_slots(mr, length, room_id=body.room_id)
             raise SlotProblem(code, "starts_at", options)
-        room = await Room.get(id=slot.room_id)
+        room = room if room is not None else await Room.get(id=slot.room_id)
         starts_at = slot.start
     try:
-        meeting = await booking.book(user, mr, room, starts_at, length, key)
+        meeting = await booking.book(user, mr, room, starts_at, length, key, key_checked=True)
     except booking.MeetingConflict as exc:
         raise _from_conflict(exc) from exc
-    return await meeting_with_status(meeting)
+    status = RequestStatus(mr.status)  # book marks the request it scheduled
+    if status == RequestStatus.SCHEDULED:
+        return meeting_out(meeting, status)
+    return await meeting_with_status(meeting)  # a concurrent call with the key booked it
 
 
 async def decide_permission(

@@ -78,6 +78,22 @@ async def _lock_head(connection: BaseDBAsyncClient) -> AuditHead:
     return head
 
 
+# PostgreSQL: the head is locked and read by one statement, and the entry inserted and the
+# head moved by one more (a data-modifying WITH), under the same row lock as the ORM path;
+# SQL written once, as every booking appends. A missing head (the first append) and SQLite
+# take the ORM path below.
+_LOCK_HEAD_PG = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+_COLUMNS = (
+    "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "summary",
+    "prev_hash", "hash",
+)  # fmt: skip
+_APPEND_PG = (
+    f"WITH entry AS (INSERT INTO audit_entry ({', '.join(_COLUMNS)})"  # noqa: S608 - names
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10))"
+    " UPDATE audit_head SET seq = $1, hash = $10 WHERE id = 1"
+)
+
+
 async def _append(
     connection: BaseDBAsyncClient,
     actor: Actor | None,
@@ -86,6 +102,13 @@ async def _append(
     object_id: str,
     summary: dict[str, Any],
 ) -> AuditEntry:
+    if connection.capabilities.dialect == "postgres":
+        rows = (await connection.execute_query(_LOCK_HEAD_PG))[1]
+        if rows:
+            head_seq, head_hash = rows[0]["seq"], rows[0]["hash"]
+            return await _append_pg(
+                connection, head_seq, head_hash, actor, action, object_type, object_id, summary
+            )
     head = await _lock_head(connection)
     seq = head.seq + 1
     at = datetime.now(UTC)  # taken under the lock, so times never run backwards along seq
@@ -105,6 +128,41 @@ async def _append(
         hash=digest,
     )
     await AuditHead.filter(id=1).using_db(connection).update(seq=seq, hash=digest)
+    return entry
+
+
+async def _append_pg(
+    connection: BaseDBAsyncClient,
+    head_seq: int,
+    head_hash: str,
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    summary: dict[str, Any],
+) -> AuditEntry:
+    """The entry after the locked head, written with the head's move in one statement."""
+    seq = head_seq + 1
+    at = datetime.now(UTC)  # taken under the lock, so times never run backwards along seq
+    actor_id = actor.id if actor else None
+    digest = link_hash(seq, at, actor_id, action, object_type, object_id, summary, head_hash)
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        actor_label=actor.username if actor else "system",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        prev_hash=head_hash,
+        hash=digest,
+    )
+    # Each value as the ORM would write it: its field's checks (lengths) and conversions.
+    fields = AuditEntry._meta.fields_map
+    values = [fields[name].to_db_value(getattr(entry, name), entry) for name in _COLUMNS]
+    await connection.execute_query(_APPEND_PG, values)
+    entry._saved_in_db = True
     return entry
 
 
