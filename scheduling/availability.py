@@ -18,10 +18,11 @@ Choices (the booking service and the pages rely on them):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import repeat
+from operator import floordiv, mod
 from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -171,44 +172,56 @@ def alternatives(
 class _Found:
     """The free slots of a search as sorted integers, made into Slots only as needed.
 
-    Each slot is (start - window start in microseconds) * len(rooms) + the room's rank among
-    the rooms sorted by id, so sorting the integers sorts the slots by start, then room.
+    Each slot is its start's index * len(rooms) + the room's rank among the rooms sorted by
+    id, so sorting the integers sorts the slots by start, then room. The start of index ``i``
+    is ``origin + phase + i * unit`` microseconds since the epoch: on one common grid of the
+    step (``unit`` = step, the usual case) or in plain microseconds (``unit`` = 1).
     """
 
     keys: list[int]
     rooms: list[int]
     origin: int  # the window's start, microseconds since the epoch
     length: timedelta
+    phase: int = 0
+    unit: int = 1
 
     @staticmethod
-    def search(plan: FacilityPlan, window: Interval, length: timedelta) -> _Found:
+    def search(
+        plan: FacilityPlan, window: Interval, length: timedelta, *, on_grid: bool = True
+    ) -> _Found:
         if length <= timedelta(0) or plan.step <= timedelta(0):
             raise ValueError("length and step must be positive")
         # Microseconds since the epoch: integer arithmetic, datetimes only for the answer.
         size, step = length // _US, plan.step // _US
         frame = ((window.start - _EPOCH) // _US, (window.end - _EPOCH) // _US)
+        rooms = sorted(set(plan.room_ids))
+        # The facility's sessions apply to every room: their openings are worked out once.
+        everywhere = replace(plan, sessions=[s for s in plan.sessions if s.room_id is None])
+        shared = _grid(opening_intervals(everywhere, 0, window), frame, size, step)
+        own = {session.room_id for session in plan.sessions if session.room_id is not None}
+        extra = {  # rank -> all openings of a room with sessions of its own
+            rank: _grid(opening_intervals(plan, room_id, window), frame, size, step)
+            for rank, room_id in enumerate(rooms)
+            if room_id in own
+        }
+        phases = {
+            (first - frame[0]) % step for grid in (shared, *extra.values()) for first, _ in grid
+        }
+        if on_grid and len(phases) <= 1:
+            phase = phases.pop() if phases else 0
+            keys = _grid_keys(plan, rooms, shared, extra, frame, frame[0] + phase, size, step)
+            return _Found(keys, rooms, frame[0], length, phase, step)
         party = _widened(plan.party_busy, plan.buffer)
         closed: dict[int | None, list[tuple[int, int]]] = {}
         for closure in plan.closures:
             closed.setdefault(closure.room_id, []).extend(_widened([closure.interval]))
-        # Rooms without sessions of their own share the facility's openings: work them out once.
-        own = {session.room_id for session in plan.sessions if session.room_id is not None}
-        shared: list[tuple[int, int]] | None = None
-        rooms = sorted(set(plan.room_ids))
         count = len(rooms)
         found: set[int] = set()  # overlapping sessions may offer the same slot twice
         for rank, room_id in enumerate(rooms):
-            if room_id in own:
-                openings = _widened(opening_intervals(plan, room_id, window))
-            else:
-                if shared is None:
-                    shared = _widened(opening_intervals(plan, room_id, window))
-                openings = shared
+            openings = extra.get(rank, shared)
             busy = _widened(plan.room_busy.get(room_id, ()), plan.buffer)
             blocked = _merged(busy + party + closed.get(None, []) + closed.get(room_id, []))
-            for run in _free_runs(openings, blocked, frame, size, step):
-                first = (run.start - frame[0]) * count + rank
-                found.update(range(first, first + len(run) * run.step * count, run.step * count))
+            _add_free(found.update, openings, blocked, frame[0], size, step, count, rank)
         return _Found(sorted(found), rooms, frame[0], length)
 
     def prefix(self, starts: int) -> int:
@@ -223,15 +236,22 @@ class _Found:
 
     def slots(self, how_many: int) -> list[Slot]:
         keys, count, rooms = self.keys[:how_many], len(self.rooms), self.rooms
+        offsets = list(map(floordiv, keys, repeat(count, len(keys))))
         starts: dict[int, datetime] = {}  # many rooms share a start: one datetime for them all
-        for offset in {key // count for key in keys}:
-            starts[offset] = _EPOCH + timedelta(microseconds=self.origin + offset)
+        origin = _EPOCH + timedelta(microseconds=self.origin + self.phase)
+        unit = timedelta(microseconds=self.unit)
+        for offset in dict.fromkeys(offsets):
+            starts[offset] = origin + unit * offset
         ends = {offset: start + self.length for offset, start in starts.items()}
-        # tuple.__new__ skips the named tuple's Python-level __new__: a third faster per Slot.
-        return [
-            _new_tuple(Slot, (starts[offset], ends[offset], rooms[rank]))
-            for offset, rank in map(divmod, keys, repeat(count, len(keys)))
-        ]
+        # Built in bulk by C-level maps: tuple.__new__ skips the named tuple's Python-level
+        # __new__, zip hands it (start, end, room) per slot, no bytecode runs per slot.
+        columns = zip(
+            map(starts.__getitem__, offsets),
+            map(ends.__getitem__, offsets),
+            map(rooms.__getitem__, map(mod, keys, repeat(count, len(keys)))),
+            strict=True,
+        )
+        return list(map(_new_tuple, repeat(Slot, len(keys)), columns))
 
 
 def _first_slots(
@@ -259,42 +279,123 @@ def _first_slots(
         span *= 2
 
 
-def _free_runs(
-    openings: Sequence[tuple[int, int]],
-    blocked: Sequence[tuple[int, int]],
+def _grid_keys(
+    plan: FacilityPlan,
+    rooms: list[int],
+    shared: list[tuple[int, int]],
+    extra: Mapping[int, list[tuple[int, int]]],
     frame: tuple[int, int],
+    base: int,
     size: int,
     step: int,
-) -> Iterator[range]:
-    """Runs of free candidate starts: on each opening's grid of ``step``, inside ``frame``.
+) -> list[int]:
+    """The keys of the free slots when every opening's grid is one grid from ``base``.
 
-    A candidate [s, s + size) is taken when it overlaps a blocked span (meetings widened by
-    the buffer on both sides, closures): the same test as Interval.overlaps, on merged spans.
+    Every candidate of the facility's openings goes in at once for all rooms (the keys of one
+    start are consecutive), then each blocked span takes its candidates out: those starting
+    in (span start - size, span end), the same test as Interval.overlaps. The party's
+    meetings and the facility's closures block every room, so they too are one range each.
+    """
+    count = len(rooms)
+    found: set[int] = set()  # overlapping sessions may offer the same slot twice
+    for first, last in shared:
+        found.update(range((first - base) // step * count, ((last - base) // step + 1) * count))
+    for rank, grid in extra.items():
+        for first, last in grid:
+            low, high = (first - base) // step * count + rank, (last - base) // step * count
+            found.update(range(low, high + rank + 1, count))
+    # A span [start, end) takes the indexes from (start - buffer - size - base) // step + 1 to
+    # before -((base - end - buffer) // step), worked out on the datetimes (exact, in
+    # microseconds) without turning each instant into an integer first.
+    top, unit = (frame[1] - base) // step + 1, timedelta(microseconds=step)
+    origin = _EPOCH + timedelta(microseconds=base)
+    before, after = origin + timedelta(microseconds=size) + plan.buffer, origin - plan.buffer
+    remove = found.difference_update
+    for span in plan.party_busy:
+        low, high = (span.start - before) // unit + 1, -((after - span.end) // unit)
+        if low < high and high > 0 and low < top:
+            remove(range(max(low, 0) * count, min(high, top) * count))
+    closed: dict[int, list[Interval]] = {}
+    before_closure = origin + timedelta(microseconds=size)
+    for closure in plan.closures:  # closures block without a buffer
+        if closure.room_id is not None:
+            closed.setdefault(closure.room_id, []).append(closure.interval)
+            continue
+        span = closure.interval
+        low, high = (span.start - before_closure) // unit + 1, -((origin - span.end) // unit)
+        if low < high and high > 0 and low < top:
+            remove(range(max(low, 0) * count, min(high, top) * count))
+    for rank, room_id in enumerate(rooms):
+        for span in plan.room_busy.get(room_id, ()):
+            low, high = (span.start - before) // unit + 1, -((after - span.end) // unit)
+            if low < high and high > 0 and low < top:
+                remove(range(max(low, 0) * count + rank, min(high, top) * count + rank, count))
+        for span in closed.get(room_id, ()):
+            low, high = (span.start - before_closure) // unit + 1, -((origin - span.end) // unit)
+            if low < high and high > 0 and low < top:
+                remove(range(max(low, 0) * count + rank, min(high, top) * count + rank, count))
+    return sorted(found)
+
+
+def _add_free(
+    add: Callable[[range], None],
+    openings: Sequence[tuple[int, int]],
+    blocked: Sequence[tuple[int, int]],
+    origin: int,
+    size: int,
+    step: int,
+    count: int,
+    rank: int,
+) -> None:
+    """Pass ``add`` the keys of one room's free candidate starts, one ``range`` per run.
+
+    ``openings`` are the (first, last) candidate starts of each opening (see _grid). A candidate
+    [s, s + size) is taken when it overlaps a blocked span (meetings widened by the buffer
+    on both sides, closures): the same test as Interval.overlaps, on merged spans. A start
+    ``s`` is the key ``(s - frame start) * count + rank`` (see _Found).
     """
     ends = [end for _start, end in blocked]
-    count = len(blocked)
-    for opening_start, opening_end in openings:
+    total = len(blocked)
+    stride = step * count
+    for start, last in openings:
+        index = bisect_right(ends, start)
+        while start <= last:
+            # Spans ending by ``start`` cannot touch this candidate or any later one.
+            while index < total and ends[index] <= start:
+                index += 1
+            if index == total:
+                stop = last
+            else:
+                span_start, span_end = blocked[index]
+                if span_start < start + size:
+                    # Blocked until the span ends: jump to the first step at or after its end.
+                    start += -((start - span_end) // step) * step
+                    continue
+                # Free up to the last start ending by the next span (and the opening's end).
+                stop = min(last, span_start - size)
+            first = (start - origin) * count + rank
+            runs = (stop - start) // step + 1
+            add(range(first, first + runs * stride, stride))
+            if index == total:
+                break
+            start += runs * step
+
+
+def _grid(
+    openings: Sequence[Interval], frame: tuple[int, int], size: int, step: int
+) -> list[tuple[int, int]]:
+    """Each opening's first and last candidate start (microseconds since the epoch): on its
+    grid of ``step`` from its start, inside ``frame``, ending by the opening's end. Openings
+    without a candidate are left out."""
+    grid: list[tuple[int, int]] = []
+    for opening_start, opening_end in _widened(openings):
         start = opening_start
         if start < frame[0]:  # skip to the first step inside the window
             start += -((opening_start - frame[0]) // step) * step
         last = min(opening_end, frame[1]) - size  # the latest start that still fits
-        index = bisect_right(ends, start)
-        while start <= last:
-            # Spans ending by ``start`` cannot touch this candidate or any later one.
-            while index < count and ends[index] <= start:
-                index += 1
-            if index == count:
-                yield range(start, last + 1, step)
-                break
-            if blocked[index][0] < start + size:
-                # Blocked until the span ends: jump to the first step at or after its end.
-                start += -((start - ends[index]) // step) * step
-                continue
-            # Free up to the last start ending by the next span (and by the opening's end).
-            stop = min(last, blocked[index][0] - size)
-            run = range(start, stop + 1, step)
-            yield run
-            start = run[-1] + step
+        if start <= last:
+            grid.append((start, last))
+    return grid
 
 
 def _widened(
