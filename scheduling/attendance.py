@@ -24,9 +24,11 @@ from tortoise.transactions import in_transaction
 from app.accounts.models import User
 from app.audit.service import record
 from app.errors import DomainError
-from scheduling import booking
+from scheduling import booking, requests
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, Room
+from scheduling.policies import LegalPolicies
+from scheduling.restdays import RestDayCalendar
 
 CLOCK_SKEW: Final = timedelta(minutes=1)  # a desk clock slightly ahead is not "the future"
 
@@ -241,6 +243,21 @@ class WrongState(DomainError):
         super().__init__("meeting_wrong_state", status=409)
         self.current = current
         self.extensions = {"current_status": current.value}
+
+
+async def documents_checked(
+    actor: User,
+    request: MeetingRequest,
+    at: datetime | None = None,
+    *,
+    policies: LegalPolicies,
+    calendar: RestDayCalendar,
+) -> MeetingRequest:
+    """Staff checked the lawyer's three documents for a request whose 48 hours wait for that
+    (policy P1 ``after_document_check``): the clock starts at ``at`` (default now)."""
+    return await requests.start_clock(
+        actor, request, _moment(at), policies=policies, calendar=calendar
+    )
 
 
 def _wrong_state(status: RequestStatus) -> WrongState:

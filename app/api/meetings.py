@@ -214,6 +214,17 @@ async def decide_permission(
     return await _request_out(user, decided)
 
 
+async def documents_checked(
+    user: User, request_id: int, body: MomentIn, request: Request
+) -> RequestOut:
+    mr = await access.request_for(user, request_id)
+    policies, calendar = await _legal(request)
+    started = await attendance.documents_checked(
+        user, mr, body.at, policies=policies, calendar=calendar
+    )
+    return await _request_out(user, started)
+
+
 async def refuse(user: User, request_id: int, body: RefusalIn) -> RequestOut:
     mr = await access.request_for(user, request_id)
     refused = await attendance.refuse_request(user, mr, body.reason, body.details)
@@ -352,6 +363,10 @@ MEETING_ENDPOINTS: list[Endpoint] = [
         "a grant starts the 48 hours",
         Action.DECIDE_MEETING_PERMISSIONS, body=PermissionIn, response=RequestOut,
         errors=(403, 404, 409)),
+    _ep("POST", _R + "/documents-checked", documents_checked,
+        "The lawyer's three documents checked: starts the 48 hours of a request that waits "
+        "for it (policy P1 after_document_check); 409 if its clock already runs",
+        Action.RUN_DAY_BOARD, body=MomentIn, response=RequestOut, errors=(404, 409)),
     _ep("POST", _R + "/refusal", refuse,
         "Refuse a meeting on a lawful ground only (never for lack of a booking, M2)",
         Action.RUN_DAY_BOARD, body=RefusalIn, response=RequestOut, errors=(404, 409)),

@@ -287,6 +287,22 @@ async def test_a_refusal_on_a_lawful_ground_is_recorded_and_frees_the_slot(
     assert (await Meeting.get(id=meeting.id)).status == MeetingStatus.CANCELLED
 
 
+async def test_the_desk_starts_the_48_hours_when_it_has_checked_the_documents(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)  # no clock yet: policy P1 after_document_check
+    await sign_in_as(client, place.staff)
+    page = (await client.get(f"/board/requests/{party.request.id}")).text
+    assert f'action="/board/requests/{party.request.id}/documents-checked"' in page
+    path = f"/board/requests/{party.request.id}/documents-checked"
+    assert (await _post(client, path)).startswith(f"303\n/board/requests/{party.request.id}")
+    started = await MeetingRequest.get(id=party.request.id)
+    assert started.clock_started_at is not None and started.deadline_at is not None
+    assert "documents-checked" not in (await client.get(f"/board/requests/{started.id}")).text
+    assert (await _post(client, path)).startswith("409")
+    assert (await MeetingRequest.get(id=started.id)).deadline_at == started.deadline_at
+
+
 async def test_a_refusal_for_want_of_a_booking_is_not_accepted(
     client: AsyncClient, place: Place
 ) -> None:

@@ -365,6 +365,19 @@ async def test_staff_refuse_only_with_a_lawful_reason(client: AsyncClient, place
     assert lawful.json()["refusal_reason"] == "detainee_released"
 
 
+async def test_the_desk_starts_a_waiting_clock_once_the_documents_are_checked(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)  # opened with no clock, as policy P1 after_document_check
+    path = f"/meeting-requests/{party.request.id}/documents-checked"
+    started = await _post(client, place.staff, path, {})
+    assert started.status_code == 200, started.text
+    assert started.json()["deadline_at"] is not None
+    again = await _post(client, place.staff, path, {})
+    assert again.status_code == 409
+    assert (await _post(client, party.lawyer, path, {})).status_code == 403
+
+
 # Day board --------------------------------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ from app.web.forms import form_errors, int_or_none, text_values, zone
 from app.web.meeting_labels import REFUSAL_REASON_LABELS
 from app.web.routes.board import local_day, staff_facility
 from rights_checklist.deadlines import load_context
-from scheduling import access
+from scheduling import access, attendance
 from scheduling.attendance import REFUSABLE, refuse_request
 from scheduling.availability import Slot
 from scheduling.booking import MeetingConflict, book
@@ -143,6 +143,7 @@ async def _request_page(
     alternatives: list[Slot] | None = None,
     status: int = 200,
     refusal: tuple[dict[str, str], dict[str, str]] = ({}, {}),
+    clock_error: str = "",
 ) -> Response:
     facility = await staff_facility(user)
     await meeting_request.fetch_related("lawyer", "detainee")
@@ -164,6 +165,10 @@ async def _request_page(
         "error": error,
         "tz": zone(facility.timezone),
         "refusable": meeting_request.status in REFUSABLE,
+        # P1 after_document_check: no deadline until the desk has checked the documents.
+        "clock_waiting": meeting_request.status == RequestStatus.REQUESTED
+        and meeting_request.clock_started_at is None,
+        "clock_error": clock_error,
         "refusal_values": refusal[0],
         "refusal_errors": refusal[1],
         "REFUSAL_REASON_LABELS": REFUSAL_REASON_LABELS,
@@ -222,10 +227,31 @@ async def refuse(request: Request) -> Response:
     return RedirectResponse(f"/board/requests/{meeting_request.id}", status_code=303)
 
 
+async def documents_checked(request: Request) -> Response:
+    """The desk checked the three documents: the 48 hours start now (policy P1)."""
+    user = permitted(request, Action.RUN_DAY_BOARD)
+    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    await checked_form(request)
+    context = await load_context(request.app.state.settings.legal)
+    try:
+        await attendance.documents_checked(
+            user, meeting_request, policies=context.policies, calendar=context.calendar
+        )
+    except DomainError as exc:
+        await meeting_request.refresh_from_db()
+        message = form_errors(exc, ())["form"]
+        return await _request_page(request, user, meeting_request, status=exc.status,
+                                   clock_error=message)  # fmt: skip
+    return RedirectResponse(f"/board/requests/{meeting_request.id}", status_code=303)
+
+
 routes = [
     Route("/board/walk-in", walk_in_page, methods=["GET"]),
     Route("/board/walk-in", register_walk_in, methods=["POST"]),
     Route("/board/requests/{request_id:int}", request_page, methods=["GET"]),
     Route("/board/requests/{request_id:int}/book", book_slot, methods=["POST"]),
     Route("/board/requests/{request_id:int}/refusal", refuse, methods=["POST"]),
+    Route(
+        "/board/requests/{request_id:int}/documents-checked", documents_checked, methods=["POST"]
+    ),
 ]
