@@ -105,34 +105,22 @@ async def _append(
     if connection.capabilities.dialect == "postgres":
         rows = (await connection.execute_query(_LOCK_HEAD_PG))[1]
         if rows:
-            head_seq, head_hash = rows[0]["seq"], rows[0]["hash"]
-            return await _append_pg(
-                connection, head_seq, head_hash, actor, action, object_type, object_id, summary
-            )
+            entry = _next_entry(rows[0]["seq"], rows[0]["hash"], actor, action, object_type,
+                                object_id, summary)  # fmt: skip
+            # Each value as the ORM would write it: its field's checks (lengths) and conversions.
+            fields = AuditEntry._meta.fields_map
+            values = [fields[name].to_db_value(getattr(entry, name), entry) for name in _COLUMNS]
+            await connection.execute_query(_APPEND_PG, values)
+            entry._saved_in_db = True
+            return entry
     head = await _lock_head(connection)
-    seq = head.seq + 1
-    at = datetime.now(UTC)  # taken under the lock, so times never run backwards along seq
-    actor_id = actor.id if actor else None
-    digest = link_hash(seq, at, actor_id, action, object_type, object_id, summary, head.hash)
-    entry = await AuditEntry.create(
-        using_db=connection,
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        actor_label=actor.username if actor else "system",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    await AuditHead.filter(id=1).using_db(connection).update(seq=seq, hash=digest)
+    entry = _next_entry(head.seq, head.hash, actor, action, object_type, object_id, summary)
+    await entry.save(using_db=connection, force_create=True)
+    await AuditHead.filter(id=1).using_db(connection).update(seq=entry.seq, hash=entry.hash)
     return entry
 
 
-async def _append_pg(
-    connection: BaseDBAsyncClient,
+def _next_entry(
     head_seq: int,
     head_hash: str,
     actor: Actor | None,
@@ -141,12 +129,11 @@ async def _append_pg(
     object_id: str,
     summary: dict[str, Any],
 ) -> AuditEntry:
-    """The entry after the locked head, written with the head's move in one statement."""
+    """The entry that follows the locked head (not saved yet)."""
     seq = head_seq + 1
     at = datetime.now(UTC)  # taken under the lock, so times never run backwards along seq
     actor_id = actor.id if actor else None
-    digest = link_hash(seq, at, actor_id, action, object_type, object_id, summary, head_hash)
-    entry = AuditEntry(
+    return AuditEntry(
         seq=seq,
         at=at,
         actor_id=actor_id,
@@ -156,14 +143,8 @@ async def _append_pg(
         object_id=object_id,
         summary=summary,
         prev_hash=head_hash,
-        hash=digest,
+        hash=link_hash(seq, at, actor_id, action, object_type, object_id, summary, head_hash),
     )
-    # Each value as the ORM would write it: its field's checks (lengths) and conversions.
-    fields = AuditEntry._meta.fields_map
-    values = [fields[name].to_db_value(getattr(entry, name), entry) for name in _COLUMNS]
-    await connection.execute_query(_APPEND_PG, values)
-    entry._saved_in_db = True
-    return entry
 
 
 async def record(
