@@ -103,7 +103,7 @@ async def enqueue(
     way = route(channel, resolved, await _facts(recipient, channel, resolved), statutory=statutory)
     if channel in (Channel.EMAIL, Channel.SMS) and not way.address:
         raise NoAddress(channel.value)
-    return await _write(
+    row = _row(
         template,
         way,
         recipient=recipient,
@@ -116,6 +116,8 @@ async def enqueue(
         case=case,
         topic=topic,
     )
+    await row.save(force_create=True)
+    return row
 
 
 @dataclass(frozen=True)
@@ -170,29 +172,6 @@ async def enqueue_many(
     if rows:
         await Notification.bulk_create(rows)
     return len(rows)
-
-
-async def _write(
-    template: str,
-    way: Route,
-    *,
-    recipient: Recipient | None,
-    language: str,
-    payload: Mapping[str, Any] | None,
-    not_before: datetime | None,
-    duty_id: str | None,
-    deadline: datetime | None,
-    calendar_ics: str | None,
-    case: Case | None,
-    topic: str | None,
-) -> Notification:
-    row = _row(
-        template, way, recipient=recipient, language=language, payload=payload,
-        not_before=not_before, duty_id=duty_id, deadline=deadline, calendar_ics=calendar_ics,
-        case=case, topic=topic,
-    )  # fmt: skip
-    await row.save(force_create=True)
-    return row
 
 
 def _row(
@@ -277,21 +256,21 @@ async def notify_user(
         if not (way.cancelled or way.dead) and way.channel in taken:
             continue  # moved to a channel that carries it already
         taken.add(way.channel)
-        written.append(
-            await _write(
-                template,
-                way,
-                recipient=recipient,
-                language=await _language(recipient, language),
-                payload=payload,
-                not_before=None,
-                duty_id=duty_id,
-                deadline=deadline,
-                calendar_ics=None,
-                case=case,
-                topic=None,
-            )
+        row = _row(
+            template,
+            way,
+            recipient=recipient,
+            language=await _language(recipient, language),
+            payload=payload,
+            not_before=None,
+            duty_id=duty_id,
+            deadline=deadline,
+            calendar_ics=None,
+            case=case,
+            topic=None,
         )
+        await row.save(force_create=True)
+        written.append(row)
     return written
 
 

@@ -109,14 +109,24 @@ async def _bad_filters(
     return render(request, template, context, 400)
 
 
-async def dashboard(request: Request) -> Response:
+async def _read_filters(
+    request: Request, template: str
+) -> tuple[User, Choices, Filters] | Response:
+    """Who asks, what they may choose from, and their filters; bad filters: the 400 page."""
     user = permitted(request, Action.VIEW_COMPLIANCE)
     options = await choices(user)
     today = local_today(request.app.state.settings)
     try:
-        filters = await parse_filters(request.query_params, user, today)
+        return user, options, await parse_filters(request.query_params, user, today)
     except FilterError as error:
-        return await _bad_filters(request, user, options, error, "compliance/dashboard.html")
+        return await _bad_filters(request, user, options, error, template)
+
+
+async def dashboard(request: Request) -> Response:
+    read = await _read_filters(request, "compliance/dashboard.html")
+    if isinstance(read, Response):
+        return read
+    user, options, filters = read
     report = await compliance.compliance_report(filters.scope)
     trend_figure = filters.figure or Figure.MEETINGS
     whole = filters.query(figure=None)
@@ -167,13 +177,10 @@ def _breach_rows(rows: list[Breach], zone: str) -> list[BreachRow]:
 
 
 async def breaches(request: Request) -> Response:
-    user = permitted(request, Action.VIEW_COMPLIANCE)
-    options = await choices(user)
-    today = local_today(request.app.state.settings)
-    try:
-        filters = await parse_filters(request.query_params, user, today)
-    except FilterError as error:
-        return await _bad_filters(request, user, options, error, "compliance/breaches.html")
+    read = await _read_filters(request, "compliance/breaches.html")
+    if isinstance(read, Response):
+        return read
+    user, options, filters = read
     offset = (filters.page - 1) * PAGE_SIZE
     rows, total = await compliance.breach_list(
         filters.scope, filters.figure, limit=PAGE_SIZE, offset=offset
