@@ -6,12 +6,13 @@ fallback) or the `database` fixture.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -19,12 +20,14 @@ from httpx import ASGITransport, AsyncClient
 from starlette.types import ASGIApp
 from tortoise import Tortoise
 
+from app import db
 from app.accounts import services
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
 from app.accounts.roles import AccountStatus, Role
 from app.audit.models import AuditEntry
 from app.orgs.models import Agency, BarAssociation, Facility
+from app.settings import Settings
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-7"
 BEIJING = "110000"
@@ -214,3 +217,19 @@ def beijing_yesterday_at(hour: int, minute: int) -> datetime:
 def local_fields(prefix: str, moment: datetime) -> dict[str, str]:
     """The date and time inputs of a page form (`<prefix>_date`, `<prefix>_time`)."""
     return {f"{prefix}_date": f"{moment:%Y-%m-%d}", f"{prefix}_time": f"{moment:%H:%M}"}
+
+
+T = TypeVar("T")
+
+
+def in_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with the test database open, outside any event loop (CLI tests)."""
+
+    async def run() -> T:
+        context = await db.open_database(settings)
+        try:
+            return await work()
+        finally:
+            await db.close_database(context)
+
+    return asyncio.run(run())

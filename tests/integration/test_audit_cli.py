@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from app import db
 from app.audit.models import AuditEntry, AuditHead
 from app.cli import main
 from app.settings import Settings
 from tests.integration.audit_tampering import allow_tampering, edit_summary, write_entries
+from tests.integration.helpers import in_database
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -25,17 +22,6 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     monkeypatch.setenv("LAWMEET_APP__SECRET_KEY", SECRET)
     monkeypatch.setenv("LAWMEET_APP__DATA_DIR", str(tmp_path))
     return tmp_path
-
-
-def in_database(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
-    async def run() -> Any:
-        context = await db.open_database(settings)
-        try:
-            return await work()
-        finally:
-            await db.close_database(context)
-
-    return asyncio.run(run())
 
 
 def test_cli_verify_checkpoint_and_truncation(

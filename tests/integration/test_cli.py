@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +19,7 @@ from app.audit.models import AuditEntry
 from app.demo import DEMO_PASSWORD
 from app.orgs.models import Facility
 from app.settings import Settings
-from tests.integration.helpers import DEFAULT_PASSWORD, row_counts
+from tests.integration.helpers import DEFAULT_PASSWORD, in_database, row_counts
 
 T = TypeVar("T")
 SECRET = "cli-test-secret-key-that-is-long-enough-0123"
@@ -54,17 +53,6 @@ def env(monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path) -> Callabl
             monkeypatch.setenv(name, value)
 
     return more
-
-
-def in_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
-    async def run() -> T:
-        context = await db.open_database(settings)
-        try:
-            return await work()
-        finally:
-            await db.close_database(context)
-
-    return asyncio.run(run())
 
 
 def lawmeet(

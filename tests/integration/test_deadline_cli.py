@@ -15,12 +15,12 @@ import pytest
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
-from app import cli, db
+from app import cli
 from app.accounts.roles import Role
 from app.audit.models import AuditEntry
 from app.settings import Settings
 from scheduling.models import ImportedRestDay
-from tests.integration.helpers import api_token, bearer, make_user
+from tests.integration.helpers import api_token, bearer, in_database, make_user
 
 CAL_2027 = "date,kind,name\n2027-01-01,holiday,New Year's Day\n2027-01-04,holiday,Test holiday\n"
 
@@ -60,17 +60,6 @@ def api_json(settings: Settings, params: dict[str, str]) -> Any:
         return response.json()
 
     return asyncio.run(ask())
-
-
-def in_database(settings: Settings, work: Any) -> Any:
-    async def run() -> Any:
-        context = await db.open_database(settings)
-        try:
-            return await work()
-        finally:
-            await db.close_database(context)
-
-    return asyncio.run(run())
 
 
 CASES = [

@@ -7,19 +7,16 @@ met (a missed 48-hour duty, M1).
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from app import cli, db
+from app import cli
 from app.audit.models import AuditEntry
 from app.orgs.models import Facility
 from app.settings import Settings
@@ -28,6 +25,7 @@ from scheduling.requests import NewRequest, open_request
 from scheduling.restdays import RestDayCalendar
 from tests.integration.audit_tampering import allow_tampering, edit_summary
 from tests.integration.case_world import engage, make_case_world
+from tests.integration.helpers import in_database
 
 FACILITY_NAME = "北京市海淀区看守所"
 TODAY = datetime.now(UTC).date()
@@ -53,17 +51,6 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("LAWMEET_APP__DATA_DIR", str(settings.app.data_dir))
     monkeypatch.setenv("LAWMEET_I18N__DEFAULT_LOCALE", "zh-CN")
     return settings
-
-
-def in_database(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
-    async def run() -> Any:
-        context = await db.open_database(settings)
-        try:
-            return await work()
-        finally:
-            await db.close_database(context)
-
-    return asyncio.run(run())
 
 
 async def missed_meeting_case(data_dir: Path) -> Made:
