@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.exceptions import BaseORMException
 
-from app import db
+from app import clock, db
 from app.settings import Settings, SettingsError, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.report_commands import add_parsers as add_report_parsers
 
     add_report_parsers(sub)
+    from app.clock_commands import add_parser as add_clock_parser
+
+    add_clock_parser(sub)
     return parser
 
 
@@ -226,6 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import configure_logging
 
     configure_logging(settings.log_format(), settings.logging.level)
+    clock.use_data_dir(settings.clock_dir)
+    if args.command == "clock":
+        from app.clock_commands import run_clock
+
+        return run_clock(args, settings)
     if args.command == "serve":
         return cmd_serve(args, settings)
     try:

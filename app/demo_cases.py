@@ -7,9 +7,10 @@ Idempotent: a case number that exists already is left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from app import clock
 from app.accounts.models import User
 from app.cases import engagements, services
 from app.cases.kinds import (
@@ -90,7 +91,7 @@ async def _user(username: str) -> User:
 async def load_demo_cases(data_dir: Path, max_bytes: int) -> int:
     """Create the demo cases that are missing; return how many were created."""
     created = 0
-    now = datetime.now(UTC)
+    now = clock.now()
     for demo in CASES:
         investigator = await _user(demo.investigator)
         if await Case.filter(

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
 from app.accounts.roles import Role
@@ -87,7 +88,7 @@ async def load_demo_compliance(settings: Settings) -> int:
             name: await Room.filter(facility__name=name).order_by("name")
             for name in (HAIDIAN, CHAOYANG, XICHENG)
         }
-        now = datetime.now(UTC)
+        now = clock.now()
         plan = plan_history(
             now, _due(context), FACILITIES, AGENCIES, {n: len(r) for n, r in rooms.items()},
             len(lawyers), permission=(HAIDIAN, STATE_SECURITY, 4),

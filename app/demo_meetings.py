@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from app import clock
 from app.accounts.models import User
 from app.cases import engagements, services
 from app.cases.kinds import REQUIRED_DOCUMENTS, CaseCategory, DocumentKind, EngagementKind
@@ -104,7 +105,7 @@ async def _zhang_booked(settings: Settings) -> None:
 def next_opening_at_nine(zone_name: str, now: datetime | None = None) -> datetime:
     """09:00 on the next day the demo centres open (Sundays are closed)."""
     zone = ZoneInfo(zone_name)
-    day = (now or datetime.now(UTC)).astimezone(zone).date() + timedelta(days=1)
+    day = (now or clock.now()).astimezone(zone).date() + timedelta(days=1)
     while day.weekday() not in OPEN_DAYS:
         day += timedelta(days=1)
     return datetime.combine(day, time(9, 0), tzinfo=zone).astimezone(UTC)
@@ -120,7 +121,7 @@ async def _li_waiting(settings: Settings) -> None:
         services.NewCase(
             LI_CASE, CaseCategory.ORDINARY, "盗窃罪",
             services.NewDetainee("孙志强", "110108199203154411", facility.id,
-                                 datetime.now(UTC) - timedelta(days=1)),
+                                 clock.now() - timedelta(days=1)),
         ),
     )  # fmt: skip
     found = await engagements.Found.for_case(case)

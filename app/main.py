@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import db
+from app import clock, db
 from app.api.framework import Endpoint, as_route, openapi_document, openapi_response
 from app.api.routes import ENDPOINTS
 from app.settings import Settings, load_settings
@@ -157,6 +157,7 @@ def api_endpoints() -> list[Endpoint]:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    clock.use_data_dir(settings.clock_dir)
     # A malformed statutory catalogue must stop start-up, not surface on the first checklist.
     load_catalogue()
     # Booking's notices (sender, alarms, reminder offsets, links) follow this app's settings.

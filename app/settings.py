@@ -156,6 +156,12 @@ class LegalSection(_Section):
     prompt_target_hours: int = Field(24, ge=1, le=24 * 30)
 
 
+class ClockSection(_Section):
+    # Lets `lawmeet clock set` run the app at another instant (demos and browser tests; see
+    # app/clock.py). Refused in production.
+    adjustable: bool = False
+
+
 class ComplianceSection(_Section):
     # The public transparency page (/transparency): aggregate figures per facility, no login.
     public_page: bool = False
@@ -179,6 +185,7 @@ class Settings(_Section):
     calendar: CalendarSection = CalendarSection()
     uploads: UploadsSection = UploadsSection()
     legal: LegalSection = LegalSection()
+    clock: ClockSection = ClockSection()
     compliance: ComplianceSection = ComplianceSection()
     logging: LoggingSection = LoggingSection()
 
@@ -188,6 +195,17 @@ class Settings(_Section):
         if self.notifications.lease_seconds <= self.email.timeout_seconds:
             raise ValueError("notifications.lease_seconds must exceed email.timeout_seconds")
         return self
+
+    @model_validator(mode="after")
+    def _real_clock_in_production(self) -> Settings:
+        if self.is_production and self.clock.adjustable:
+            raise ValueError("clock.adjustable must be false in production")
+        return self
+
+    @property
+    def clock_dir(self) -> Path | None:
+        """Where an adjustable clock is kept (None: the system clock)."""
+        return self.data_dir if self.clock.adjustable else None
 
     @property
     def is_production(self) -> bool:

@@ -14,13 +14,14 @@ The responsible unit is the case's agency, or the facility when the payload name
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import Role
@@ -86,7 +87,7 @@ async def raise_for(row: Notification, now: datetime) -> Escalation | None:
 
 async def sweep(grace_minutes: int, now: datetime | None = None, limit: int = 500) -> int:
     """Raise an escalation for every dead or overdue statutory notice; how many were raised."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     rows = await _candidates(now, grace_minutes).order_by("id").limit(limit)
     raised = 0
     for row in rows:
@@ -148,7 +149,7 @@ async def resolve(actor: User, escalation: Escalation, note: str) -> Escalation:
         raise DomainError("escalation_note_required", "note", status=422)
     if len(note) > NOTE_MAX:
         raise DomainError("escalation_note_too_long", "note", status=422)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with in_transaction():
         changed = await Escalation.filter(id=escalation.id, resolved_at__isnull=True).update(
             resolved_at=now, resolved_by_id=actor.id, resolution=note

@@ -6,11 +6,11 @@ No preference row means the defaults: e-mail and SMS on, the language of the use
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.audit.service import Actor, record
 from app.errors import DomainError
@@ -74,7 +74,7 @@ async def opt_out(number: str, word: str, actor: Actor | None = None) -> bool:
         return False
     async with in_transaction():
         row, created = await SmsOptOut.get_or_create(
-            phone=phone, defaults={"keyword": word[:32], "opted_out_at": datetime.now(UTC)}
+            phone=phone, defaults={"keyword": word[:32], "opted_out_at": clock.now()}
         )
         if created:
             await record(actor, "sms.opted_out", "sms_opt_out", row.id, {"keyword": row.keyword})
@@ -128,7 +128,7 @@ async def move_off_sms(row: Notification, reason: str) -> bool:
         address=email,
         payload=payload,
         status=Status.PENDING,
-        next_attempt_at=datetime.now(UTC),
+        next_attempt_at=clock.now(),
         lease_until=None,
         last_error=f"moved to e-mail: {reason}",
     )

@@ -6,8 +6,7 @@ twice or out of order (Twilio does not promise order) cannot undo a later state.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from app import clock
 from notifications.kinds import PROGRESS, Status
 from notifications.models import Notification
 
@@ -32,7 +31,7 @@ async def apply_twilio_status(sid: str, message_status: str, error_code: str = "
         return False
     changes: dict[str, object] = {"status": target}
     if target == Status.DELIVERED:
-        changes["delivered_at"] = datetime.now(UTC)
+        changes["delivered_at"] = clock.now()
     if target == Status.FAILED:
         changes["last_error"] = f"Twilio reported {message_status} (error {error_code or '-'})"
     updated = await Notification.filter(provider_id=sid, status__in=_earlier_than(target)).update(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.audit.service import Actor, record
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
@@ -189,7 +190,7 @@ def _row(
     topic: str | None,
 ) -> Notification:
     """The outbox row of one routed notice, not yet saved."""
-    now = datetime.now(UTC)
+    now = clock.now()
     body = dict(payload or {})
     if way.fallback:
         body["fallback"] = way.fallback
@@ -279,7 +280,7 @@ async def retry(actor: Actor, notification_id: int) -> bool:
     async with in_transaction():
         updated = await Notification.filter(id=notification_id, status__in=TROUBLED).update(
             status=Status.PENDING,
-            next_attempt_at=datetime.now(UTC),
+            next_attempt_at=clock.now(),
             attempts=0,
             lease_until=None,
         )
@@ -296,12 +297,12 @@ async def mark_read(user_id: int, notification_id: int | None = None) -> int:
     unread = Notification.filter(recipient_id=user_id, channel=Channel.INAPP, read_at=None)
     if notification_id is not None:
         unread = unread.filter(id=notification_id)
-    return await unread.update(read_at=datetime.now(UTC))
+    return await unread.update(read_at=clock.now())
 
 
 def _in_inbox(user_id: int) -> QuerySet[Notification]:
     """What the reader's inbox holds now: reminders appear when due, cancelled notices never."""
-    due = Q(not_before=None) | Q(not_before__lte=datetime.now(UTC))
+    due = Q(not_before=None) | Q(not_before__lte=clock.now())
     return Notification.filter(due, recipient_id=user_id, channel=Channel.INAPP).exclude(
         status=Status.CANCELLED
     )

@@ -15,11 +15,12 @@ import logging
 import random
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.settings import NotificationsSection
 from notifications.channels import DeliveryError, Outgoing, Sender
 from notifications.escalation import sweep
@@ -81,7 +82,7 @@ class Worker:
         self._swept = float("-inf")  # monotonic time of the last escalation sweep
 
     async def claim(self, now: datetime | None = None) -> list[Notification]:
-        now = now or datetime.now(UTC)
+        now = now or clock.now()
         lease = now + timedelta(seconds=self.config.lease_seconds)
         connection = Notification._meta.db
         if connection.capabilities.dialect == "postgres":
@@ -122,7 +123,7 @@ class Worker:
     async def deliver(self, row: Notification, sent: list[Notification] | None = None) -> None:
         """Send one claimed row. A success is recorded at once, or appended to `sent` for
         the caller to record with the rest of its batch in one UPDATE."""
-        now = datetime.now(UTC)
+        now = clock.now()
         attempts = row.attempts + 1
         if _stale(row.payload, now):
             # A reminder reached only after its moment (worker down, backlog) is not sent.
@@ -163,7 +164,7 @@ class Worker:
     async def _failed(self, row: Notification, attempts: int, error: str, permanent: bool) -> None:
         dead = permanent or attempts >= self.config.max_attempts
         log.warning("notification %s attempt %s failed: %s", row.id, attempts, error)
-        next_at = datetime.now(UTC) + backoff(attempts, self.config.backoff_base_seconds)
+        next_at = clock.now() + backoff(attempts, self.config.backoff_base_seconds)
         await Notification.filter(id=row.id, status=Status.SENDING).update(
             status=Status.DEAD if dead else Status.PENDING,
             attempts=attempts,

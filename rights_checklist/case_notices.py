@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.service import record
@@ -174,7 +175,7 @@ async def record_family_notice(
     if notified_at is not None:
         if notified_at.tzinfo is None:
             raise DomainError("time_needs_zone", "notified_at")
-        if notified_at > datetime.now(UTC) + _SKEW:
+        if notified_at > clock.now() + _SKEW:
             raise DomainError("effective_in_future", "notified_at")
         if not manner.strip():
             raise DomainError("family_notice_needs_manner", "manner")

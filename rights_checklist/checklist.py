@@ -9,9 +9,10 @@ free text beyond the catalogue's own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.cases.models import Case, CaseEvent, Engagement
@@ -65,7 +66,7 @@ async def case_checklist(
     """Every duty of the case judged now, narrowed to what ``viewer`` may see."""
     timeline = await load_timeline(case)
     results = evaluate(
-        timeline, now or datetime.now(UTC), load_catalogue(), context.calendar, context.policies
+        timeline, now or clock.now(), load_catalogue(), context.calendar, context.policies
     )
     if viewer is None or viewer.role != Role.LAWYER:
         return results

@@ -5,11 +5,12 @@ who record the reply the addressed body gave and its outcome."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import Role
@@ -85,7 +86,7 @@ async def file_complaint(
     if len(new.description) > MAX_DESCRIPTION:
         raise DomainError("description_too_long", "description")
     await _check_evidence(lawyer, new)
-    filed_at = now or datetime.now(UTC)
+    filed_at = now or clock.now()
     detainee = await Detainee.get(id=engagement.detainee_id)
     zone = (await Facility.get(id=detainee.facility_id)).timezone
     duty = complaint_duty(new.complaint_type)
@@ -133,7 +134,7 @@ async def record_reply(
         raise DomainError("required", "summary")
     if reply_at.utcoffset() is None:
         raise DomainError("time_needs_zone", "reply_at")
-    if reply_at > datetime.now(UTC) or reply_at < complaint.filed_at:
+    if reply_at > clock.now() or reply_at < complaint.filed_at:
         raise DomainError("reply_time_invalid", "reply_at")
     async with in_transaction():
         complaint.reply_at = reply_at

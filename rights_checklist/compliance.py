@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import Role
@@ -156,7 +157,7 @@ async def compliance_report(
     """Every figure of ``scope`` judged as of ``now`` (default: the current time)."""
     if refresh:
         await ledger.refresh_ledger(limit=REFRESH_LIMIT, now=now)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with _snapshot():
         return await _report(scope, now)
 
@@ -338,7 +339,7 @@ async def breach_list(
     if refresh:
         await ledger.refresh_ledger(limit=REFRESH_LIMIT, now=now)
     async with _snapshot():
-        return await _breaches(scope, figure, ledger.to_us(now or datetime.now(UTC)), limit, offset)
+        return await _breaches(scope, figure, ledger.to_us(now or clock.now()), limit, offset)
 
 
 async def _breaches(

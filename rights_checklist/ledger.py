@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.cases.models import Case, CaseDetainee
 from app.settings import LegalSection
 from rights_checklist.catalogue import load_catalogue
@@ -122,7 +123,7 @@ async def refresh_case(
     case_id: int, context: DeadlineContext, *, now: datetime | None = None
 ) -> None:
     """Replace one case's ledger rows by its checklist as judged now."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with in_transaction() as connection:
         await _lock_case(connection, case_id)
         marks = [

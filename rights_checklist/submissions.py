@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import Role
@@ -107,7 +108,7 @@ async def submit(
             stored.append(store(root, name, data, max_bytes))
         except UploadRejected as exc:
             raise DomainError(exc.code, "files", exc.status) from None
-    submitted_at = now or datetime.now(UTC)
+    submitted_at = now or clock.now()
     detainee = await Detainee.get(id=engagement.detainee_id)
     zone = (await Facility.get(id=detainee.facility_id)).timezone
     duty = DECISION_DUTIES.get(kind, "")
@@ -169,7 +170,7 @@ async def acknowledge(user: User, submission: Submission, *, public_url: str = "
     if submission.acknowledged_at is not None:
         raise DomainError("already_acknowledged", None, 409)
     async with in_transaction():
-        await _acknowledge(user, submission, datetime.now(UTC))
+        await _acknowledge(user, submission, clock.now())
         await submission_notices.submission_step(submission, "acknowledged", public_url=public_url)
     return submission
 
@@ -185,7 +186,7 @@ async def attach_to_file(
         raise DomainError("already_attached", None, 409)
     if not reference.strip():
         raise DomainError("required", "file_reference")
-    now = datetime.now(UTC)
+    now = clock.now()
     async with in_transaction():
         await _acknowledge(user, submission, now)
         submission.attached_at = now
@@ -219,7 +220,7 @@ async def decide(
         raise DomainError("already_decided", None, 409)
     if decision == Decision.REFUSED and not reasons.strip():
         raise DomainError("refusal_needs_reasons", "reasons")
-    now = datetime.now(UTC)
+    now = clock.now()
     when = decided_at or now
     if when > now or when < submission.submitted_at:
         raise DomainError("decision_time_invalid", "decided_at")

@@ -21,6 +21,7 @@ from typing import Final
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.audit.service import record
 from app.errors import DomainError
@@ -265,7 +266,7 @@ def _wrong_state(status: RequestStatus) -> WrongState:
 
 
 def _moment(at: datetime | None) -> datetime:
-    now = datetime.now(UTC)
+    now = clock.now()
     if at is None:
         return now
     if at.utcoffset() is None:

@@ -16,6 +16,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.service import record
@@ -100,7 +101,7 @@ async def cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
         changed = await Meeting.filter(id=meeting.id, status=MeetingStatus.ACTIVE).using_db(
             connection
         ).update(
-            status=MeetingStatus.CANCELLED, cancelled_at=datetime.now(UTC),
+            status=MeetingStatus.CANCELLED, cancelled_at=clock.now(),
             cancel_reason=reason[:300], sequence=F("sequence") + 1,
         )  # fmt: skip
         if not changed:
@@ -241,7 +242,7 @@ async def _load_week(request: MeetingRequest, room: Room, span: Interval) -> Loa
 
 def _alternatives(loaded: LoadedPlan, span: Interval) -> list[Slot]:
     """The next free slots of the room's kind, from the slot (or now) to a week after it."""
-    window_start = max(span.start, datetime.now(UTC))
+    window_start = max(span.start, clock.now())
     if window_start >= span.start + ALTERNATIVES_AHEAD:
         return []
     window = Interval(window_start, span.start + ALTERNATIVES_AHEAD)

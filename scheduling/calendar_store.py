@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Final
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.audit.service import record
 from scheduling.models import ImportedRestDay, ImportedRestDayYear
@@ -103,7 +104,7 @@ async def import_calendar(text: str, filename: str, actor: User | None) -> list[
     calendars = parse_calendar_file(text, filename)
     stored_name = PurePath(filename).name[:_FILENAME_MAX]
     label = actor.username if actor is not None else CLI_ACTOR_LABEL
-    now = datetime.now(UTC)
+    now = clock.now()
     async with in_transaction():
         for cal in calendars:
             previous = await ImportedRestDayYear.get_or_none(year=cal.year)

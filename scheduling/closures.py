@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.audit.service import record
@@ -73,7 +74,7 @@ async def add_closure(
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     if ends_at <= starts_at:
         raise DomainError("closure_ends_before_start", field="ends_at")
-    if ends_at <= datetime.now(UTC):
+    if ends_at <= clock.now():
         raise DomainError("closure_in_past", field="ends_at")
     if room is not None and room.facility_id != facility.id:
         raise DomainError("room_unavailable", field="room")
@@ -97,7 +98,7 @@ async def add_closure(
 async def remove_closure(actor: User, closure: Closure) -> None:
     """Delete a closure entered by mistake. Meetings it flagged stay flagged: their lawyers
     have been told to rebook, so staff settle each one on the board rather than silently."""
-    if closure.ends_at <= datetime.now(UTC):
+    if closure.ends_at <= clock.now():
         raise DomainError("closure_over", status=409)
     summary = closure_summary(closure)
     async with in_transaction() as connection:
@@ -122,7 +123,7 @@ def closure_summary(closure: Closure) -> dict[str, object]:
 
 async def upcoming(facility_id: int, now: datetime | None = None) -> list[Closure]:
     """Closures not yet over, soonest first, with the meetings they hit."""
-    moment = now or datetime.now(UTC)
+    moment = now or clock.now()
     return (
         await Closure.filter(facility_id=facility_id, ends_at__gt=moment)
         .prefetch_related("room", "affected_meetings")
@@ -156,7 +157,7 @@ async def _alternatives(
 ) -> list[Slot]:
     """Free slots of the request's length and room kind ending by its deadline."""
     request = await MeetingRequest.filter(id=meeting.request_id).using_db(connection).get()
-    start = datetime.now(UTC)
+    start = clock.now()
     end = request.deadline_at or start + SEARCH_AHEAD
     if end <= start:
         return []  # the deadline has passed: no slot can meet it any more

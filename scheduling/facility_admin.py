@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Final
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.audit.service import record
@@ -201,7 +202,7 @@ def _weekdays(new: NewSessions) -> list[int]:
         raise DomainError("session_ends_before_start", field="end")
     if new.valid_from and new.valid_to and new.valid_to < new.valid_from:
         raise DomainError("valid_to_before_valid_from", field="valid_to")
-    if new.valid_to and new.valid_to < datetime.now(UTC).date() - timedelta(days=1):
+    if new.valid_to and new.valid_to < clock.now().date() - timedelta(days=1):
         raise DomainError("session_in_past", field="valid_to")
     if any(day not in WEEKDAYS for day in new.weekdays):
         raise DomainError("weekday_invalid", field="weekdays")

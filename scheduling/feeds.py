@@ -9,11 +9,12 @@ or when a staff owner no longer belongs to the facility it shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import Role
@@ -88,7 +89,7 @@ async def revoke_feed(owner: User, feed_id: int) -> CalendarFeed:
         if found is None:
             raise NotFound("calendar_feed")
         if found.revoked_at is None:
-            found.revoked_at = datetime.now(UTC)
+            found.revoked_at = clock.now()
             await found.save(update_fields=["revoked_at"])
             await record(owner, "calendar_feed.revoked", "calendar_feed", found.id, {})
     return found
@@ -117,7 +118,7 @@ async def resolve(token: str) -> CalendarFeed | None:
 
 
 async def feed_meetings(found: CalendarFeed, now: datetime | None = None) -> list[Meeting]:
-    since = (now or datetime.now(UTC)) - HISTORY
+    since = (now or clock.now()) - HISTORY
     query = Meeting.filter(ends_at__gte=since)
     if found.scope == "lawyer":
         query = query.filter(lawyer_id=found.owner_id)

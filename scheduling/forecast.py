@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from app import clock
 from scheduling.availability import Slot
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest
@@ -38,7 +39,7 @@ class RiskItem:
 
 async def requests_at_risk(facility_id: int, now: datetime | None = None) -> list[RiskItem]:
     """Every open request of the facility with a running clock, soonest deadline first."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    moment = (now or clock.now()).astimezone(UTC)
     unbooked = await MeetingRequest.filter(
         facility_id=facility_id, status=RequestStatus.REQUESTED, deadline_at__isnull=False
     ).prefetch_related("facility")

@@ -15,6 +15,8 @@ from typing import Final, Literal
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from app import clock
+
 Method = Literal["REQUEST", "CANCEL"]
 PRODID: Final = "-//lawmeet//meetings//ZH-CN"
 
@@ -46,7 +48,7 @@ class MeetingEvent:
     cancelled: bool = False
     alarm_minutes: tuple[int, ...] = ()
     what_to_bring: str = WHAT_TO_BRING
-    stamp: datetime = field(default_factory=lambda: datetime.now(UTC))
+    stamp: datetime = field(default_factory=lambda: clock.now())
 
 
 def summary(event: MeetingEvent) -> str:

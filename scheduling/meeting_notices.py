@@ -20,13 +20,14 @@ same file and environment the server and CLI read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
 from tortoise.models import Model
 
+from app import clock
 from app.accounts.models import User
 from app.orgs.models import Facility
 from app.settings import Settings, load_settings
@@ -178,7 +179,7 @@ def _told(
 def _reminders(meeting: Meeting) -> list[Notice]:
     config = current()
     lawyer: User = meeting.lawyer
-    now = datetime.now(UTC)
+    now = clock.now()
     payload = {**_payload(meeting, config), "stale_after": meeting.starts_at.isoformat()}
     reminders: list[Notice] = []
     for offset in sorted(set(config.reminder_offsets_minutes), reverse=True):

@@ -12,11 +12,12 @@ to the detention centre's staff (in-app), in the same transaction as the decisio
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from app import clock as app_clock
 from app.accounts.models import User
 from app.accounts.roles import AccountStatus, Role
 from app.audit.service import record
@@ -52,7 +53,7 @@ async def decide_permission(
         raise DomainError("not_investigator", status=403)
     if request.status != RequestStatus.AWAITING_PERMISSION:
         raise DomainError("permission_not_awaited", status=409)
-    now = datetime.now(UTC)
+    now = app_clock.now()
     clock: dict[str, object] = {"clock_started_at": None, "deadline_at": None, "deadline": None}
     if granted:  # the 48 hours run from the permission, as for a request made now
         deadline_at, stored = meeting_deadline(now, request.facility.timezone, policies, calendar)

@@ -22,6 +22,7 @@ from typing import Final
 
 from tortoise.transactions import in_transaction
 
+from app import clock as app_clock
 from app.accounts.models import User
 from app.audit.service import record
 from app.cases.kinds import CaseStage, EngagementStatus
@@ -71,7 +72,7 @@ async def open_request(
     allowed, _buffer = await schedule_of(facility.id)
     if new.length_minutes not in allowed:
         raise DomainError("length_not_allowed", field="length_minutes")
-    requested_at = _aware(new.requested_at or datetime.now(UTC))
+    requested_at = _aware(new.requested_at or app_clock.now())
     case = engagement.case
     needs_permission = (
         case.category.value in policies.permission_case_categories
@@ -132,7 +133,7 @@ async def earliest_free_slot(
     """The first free slot of the request's length and room kind that ends by its deadline
     (story 1: "as early as possible"); None when nothing fits in time. ``exclude_meeting_id``
     ignores the request's own meeting (rebooking a meeting a closure fell on)."""
-    start = _aware(now or datetime.now(UTC))
+    start = _aware(now or app_clock.now())
     end = request.deadline_at or start + SEARCH_AHEAD
     if end <= start:
         return None
@@ -156,7 +157,7 @@ async def fitting_slot(
     """The slot a booking that names no room or no time gets: at ``starts_at`` in the first
     free room (of the request's kind, or ``room_id``), else the earliest one that ends by the
     deadline (7 days ahead while no clock runs). None when nothing fits."""
-    moment = _aware(now or datetime.now(UTC))
+    moment = _aware(now or app_clock.now())
     if starts_at is not None:
         start = _aware(starts_at)
         window = Interval(start, start + length)
@@ -175,7 +176,7 @@ async def next_slots(
     now: datetime | None = None, count: int = 3,
 ) -> list[Slot]:  # fmt: skip
     """The next free slots whatever the deadline: the alternatives offered with a refusal."""
-    moment = _aware(now or datetime.now(UTC))
+    moment = _aware(now or app_clock.now())
     window = Interval(moment, max(moment, request.deadline_at or moment) + SEARCH_AHEAD)
     return alternatives(await _plan(request, window, room_id), window, length, count)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts import sessions, throttle
 from app.accounts.licence import LicenceError, licence_region, validate_licence_number
 from app.accounts.models import ApiToken, User
@@ -147,7 +147,7 @@ async def verify_lawyer(actor: User, lawyer: User) -> User:
     async with in_transaction():
         lawyer.status = AccountStatus.ACTIVE
         lawyer.verified_by_id = actor.id
-        lawyer.verified_at = datetime.now(UTC)
+        lawyer.verified_at = clock.now()
         await lawyer.save(update_fields=["status", "verified_by_id", "verified_at", "updated_at"])
         await record(actor, "lawyer.verified", "user", lawyer.id, {})
     return lawyer

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from app import clock
 from app.accounts.models import Session, User
 from app.accounts.secrets import digest, new_token
 from app.settings import SessionSection
@@ -22,7 +23,7 @@ class ActiveSession:
 async def start_session(user: User, address: str, user_agent: str) -> str:
     """Create a session and return the raw id for the cookie (only its digest is stored)."""
     raw = new_token(16)
-    now = datetime.now(UTC)
+    now = clock.now()
     await Session.create(
         id_hash=digest(raw),
         user=user,
@@ -46,7 +47,7 @@ async def load_session(raw: str, rules: SessionSection) -> ActiveSession | None:
     session = await Session.get_or_none(id_hash=digest(raw)).select_related("user")
     if session is None:
         return None
-    now = datetime.now(UTC)
+    now = clock.now()
     if _expired(session, rules, now) or not session.user.is_active:
         await session.delete()
         return None
@@ -65,7 +66,7 @@ async def end_all_sessions(user: User) -> int:
 
 
 async def purge_expired(rules: SessionSection) -> int:
-    now = datetime.now(UTC)
+    now = clock.now()
     idle_cutoff = now - timedelta(minutes=rules.idle_timeout_minutes)
     absolute_cutoff = now - timedelta(hours=rules.absolute_timeout_hours)
     stale = await Session.filter(last_seen_at__lt=idle_cutoff).delete()

@@ -5,10 +5,11 @@ Unknown user names are counted like real ones: the answer never reveals if an ac
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import LoginThrottle
 from app.accounts.secrets import digest
 from app.settings import SecuritySection
@@ -26,7 +27,7 @@ def _limit(kind: str, rules: SecuritySection) -> int:
 
 
 async def is_throttled(username: str, address: str, rules: SecuritySection) -> bool:
-    now = datetime.now(UTC)
+    now = clock.now()
     keys = [key for _, key in _keys(username, address)]
     rows = await LoginThrottle.filter(key__in=keys, locked_until__gt=now)
     return bool(rows)
@@ -44,7 +45,7 @@ async def _count_attempt(key: str, now: datetime, window: timedelta) -> LoginThr
 
 
 async def record_failure(username: str, address: str, rules: SecuritySection) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     window = timedelta(minutes=rules.throttle_window_minutes)
     async with in_transaction():
         for kind, key in _keys(username, address):
@@ -65,6 +66,6 @@ async def over_limit(key: str, limit: int, window: timedelta) -> bool:
     Used for look-ups that must not be enumerated (e.g. finding a detainee by document number).
     """
     async with in_transaction():
-        row = await _count_attempt(key, datetime.now(UTC), window)
+        row = await _count_attempt(key, clock.now(), window)
         await row.save()
     return row.failures > limit

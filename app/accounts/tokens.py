@@ -9,10 +9,11 @@ when the stored value is more than a minute old: at most one UPDATE per token an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
+from app import clock
 from app.accounts.models import ApiToken, User
 from app.accounts.secrets import digest, new_token
 
@@ -41,7 +42,7 @@ async def authenticate_token(raw: str) -> User | None:
     user = User._init_from_db(**row)
     if not user.is_active:
         return None
-    now = datetime.now(UTC)
+    now = clock.now()
     if last_used is not None:
         last_used = ApiToken._meta.fields_map["last_used_at"].to_python_value(last_used)
     if last_used is None or now - last_used > _LAST_USED_RESOLUTION:
@@ -63,6 +64,6 @@ def _lookup(postgres: bool) -> str:
 
 async def revoke_token(user: User, token_id: int) -> bool:
     count = await ApiToken.filter(id=token_id, user_id=user.id, revoked_at=None).update(
-        revoked_at=datetime.now(UTC)
+        revoked_at=clock.now()
     )
     return count > 0

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from app import clock
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.api.meeting_models import (
@@ -67,7 +66,7 @@ def _overdue(request: MeetingRequest, meeting: Meeting | None) -> bool:
         return False
     if meeting is not None and meeting.starts_at < request.deadline_at:
         return False  # booked in time
-    return request.deadline_at < datetime.now(UTC)
+    return request.deadline_at < clock.now()
 
 
 def request_out(user: User, request: MeetingRequest, meeting: Meeting | None) -> RequestOut:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.roles import Role
@@ -102,7 +103,7 @@ async def create_request(user: User, body: RequestCreate, request: Request) -> R
     staff = user.role == Role.DETENTION_STAFF
     if not staff and (body.walk_in or body.requested_at is not None):
         raise DomainError("desk_only_field", field="walk_in" if body.walk_in else "requested_at")
-    if body.requested_at is not None and body.requested_at > datetime.now(UTC):
+    if body.requested_at is not None and body.requested_at > clock.now():
         raise DomainError("time_in_future", field="requested_at")
     if body.assistant_id_number and not body.assistant_name:
         raise DomainError("assistant_name_required", field="assistant_name")
@@ -138,7 +139,7 @@ async def get_request(user: User, request_id: int) -> RequestOut:
 
 async def availability(user: User, request_id: int, query: AvailabilityQuery) -> AvailabilityOut:
     mr = await access.request_for(user, request_id)
-    now = datetime.now(UTC)
+    now = clock.now()
     start = max(query.start or now, now)
     end = query.end or mr.deadline_at or now + requests.SEARCH_AHEAD
     if end <= start or end - start > MAX_WINDOW:
@@ -300,7 +301,7 @@ async def board(user: User, facility_id: int, query: BoardQuery) -> BoardOut:
         raise NotFound("facility")  # staff see their own facility's board only
     facility = await Facility.get(id=facility_id)
     zone = ZoneInfo(facility.timezone)
-    day = query.day or datetime.now(zone).date()
+    day = query.day or clock.now().astimezone(zone).date()
     start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     rooms = await Room.filter(facility_id=facility_id).order_by("name")

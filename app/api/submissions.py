@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.api.framework import Endpoint
@@ -39,7 +40,7 @@ CANONICAL_FORM = (
 
 
 def _overdue(due_at: datetime | None, done_at: datetime | None) -> bool:
-    return due_at is not None and done_at is None and due_at < datetime.now(UTC)
+    return due_at is not None and done_at is None and due_at < clock.now()
 
 
 async def attachments_of(submission: Submission) -> list[AttachmentOut]:

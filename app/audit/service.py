@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.audit.chain import GENESIS_HASH, link_hash
 from app.audit.models import AuditEntry, AuditHead
 
@@ -131,7 +132,7 @@ def _next_entry(
 ) -> AuditEntry:
     """The entry that follows the locked head (not saved yet)."""
     seq = head_seq + 1
-    at = datetime.now(UTC)  # taken under the lock, so times never run backwards along seq
+    at = clock.now()  # taken under the lock, so times never run backwards along seq
     actor_id = actor.id if actor else None
     return AuditEntry(
         seq=seq,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.audit.chain import GENESIS_HASH, Break, ChainWalker, Pin
 from app.audit.models import AuditEntry, AuditHead, AuditVerification
 from app.audit.service import Actor, record
@@ -133,7 +134,7 @@ async def run_verification(
     outcome = await verify_chain(checkpoint, str(path) if path else "")
     async with in_transaction():
         result = await AuditVerification.create(
-            at=datetime.now(UTC),
+            at=clock.now(),
             ok=outcome.ok,
             first_bad_seq=outcome.broken.seq if outcome.broken else None,
             reason=outcome.broken.reason if outcome.broken else "",
@@ -166,7 +167,7 @@ async def take_checkpoint(
     if not outcome.ok:
         return outcome, None
     head_entry = await AuditEntry.get_or_none(seq=outcome.head_seq)
-    now = datetime.now(UTC)
+    now = clock.now()
     checkpoint = Checkpoint(
         outcome.head_seq, outcome.head_hash, head_entry.at if head_entry else None, now
     )

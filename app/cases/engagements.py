@@ -7,11 +7,12 @@ match, no listing, and a limit on attempts, so nobody can use it to learn who is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.accounts.throttle import over_limit
@@ -134,7 +135,7 @@ async def send_engagement_notice(lawyer: User, engagement: Engagement) -> CaseEv
         raise DomainError("notice_already_sent", None, 409)
     if engagement.status == EngagementStatus.TERMINATED:
         raise DomainError("engagement_terminated", None, 409)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with in_transaction():
         engagement.notice_sent_at = now
         await engagement.save(update_fields=["notice_sent_at"])
@@ -170,7 +171,7 @@ async def review_document(
     async with in_transaction():
         document.review = DocumentReview.ACCEPTED if accept else DocumentReview.REJECTED
         document.reviewed_by_id = staff.id
-        document.reviewed_at = datetime.now(UTC)
+        document.reviewed_at = clock.now()
         document.review_note = note.strip()[:300]
         await document.save(
             update_fields=["review", "reviewed_by_id", "reviewed_at", "review_note"]
@@ -190,7 +191,7 @@ async def review_document(
         }
         if engagement.status == EngagementStatus.PENDING and not _missing(engagement, accepted):
             engagement.status = EngagementStatus.ACTIVE
-            engagement.activated_at = datetime.now(UTC)
+            engagement.activated_at = clock.now()
             await engagement.save(update_fields=["status", "activated_at"])
             await record(staff, "engagement.activated", "engagement", engagement.id, {})
     return engagement
@@ -205,7 +206,7 @@ async def record_termination(
         raise DomainError("not_found", None, 404)
     if engagement.status == EngagementStatus.TERMINATED:
         raise DomainError("engagement_terminated", None, 409)
-    if received_at.tzinfo is None or received_at > datetime.now(UTC) + timedelta(minutes=5):
+    if received_at.tzinfo is None or received_at > clock.now() + timedelta(minutes=5):
         raise DomainError("effective_in_future", "received_at")
     async with in_transaction():
         engagement.status = EngagementStatus.TERMINATED

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.roles import AccountStatus, Role
 from app.audit.service import record
@@ -168,7 +169,7 @@ async def record_event(actor: User, case: Case, new: NewEvent) -> CaseEvent:
         raise DomainError("event_not_allowed", "kind", 403)
     if new.effective_at.tzinfo is None:
         raise DomainError("time_needs_zone", "effective_at")
-    if new.effective_at > datetime.now(UTC) + _CLOCK_SKEW:
+    if new.effective_at > clock.now() + _CLOCK_SKEW:
         raise DomainError("effective_in_future", "effective_at")
     detainee_ids = await CaseDetainee.filter(case_id=case.id).values_list("detainee_id", flat=True)
     detainee_id = new.detainee_id or (detainee_ids[0] if len(detainee_ids) == 1 else None)

@@ -25,11 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from app import clock
 from app.accounts.models import User
 from app.errors import DomainError
 from app.orgs.models import Agency, Facility
@@ -88,12 +89,12 @@ class Choices:
 
 
 def local_today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.i18n.timezone)).date()
+    return clock.now().astimezone(ZoneInfo(settings.i18n.timezone)).date()
 
 
 def user_jurisdiction(user: User) -> str | None:
     """A region-code prefix for auditors; None (everywhere) for admins."""
-    today = date.today()
+    today = clock.now().date()
     return scope_for(user, today, today).jurisdiction
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.datastructures import FormData
 
+from app import clock
 from app.errors import DomainError
 from app.web.i18n import message
 
@@ -67,7 +68,7 @@ def local_datetime(day: str, clock: str, zone_name: str | None, field: str) -> d
 
 def local_now(zone_name: str | None) -> dict[str, str]:
     """Today's date and the current minute in the zone, to prefill a date-time pair."""
-    now = datetime.now(zone(zone_name))
+    now = clock.now().astimezone(zone(zone_name))
     return {"date": now.strftime("%Y-%m-%d"), "time": now.strftime("%H:%M")}
 
 

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from babel.dates import format_date
 
+from app import clock as app_clock
 from app.errors import DomainError
 from app.web.forms import show_local, zone
 from app.web.routes.deadlines import POLICY_LABELS
@@ -37,7 +38,7 @@ class Clock:
 def clock(due: datetime | None, now: datetime | None = None) -> Clock | None:
     if due is None:
         return None
-    left = due - (now or datetime.now(UTC))
+    left = due - (now or app_clock.now())
     overdue = left < timedelta(0)
     total = int(abs(left).total_seconds() // 60)
     return Clock(overdue, total // 60, total % 60)
@@ -175,7 +176,7 @@ async def open_slots(
     now: datetime | None = None,
 ) -> list[Slot]:
     """Free slots of the request's length over the next days, for its detainee and lawyer."""
-    start = now or datetime.now(UTC)
+    start = now or app_clock.now()
     window = Interval(start, start + timedelta(days=SLOT_DAYS))
     await request.fetch_related("facility")
     plan = await load_plan(

@@ -9,13 +9,14 @@ services are scheduling.attendance and scheduling.forecast; scope is scheduling.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.errors import DomainError
@@ -76,7 +77,7 @@ def _day(request: Request, facility: Facility) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        return local_day(datetime.now(UTC), facility)  # no or a malformed day: today
+        return local_day(clock.now(), facility)  # no or a malformed day: today
 
 
 async def _opening(facility: Facility, day: date) -> list[tuple[int, int]]:
@@ -132,7 +133,7 @@ async def _board(
         "zone": facility.timezone,
         "tz": tz,
         "day": day,
-        "today": local_day(datetime.now(UTC), facility),
+        "today": local_day(clock.now(), facility),
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
         "grid": grid,

@@ -5,13 +5,13 @@ the jurisdiction's complaints and the reply form. Same services as app.api.submi
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from app import clock
 from app.accounts.policy import Action
 from app.cases import access
 from app.cases.models import Engagement
@@ -41,7 +41,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
 
 
 def _overdue(c: Complaint) -> bool:
-    return c.reply_at is None and c.due_at < datetime.now(UTC)
+    return c.reply_at is None and c.due_at < clock.now()
 
 
 async def complaint_list(request: Request) -> Response:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.errors import DomainError
@@ -64,7 +65,7 @@ async def _hours(facility: Facility) -> dict[str, Any]:
     """What both pages show: rooms, current sessions by weekday, overrides, lengths."""
     rooms = await Room.filter(facility_id=facility.id).order_by("name")
     names = {r.id: r.name for r in rooms}
-    today = datetime.now(zone(facility.timezone)).date()
+    today = clock.now().astimezone(zone(facility.timezone)).date()
     current = [
         ShownSession(
             s,

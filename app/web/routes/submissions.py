@@ -3,7 +3,6 @@ the acknowledge / attach-to-file / decide forms. Same services as app.api.submis
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from app import clock
 from app.accounts.policy import Action, NotFound
 from app.cases import access
 from app.cases.models import Engagement
@@ -128,7 +128,7 @@ async def _detail(
 
 
 def _overdue(s: Submission) -> bool:
-    return s.due_at is not None and s.decided_at is None and s.due_at < datetime.now(UTC)
+    return s.due_at is not None and s.decided_at is None and s.due_at < clock.now()
 
 
 async def submission_page(request: Request) -> Response:
@@ -194,7 +194,7 @@ async def task_list(request: Request) -> Response:
     rows = [(s, _overdue(s)) for s in tasks]
     # Story 12: the notices the agency owes (N1 charges, N6/N7 family) on the same list.
     context = await load_context(request.app.state.settings.legal)
-    now = datetime.now(UTC)
+    now = clock.now()
     notices = [(t, t.due_at <= now) for t in await owed_notices(user, context)]
     return _render(request, "submissions/tasks.html", {"rows": rows, "notices": notices})
 

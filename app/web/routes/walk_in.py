@@ -8,7 +8,7 @@ starts its 48-hour clock like any other; the page then offers the first free roo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.expressions import Q
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.cases import access as case_access
@@ -114,7 +115,7 @@ async def register_walk_in(request: Request) -> Response:
             raise DomainError("assistant_incomplete", field="assistant_name")
         length = int_or_none(values["length_minutes"]) or 60
         kind = values["room_kind"] if values["room_kind"] in set(RoomKind) else RoomKind.IN_PERSON
-        now = datetime.now(UTC)
+        now = clock.now()
         new = NewRequest(
             length_minutes=length,
             room_kind=RoomKind(kind),
@@ -147,7 +148,7 @@ async def _request_page(
 ) -> Response:
     facility = await staff_facility(user)
     await meeting_request.fetch_related("lawyer", "detainee")
-    now = datetime.now(UTC)
+    now = clock.now()
     slot = None
     if meeting_request.status == RequestStatus.REQUESTED:
         slot = await earliest_free_slot(meeting_request, now)
