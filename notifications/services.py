@@ -67,6 +67,12 @@ async def _facts(recipient: Recipient | None, channel: Channel, address: str) ->
     )
 
 
+async def notice_language(recipient: Recipient) -> str:
+    """The language the user chose for notices (/profile/notifications), not the language of
+    the page being viewed: the header's switch changes only the latter."""
+    return await _language(recipient, None)
+
+
 async def _language(recipient: Recipient | None, language: str | None) -> str:
     if language:
         return language_for(language)

@@ -30,12 +30,12 @@ from app.cases.models import Case, CaseEvent, Detainee, Engagement
 from app.errors import DomainError
 from notifications.kinds import Channel
 from notifications.models import Notification
-from notifications.rendering import language_for
-from notifications.services import notify_user
+from notifications.services import notice_language, notify_user
 from rights_checklist.catalogue import load_catalogue
 from rights_checklist.deadlines import DeadlineContext
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import FamilyNotice, Submission
+from scheduling import permissions
 from scheduling.periods import prompt_target_deadline
 
 _K = EventKind
@@ -82,6 +82,11 @@ async def record_case_event(
     async with in_transaction():
         event = await services.record_event(actor, case, new)
         await owe_event_notices(case, event, context=context, public_url=public_url)
+        if new.kind in ENDS_INVESTIGATION:  # M5 ends: waiting requests need no permission
+            await case.refresh_from_db(fields=["stage"])
+            await permissions.investigation_ended(actor, case, event.effective_at,
+                                                  policies=context.policies,
+                                                  calendar=context.calendar)  # fmt: skip
     return event
 
 
@@ -206,7 +211,7 @@ async def _notify_lawyer(
     basis = load_catalogue().by_id(duty_id).basis
     target = prompt_target_deadline(occurred_at, tz=zone, calendar=context.calendar,
                                     policies=context.policies, basis=basis)  # fmt: skip
-    language = language_for(lawyer.locale)
+    language = await notice_language(lawyer)
     payload = {
         "case_number": case.case_number,
         "event": event_names()[language].get(event_name, event_name),

@@ -21,10 +21,14 @@ from typing import Final
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app import clock
+from app import clock as app_clock
 from app.accounts.models import User
 from app.audit.service import record
+from app.cases.kinds import DocumentKind
 from app.errors import DomainError
+from notifications.kinds import Channel
+from notifications.services import notice_language, notify_user
+from notifications.wording import local_time
 from scheduling import booking, requests
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, Room
@@ -105,9 +109,16 @@ async def mark_no_show(actor: User, meeting: Meeting, at: datetime | None = None
 
 
 async def refuse_request(
-    actor: User, request: MeetingRequest, reason: RefusalReason | str, details: str = ""
+    actor: User,
+    request: MeetingRequest,
+    reason: RefusalReason | str,
+    details: str = "",
+    *,
+    document: DocumentKind | None = None,
+    public_url: str = "",
 ) -> MeetingRequest:
-    """Refuse on a lawful ground only (M2), recorded; an active meeting is cancelled with it."""
+    """Refuse on a lawful ground only (M2), recorded; an active meeting is cancelled with it,
+    and the lawyer is told the ground (and the document concerned, when one is named)."""
     try:
         ground = RefusalReason(reason)
     except ValueError:
@@ -142,7 +153,37 @@ async def refuse_request(
                      {"reason": ground.value, "details": details,
                       "meeting": meeting.id if meeting else None})  # fmt: skip
         await request.refresh_from_db(using_db=connection)
+        await _tell_refusal(request, ground, details, document, public_url)
     return request
+
+
+async def _tell_refusal(
+    request: MeetingRequest,
+    ground: RefusalReason,
+    details: str,
+    document: DocumentKind | None,
+    public_url: str,
+) -> None:
+    """The lawyer learns of a refusal at once, with its lawful ground and the desk's words."""
+    await request.fetch_related("lawyer", "detainee", "facility", "engagement__case")
+    lawyer: User = request.lawyer
+    language = await notice_language(lawyer)
+    zone = request.facility.timezone
+    payload = {
+        "lawyer": lawyer.display_name,
+        "detainee": request.detainee.name,
+        "facility": request.facility.name,
+        "case_number": request.engagement.case.case_number,
+        "reason": ground.value,
+        "document": document.value if document else "",
+        "details": details,
+        "refused_at": local_time(app_clock.now(), zone, language),
+        "url": f"{public_url.rstrip('/')}/meeting-requests/{request.id}",
+        "request_id": request.id,
+    }
+    await notify_user(lawyer, "meeting_request_refused", payload,
+                      (Channel.INAPP, Channel.EMAIL, Channel.SMS),
+                      case=request.engagement.case, language=language)  # fmt: skip
 
 
 async def cancel_by_facility(actor: User, meeting: Meeting, reason: str) -> Meeting:
@@ -266,7 +307,7 @@ def _wrong_state(status: RequestStatus) -> WrongState:
 
 
 def _moment(at: datetime | None) -> datetime:
-    now = clock.now()
+    now = app_clock.now()
     if at is None:
         return now
     if at.utcoffset() is None:

@@ -28,7 +28,7 @@ from notifications.services import notify_user
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
 from scheduling.policies import LegalPolicies
-from scheduling.requests import PERMISSION_BASIS, meeting_deadline
+from scheduling.requests import PERMISSION_BASIS, meeting_deadline, permission_needed
 from scheduling.restdays import RestDayCalendar
 
 NOTICE_KIND = "meeting_permission_decided"
@@ -113,3 +113,34 @@ def _payload(request: MeetingRequest, case: Case) -> dict[str, object]:
         "legal_basis": PERMISSION_BASIS,
         "request_id": request.id,
     }
+
+
+async def investigation_ended(
+    actor: User,
+    case: Case,
+    ended_at: datetime,
+    *,
+    policies: LegalPolicies,
+    calendar: RestDayCalendar,
+) -> list[MeetingRequest]:
+    """M5 ends with the investigation (CPL 39(3); R2015 art. 9: "permit once the obstacle
+    ends"): a request still waiting for permission needs none any more. It becomes an ordinary
+    request whose 48 hours run from the end of the investigation (or from the request, if that
+    came later). Called in the transaction that records the event."""
+    if permission_needed(case, policies):
+        return []  # the case is still under investigation: nothing to lift
+    waiting = await MeetingRequest.filter(
+        engagement__case_id=case.id, status=RequestStatus.AWAITING_PERMISSION
+    ).prefetch_related("facility")
+    for request in waiting:
+        start = max(ended_at, request.requested_at)
+        deadline_at, stored = meeting_deadline(start, request.facility.timezone, policies,
+                                               calendar)  # fmt: skip
+        await MeetingRequest.filter(id=request.id, status=RequestStatus.AWAITING_PERMISSION).update(
+            status=RequestStatus.REQUESTED, clock_started_at=start, deadline_at=deadline_at,
+            deadline=stored,
+        )  # fmt: skip
+        lifted = {"case": case.id, "clock_started_at": start, "deadline_at": deadline_at}
+        await record(actor, "meeting_request.permission_lifted", "meeting_request", request.id,
+                     lifted)  # fmt: skip
+    return waiting

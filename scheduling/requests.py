@@ -25,8 +25,9 @@ from tortoise.transactions import in_transaction
 from app import clock as app_clock
 from app.accounts.models import User
 from app.audit.service import record
+from app.cases.engagements import documents_not_presented
 from app.cases.kinds import CaseStage, EngagementStatus
-from app.cases.models import Engagement
+from app.cases.models import Case, Engagement
 from app.errors import DomainError
 from scheduling.availability import FacilityPlan, Interval, Slot, alternatives, earliest_slot
 from scheduling.kinds import RequestStatus, RoomKind
@@ -64,20 +65,26 @@ async def open_request(
     policies: LegalPolicies,
     calendar: RestDayCalendar,
 ) -> MeetingRequest:
-    """Record the request of ``engagement``'s lawyer; its deadline when the clock runs."""
-    if engagement.status != EngagementStatus.ACTIVE:
-        raise DomainError("engagement_not_active", status=409)
+    """Record the request of ``engagement``'s lawyer; its deadline when the clock runs.
+
+    A lawyer who holds the three documents may ask at once (CPL 39(2)): the engagement need
+    not have been checked by the desk yet, only none of its documents may be missing or
+    rejected. The desk's check comes later (``scheduling.document_checks``)."""
+    if engagement.status == EngagementStatus.TERMINATED:
+        raise DomainError("engagement_terminated", status=409)
+    if engagement.status == EngagementStatus.PENDING:
+        missing = await documents_not_presented(engagement)
+        if missing:
+            named = {"missing_documents": [kind.value for kind in missing]}
+            raise DomainError("documents_not_presented", "documents", 409, extensions=named)
+    assistant_rule(new.assistant_name, new.assistant_id_number)
     await engagement.fetch_related("case", "detainee__facility")
     facility = engagement.detainee.facility
     allowed, _buffer = await schedule_of(facility.id)
     if new.length_minutes not in allowed:
         raise DomainError("length_not_allowed", field="length_minutes")
     requested_at = _aware(new.requested_at or app_clock.now())
-    case = engagement.case
-    needs_permission = (
-        case.category.value in policies.permission_case_categories
-        and case.stage == CaseStage.INVESTIGATION
-    )
+    needs_permission = permission_needed(engagement.case, policies)
     status = RequestStatus.AWAITING_PERMISSION if needs_permission else RequestStatus.REQUESTED
     clock = None if needs_permission else _clock_start(policies, requested_at, new)
     request = MeetingRequest(
@@ -105,6 +112,23 @@ async def open_request(
             actor, "meeting_request.opened", "meeting_request", request.id, _summary(request)
         )
     return request
+
+
+def permission_needed(case: Case, policies: LegalPolicies) -> bool:
+    """M5: a case of a category that needs permission (P5), while it is under investigation.
+    The investigation ends with its end or with the transfer for prosecution review."""
+    return (
+        case.category.value in policies.permission_case_categories
+        and case.stage == CaseStage.INVESTIGATION
+    )
+
+
+def assistant_rule(name: str, id_number: str) -> None:
+    """M6: one assistant may come, identified by name and identity document number, both or
+    neither (R2015 art. 7, 10)."""
+    if bool(name.strip()) != bool(id_number.strip()):
+        field = "assistant_id_number" if name.strip() else "assistant_name"
+        raise DomainError("assistant_incomplete", field=field)
 
 
 async def start_clock(

@@ -169,13 +169,6 @@ async def set_status(actor: User | None, user: User, status: AccountStatus) -> U
     return user
 
 
-async def set_locale(user: User, locale: str) -> None:
-    async with in_transaction():
-        user.locale = locale
-        await user.save(update_fields=["locale", "updated_at"])
-        await record(user, "user.locale_changed", "user", user.id, {"locale": locale})
-
-
 async def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     if not name.strip():
         raise AccountError("required", "name")

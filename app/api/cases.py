@@ -43,6 +43,7 @@ from app.cases.storage import document_root
 from app.errors import DomainError
 from rights_checklist import case_notices
 from rights_checklist.deadlines import load_context
+from scheduling import document_checks
 
 P = "/api/v1"
 
@@ -192,9 +193,16 @@ async def send_notice(user: User, engagement_id: int) -> EngagementOut:
     return await engagement_out(user, engagement)
 
 
-async def review_document(user: User, document_id: int, body: DocumentReviewIn) -> EngagementOut:
+async def review_document(
+    user: User, document_id: int, body: DocumentReviewIn, request: Request
+) -> EngagementOut:
     document = await access.document_for(user, document_id)
-    engagement = await engagements.review_document(user, document, body.accept, body.note)
+    settings = request.app.state.settings
+    context = await load_context(settings.legal)
+    engagement = await document_checks.review_document(
+        user, document, body.accept, body.note, policies=context.policies,
+        calendar=context.calendar, public_url=settings.app.public_url,
+    )  # fmt: skip
     return await engagement_out(user, engagement)
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from app.cases.kinds import DocumentKind
 from scheduling.attendance import RefusalReason
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 
@@ -27,8 +28,9 @@ class WindowIn(_In):
 
 
 class RequestCreate(_In):
-    engagement_id: int = Field(description="An active engagement (lawyer: your own; staff: "
-                               "of a detainee held at your facility)")  # fmt: skip
+    engagement_id: int = Field(description="An engagement whose three documents are uploaded "
+                               "and none rejected, or checked (lawyer: your own; staff: of a "
+                               "detainee held at your facility)")  # fmt: skip
     length_minutes: int = Field(60, description="One of the facility's allowed lengths")
     room_kind: RoomKind = RoomKind.IN_PERSON
     preferred_windows: list[WindowIn] = Field([], max_length=10)
@@ -38,6 +40,12 @@ class RequestCreate(_In):
     walk_in: bool = Field(False, description="Staff only: registered at the desk (M2)")
     requested_at: AwareDatetime | None = Field(
         None, description="Staff only: when the lawyer asked, if recorded afterwards"
+    )
+    documents_presented: list[DocumentKind] | None = Field(
+        None,
+        max_length=4,
+        description="Staff only: the documents checked at the gate for a walk-in (story 2); "
+        "every one the engagement needs activates it and starts the 48 hours now",
     )
 
 
@@ -161,6 +169,9 @@ class PermissionIn(_In):
 class RefusalIn(_In):
     reason: RefusalReason = Field(description="A lawful ground; never the lack of a booking (M2)")
     details: str = Field("", max_length=400, description="Required for missing documents")
+    document: DocumentKind | None = Field(
+        None, description="The document missing or not valid, when that is the ground"
+    )
 
 
 class BoardQuery(BaseModel):

@@ -54,6 +54,7 @@ from scheduling import (
     attendance,
     booking,
     booking_reads,
+    document_checks,
     forecast,
     permissions,
     requests,
@@ -101,12 +102,12 @@ async def _request_out(user: User, mr: MeetingRequest) -> RequestOut:
 async def create_request(user: User, body: RequestCreate, request: Request) -> RequestOut:
     engagement = await case_access.engagement_for(user, body.engagement_id)
     staff = user.role == Role.DETENTION_STAFF
-    if not staff and (body.walk_in or body.requested_at is not None):
-        raise DomainError("desk_only_field", field="walk_in" if body.walk_in else "requested_at")
+    desk_only = {"walk_in": body.walk_in, "requested_at": body.requested_at is not None,
+                 "documents_presented": body.documents_presented is not None}  # fmt: skip
+    if not staff and any(desk_only.values()):
+        raise DomainError("desk_only_field", field=next(k for k, v in desk_only.items() if v))
     if body.requested_at is not None and body.requested_at > clock.now():
         raise DomainError("time_in_future", field="requested_at")
-    if body.assistant_id_number and not body.assistant_name:
-        raise DomainError("assistant_name_required", field="assistant_name")
     policies, calendar = await _legal(request)
     new = requests.NewRequest(
         length_minutes=body.length_minutes,
@@ -120,9 +121,15 @@ async def create_request(user: User, body: RequestCreate, request: Request) -> R
         walk_in=body.walk_in,
         requested_at=body.requested_at,
     )
-    opened = await requests.open_request(
-        user, engagement, new, policies=policies, calendar=calendar
-    )
+    if body.documents_presented is not None:  # a walk-in checked at the gate
+        opened = await document_checks.open_walk_in(
+            user, engagement, set(body.documents_presented), new, policies=policies,
+            calendar=calendar,
+        )  # fmt: skip
+    else:
+        opened = await requests.open_request(
+            user, engagement, new, policies=policies, calendar=calendar
+        )
     return request_out(user, opened, None)
 
 
@@ -226,9 +233,12 @@ async def documents_checked(
     return await _request_out(user, started)
 
 
-async def refuse(user: User, request_id: int, body: RefusalIn) -> RequestOut:
+async def refuse(user: User, request_id: int, body: RefusalIn, request: Request) -> RequestOut:
     mr = await access.request_for(user, request_id)
-    refused = await attendance.refuse_request(user, mr, body.reason, body.details)
+    refused = await attendance.refuse_request(
+        user, mr, body.reason, body.details, document=body.document,
+        public_url=request.app.state.settings.app.public_url,
+    )  # fmt: skip
     return await _request_out(user, refused)
 
 

@@ -158,6 +158,75 @@ def _missing(engagement: Engagement, accepted: set[DocumentKind]) -> list[Docume
     return [k for k in REQUIRED_DOCUMENTS[engagement.kind] if k not in accepted]
 
 
+async def documents_not_presented(engagement: Engagement) -> list[DocumentKind]:
+    """The required documents the lawyer cannot show: never uploaded, or the latest upload of
+    that kind rejected. With none missing she holds the three documents and may ask for a
+    meeting (CPL 39(2)), whether or not the desk has checked them yet."""
+    latest: dict[DocumentKind, DocumentReview] = {}
+    rows = EngagementDocument.filter(engagement_id=engagement.id)
+    for document in await rows.order_by("uploaded_at", "id"):
+        latest[DocumentKind(document.kind)] = DocumentReview(document.review)
+    presented = {kind for kind, review in latest.items() if review != DocumentReview.REJECTED}
+    return _missing(engagement, presented)
+
+
+async def register_at_gate(
+    staff: User, lawyer_id: int, detainee_id: int, case_id: int, kind: EngagementKind
+) -> Engagement:
+    """A lawyer arrives with documents for an engagement not yet on record (story 2): the desk
+    registers it for her from the documents presented. Only a registered, verified lawyer can
+    be named (a meeting is recorded against her account); the detainee must be held here."""
+    if staff.role != Role.DETENTION_STAFF or staff.facility_id is None:
+        raise DomainError("not_found", None, 404)
+    detainee = await Detainee.get_or_none(id=detainee_id, facility_id=staff.facility_id)
+    if detainee is None:
+        raise DomainError("detainee_required", "detainee_id")
+    lawyer = await User.get_or_none(id=lawyer_id, role=Role.LAWYER)
+    if lawyer is None or not lawyer.is_active:
+        raise DomainError("lawyer_required", "lawyer_id")
+    cases = await Case.filter(detainee_links__detainee_id=detainee.id)
+    if not any(case.id == case_id for case in cases):
+        raise DomainError("case_not_for_detainee", "case_id")
+    async with in_transaction():
+        existing = await Engagement.get_or_none(
+            lawyer_id=lawyer.id, case_id=case_id, detainee_id=detainee.id,
+            status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE],
+        )  # fmt: skip
+        if existing is not None:
+            return existing
+        engagement = await Engagement.create(
+            lawyer=lawyer, case_id=case_id, detainee=detainee, kind=kind
+        )
+        await record(staff, "engagement.registered_at_gate", "engagement", engagement.id,
+                     {"case_id": case_id, "detainee_id": detainee.id, "lawyer_id": lawyer.id,
+                      "kind": kind.value})  # fmt: skip
+    return engagement
+
+
+async def activate_at_gate(
+    staff: User, engagement: Engagement, presented: set[DocumentKind]
+) -> Engagement:
+    """The desk checked the paper documents a lawyer showed at the gate (story 2): with every
+    required one among them the engagement is active, as if each upload had been accepted.
+    Only the three documents may be asked for (M2), so nothing else is looked at."""
+    await engagement.fetch_related("detainee")
+    if staff.role != Role.DETENTION_STAFF or engagement.detainee.facility_id != staff.facility_id:
+        raise DomainError("not_found", None, 404)
+    if engagement.status == EngagementStatus.TERMINATED:
+        raise DomainError("engagement_terminated", None, 409)
+    if _missing(engagement, presented):
+        raise DomainError("documents_required", "documents")
+    if engagement.status == EngagementStatus.ACTIVE:
+        return engagement
+    async with in_transaction():
+        engagement.status = EngagementStatus.ACTIVE
+        engagement.activated_at = clock.now()
+        await engagement.save(update_fields=["status", "activated_at"])
+        await record(staff, "engagement.activated", "engagement", engagement.id,
+                     {"at_gate": sorted(kind.value for kind in presented)})  # fmt: skip
+    return engagement
+
+
 async def review_document(
     staff: User, document: EngagementDocument, accept: bool, note: str = ""
 ) -> Engagement:

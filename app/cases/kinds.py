@@ -13,7 +13,10 @@ class CaseCategory(StrEnum):
 
 
 class CaseStage(StrEnum):
+    """In the order a case passes through them."""
+
     INVESTIGATION = "investigation"
+    INVESTIGATION_ENDED = "investigation_ended"  # 侦查终结, not yet transferred
     PROSECUTION_REVIEW = "prosecution_review"
     TRIAL = "trial"
     CLOSED = "closed"
@@ -90,10 +93,23 @@ INVESTIGATOR_EVENTS = frozenset(
 )
 STAFF_EVENTS = frozenset({EventKind.RELEASED, EventKind.MOVED_FACILITY, EventKind.CORRECTION})
 
-# Stage that an event moves the case to, where it moves it at all.
+# Stage that an event moves the case to, where it moves it at all. The end of the
+# investigation (or the transfer, whichever is recorded first) ends the period in which a
+# permission case needs the authority's permission to meet (M5; CPL 39(3)). A stage never
+# moves back: a late "investigation ended" after the transfer leaves the case where it is.
 STAGE_AFTER = {
+    EventKind.INVESTIGATION_ENDED: CaseStage.INVESTIGATION_ENDED,
     EventKind.TRANSFER_FOR_PROSECUTION: CaseStage.PROSECUTION_REVIEW,
 }
+
+
+def stage_after(current: CaseStage, event: EventKind) -> CaseStage:
+    """The case's stage once ``event`` is recorded: forward only."""
+    target = STAGE_AFTER.get(event)
+    order = list(CaseStage)
+    if target is None or order.index(target) <= order.index(current):
+        return current
+    return target
 
 REQUIRED_DOCUMENTS = {
     EngagementKind.RETAINED: (

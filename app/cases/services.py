@@ -15,10 +15,10 @@ from app.accounts.roles import AccountStatus, Role
 from app.audit.service import record
 from app.cases import access
 from app.cases.kinds import (
-    STAGE_AFTER,
     CaseCategory,
     CustodyStatus,
     EventKind,
+    stage_after,
 )
 from app.cases.models import (
     Case,
@@ -199,8 +199,9 @@ async def record_event(actor: User, case: Case, new: NewEvent) -> CaseEvent:
             details=details,
             corrects_id=new.corrects_id if new.kind == EventKind.CORRECTION else None,
         )
-        if new.kind in STAGE_AFTER:
-            case.stage = STAGE_AFTER[new.kind]
+        stage = stage_after(case.stage, new.kind)
+        if stage != case.stage:
+            case.stage = stage
             await case.save(update_fields=["stage", "updated_at"])
         await record(
             actor,

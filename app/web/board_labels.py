@@ -18,6 +18,8 @@ BOARD_STATE_LABELS: dict[str, str] = {
 
 BOARD_MESSAGES: dict[str, str] = {
     "engagement_required": _("Choose the engagement the lawyer presents."),
+    "lawyer_required": _("Choose the registered lawyer named on the documents."),
+    "detainee_required": _("Choose the client held here that the documents name."),
     "documents_required": _(
         "Tick each of the documents the lawyer presented: the practice licence, the law-firm "
         "letter and the power of attorney or legal-aid letter. No other document may be asked for."

@@ -47,6 +47,7 @@ CATEGORY_LABELS = {
 }
 STAGE_LABELS = {
     "investigation": _("Investigation"),
+    "investigation_ended": _("Investigation ended"),
     "prosecution_review": _("Prosecution review"),
     "trial": _("Trial"),
     "closed": _("Closed"),

@@ -50,10 +50,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def pick_locale(
-    user_choice: str | None, cookie: str | None, accept_language: str, default: str
+    switched: str | None, account: str | None, accept_language: str, default: str
 ) -> str:
-    """The user's saved choice, then the cookie, then the browser's first known language."""
-    for candidate in (user_choice, cookie):
+    """The language of the pages of this visit: the one picked with the header's switch (a
+    cookie), then the account's own language, then the browser's first known language. The
+    switch never changes the language of notices (set at /profile/notifications)."""
+    for candidate in (switched, account):
         if candidate in LOCALES:
             return candidate
     for language in _accepted_languages(accept_language):

@@ -71,7 +71,6 @@ MEETING_MESSAGES: dict[str, str] = {
     "cancel_reason_required": _("Give the reason for cancelling; the lawyer is told."),
     "reschedule_reason_required": _("Give the reason for moving the meeting; the lawyer is told."),
     "desk_only_field": _("Only detention-centre staff record walk-ins and past request times."),
-    "assistant_name_required": _("Give the assistant's name with the ID number."),
     "window_invalid": _("Choose a search window that ends after it starts, at most 14 days."),
     "no_room_free_at_time": _(
         "No room is free at this time. Choose one of the free times offered."

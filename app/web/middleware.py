@@ -136,8 +136,8 @@ class WebContextMiddleware:
             state["unread_count"] = await unread_count(active.user.id)
         accept = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
         locale = pick_locale(
-            active.user.locale if active else None,
             cookies.get(LOCALE_COOKIE),
+            active.user.locale if active else None,
             accept,
             self.settings.i18n.default_locale,
         )

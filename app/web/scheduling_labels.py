@@ -17,7 +17,10 @@ SCHEDULING_MESSAGES: dict[str, str] = {
     "request_not_bookable": _("This meeting request cannot be booked in its present state."),
     "meeting_not_active": _("This meeting has already been cancelled."),
     "room_unavailable": _("Choose a room of this detention centre that is in service."),
-    "engagement_not_active": _("Only an active engagement can ask for a meeting."),
+    "documents_not_presented": _(
+        "Upload the three documents first (practice licence, law-firm letter, power of attorney "
+        "or legal-aid letter): one is missing or was rejected by the detention centre."
+    ),
     "idempotency_key_reused": _("This booking key was already used for another request."),
     "clock_already_running": _("The 48-hour clock of this request is already running."),
 }

@@ -107,7 +107,6 @@ async def test_every_account_change_adds_one_entry_of_its_kind() -> None:
         ("lawyer.verified", lambda: services.verify_lawyer(admin, lawyer)),
         ("user.disabled", lambda: services.set_status(admin, lawyer, AccountStatus.DISABLED)),
         ("user.active", lambda: services.set_status(admin, lawyer, AccountStatus.ACTIVE)),
-        ("user.locale_changed", lambda: services.set_locale(lawyer, "en")),
         ("api_token.created", lambda: services.issue_token(lawyer, "ci")),
         ("session.login", lambda: services.log_in(lawyer, "127.0.0.1", "test", "")),
     ]

@@ -100,7 +100,7 @@ async def test_an_inactive_engagement_cannot_request_a_meeting(place: Place) -> 
         await open_request(
             party.lawyer, party.engagement, NewRequest(), policies=DEFAULT, calendar=CALENDAR
         )
-    assert caught.value.code == "engagement_not_active"
+    assert caught.value.code == "engagement_terminated"
 
 
 async def test_a_length_the_facility_does_not_offer_is_refused(place: Place) -> None:

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
-from app.cases import access, engagements, reading, services
+from app.cases import access, reading, services
 from app.cases.kinds import EventKind
 from app.cases.models import Case, Detainee
 from app.errors import DomainError
@@ -28,6 +28,8 @@ from app.web.forms import (
     local_now,
     text_values,
 )
+from rights_checklist.deadlines import load_context
+from scheduling import document_checks
 
 ADMISSION_FIELDS = ("name", "id_number", "admitted_date", "admitted_time")
 CUSTODY_FIELDS = ("case_id", "effective_date", "effective_time", "note", "to_facility_id")
@@ -147,9 +149,13 @@ async def review(request: Request) -> Response:
     try:
         if values["decision"] not in ("accept", "reject"):
             raise DomainError("required", "decision")
-        await engagements.review_document(
-            user, document, values["decision"] == "accept", values["note"]
-        )
+        settings = request.app.state.settings
+        context = await load_context(settings.legal)
+        await document_checks.review_document(
+            user, document, values["decision"] == "accept", values["note"],
+            policies=context.policies, calendar=context.calendar,
+            public_url=settings.app.public_url,
+        )  # fmt: skip
     except DomainError as exc:
         errors = {key: form_errors(exc, ("note",))}
         return await _detail_page(request, user, detainee, {key: values}, errors, exc.status)

@@ -16,7 +16,6 @@ from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.roles import Role
 from app.cases import access as case_access
-from app.cases.kinds import CaseStage
 from app.cases.models import Engagement
 from app.errors import DomainError
 from app.web import case_views
@@ -30,8 +29,8 @@ from scheduling.calendar_store import load_rest_day_calendar
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import schedule_of
-from scheduling.policies import LegalPolicies, policies_from_settings
-from scheduling.requests import NewRequest, open_request
+from scheduling.policies import policies_from_settings
+from scheduling.requests import NewRequest, open_request, permission_needed
 
 WINDOWS: Final = 3
 WINDOW_FIELDS: Final = tuple(
@@ -120,14 +119,6 @@ async def _engagement(request: Request) -> Engagement:
     return engagement
 
 
-def _needs_permission(engagement: Engagement, policies: LegalPolicies) -> bool:
-    case = engagement.case
-    return (
-        case.category.value in policies.permission_case_categories
-        and case.stage == CaseStage.INVESTIGATION
-    )
-
-
 async def _form_page(
     request: Request,
     engagement: Engagement,
@@ -149,7 +140,7 @@ async def _form_page(
         "kinds": [k.value for k in RoomKind if k.value in kinds] or [k.value for k in RoomKind],
         "windows": range(1, WINDOWS + 1),
         "staff": request.state.user.role == Role.DETENTION_STAFF,
-        "needs_permission": _needs_permission(engagement, policies),
+        "needs_permission": permission_needed(engagement.case, policies),
         "values": values,
         "errors": errors,
     }
@@ -187,10 +178,6 @@ def _new_request(values: dict[str, str], zone: str, staff: bool) -> NewRequest:
     if values["room_kind"] not in {k.value for k in RoomKind}:
         raise DomainError("required", "room_kind")
     name, number = values["assistant_name"], values["assistant_id_number"]
-    if bool(name) != bool(number):  # M6: one assistant, identified
-        raise DomainError(
-            "assistant_incomplete", "assistant_id_number" if name else "assistant_name"
-        )
     return NewRequest(
         length_minutes=int(values["length_minutes"]),
         room_kind=RoomKind(values["room_kind"]),

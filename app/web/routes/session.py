@@ -131,9 +131,7 @@ async def set_language(request: Request) -> Response:
     response = RedirectResponse(target, status_code=303)
     if locale not in LOCALES:
         return response
-    user = getattr(request.state, "user", None)
-    if user is not None:
-        await services.set_locale(user, locale)
+    # The page language only: the account's notice language stays as the user set it.
     response.set_cookie(
         LOCALE_COOKIE,
         locale,

@@ -1,15 +1,18 @@
 """The desk's walk-in registration (story 2, duty M2) and one-click booking of a request's
 earliest free slot, for walk-ins and for the requests at risk on the day board.
 
-A lawyer at the gate is never turned away for not having booked: the officer picks the
-engagement, ticks the documents presented (the three of M1, nothing more), and the request
-starts its 48-hour clock like any other; the page then offers the first free room and time.
+A lawyer at the gate is never turned away for not having booked: the officer finds the
+engagement (checked or not yet checked; registered there and then when none is on record), ticks
+the documents presented (the three of M1, nothing more), and the request starts its 48-hour
+clock like any other; the page then offers the first free room and time. The rules live in
+``scheduling.document_checks``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,43 +22,52 @@ from tortoise.expressions import Q
 from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
+from app.accounts.roles import AccountStatus, Role
 from app.cases import access as case_access
-from app.cases.kinds import EngagementKind, EngagementStatus
+from app.cases import engagements
+from app.cases.kinds import DocumentKind, EngagementKind, EngagementStatus
+from app.cases.models import Detainee
 from app.errors import DomainError
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.board_labels import JINJA_LABELS
+from app.web.case_labels import DOCUMENT_LABELS, ENGAGEMENT_KIND_LABELS
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_or_none, text_values, zone
 from app.web.meeting_labels import REFUSAL_REASON_LABELS
 from app.web.routes.board import local_day, staff_facility
 from rights_checklist.deadlines import load_context
-from scheduling import access, attendance
+from scheduling import access, attendance, document_checks
 from scheduling.attendance import REFUSABLE, refuse_request
 from scheduling.availability import Slot
 from scheduling.booking import MeetingConflict, book
 from scheduling.kinds import RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import schedule_of
-from scheduling.requests import NewRequest, earliest_free_slot, open_request
+from scheduling.requests import NewRequest, earliest_free_slot
 
 WALK_IN_FIELDS = (
     "q", "engagement_id", "assistant_name", "assistant_id_number", "length_minutes", "room_kind",
 )  # fmt: skip
-DOCUMENTS = ("doc_licence", "doc_firm", "doc_mandate")
+REGISTER_FIELDS = ("q", "lawyer_id", "detainee_id", "case_id", "kind")
+# The three checkboxes of the gate check; the third is whichever mandate the engagement needs.
+DOCUMENTS: dict[str, tuple[DocumentKind, ...]] = {
+    "doc_licence": (DocumentKind.PRACTICE_LICENCE,),
+    "doc_firm": (DocumentKind.FIRM_LETTER,),
+    "doc_mandate": (DocumentKind.POWER_OF_ATTORNEY, DocumentKind.LEGAL_AID_LETTER),
+}
 MAX_LISTED = 50
 
 
-REFUSAL_FIELDS = ("reason", "details")
+REFUSAL_FIELDS = ("reason", "details", "document")
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     return case_views.render(request, name, {**JINJA_LABELS, **context}, status)
 
 
-def _required_documents(kind: EngagementKind) -> tuple[str, ...]:
-    # A duty lawyer shows the licence only; others add the firm's letter and the mandate.
-    return DOCUMENTS[:1] if kind == EngagementKind.DUTY_LAWYER else DOCUMENTS
+def presented_documents(ticked: set[str]) -> set[DocumentKind]:
+    return {kind for name in ticked for kind in DOCUMENTS.get(name, ())}
 
 
 async def _walk_in_page(
@@ -66,9 +78,13 @@ async def _walk_in_page(
     status: int = 200,
 ) -> Response:
     facility = await staff_facility(user)
-    engagements = case_access.engagements_in_scope(user).filter(status=EngagementStatus.ACTIVE)
-    if values.get("q"):
-        q = values["q"]
+    # Pending engagements too: a lawyer whose uploads the desk has not checked yet is found
+    # and checked at the gate (story 2).
+    engagements = case_access.engagements_in_scope(user).filter(
+        status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE]
+    )
+    q = values.get("q", "")
+    if q:
         engagements = engagements.filter(
             Q(lawyer__display_name__icontains=q) | Q(detainee__name__icontains=q)
         )
@@ -82,14 +98,60 @@ async def _walk_in_page(
         "room_kinds": [kind.value for kind in RoomKind],
         "values": values,
         "errors": errors,
+        "ENGAGEMENT_KIND_LABELS": ENGAGEMENT_KIND_LABELS,
+        **(await _registration_choices(user, q) if q and not found else {}),
     }
     return _render(request, "board/walk_in.html", context, status)
 
 
+async def _registration_choices(user: User, q: str) -> dict[str, Any]:
+    """No engagement on record matches: the lawyers and detainees the desk may register one
+    for, from the documents the lawyer presents."""
+    lawyers = await User.filter(
+        Q(display_name__icontains=q) | Q(licence_number=q), role=Role.LAWYER,
+        status=AccountStatus.ACTIVE,
+    ).order_by("display_name").limit(MAX_LISTED)  # fmt: skip
+    detainees = await (
+        Detainee.filter(facility_id=user.facility_id, name__icontains=q)
+        .prefetch_related("case_links__case").order_by("name").limit(MAX_LISTED)
+    )  # fmt: skip
+    return {"register": {"lawyers": lawyers, "detainees": detainees}}
+
+
 async def walk_in_page(request: Request) -> Response:
     user = permitted(request, Action.RUN_DAY_BOARD)
-    values = {"q": request.query_params.get("q", "").strip(), "length_minutes": "60"}
+    values = {"q": request.query_params.get("q", "").strip(), "length_minutes": "60",
+              "engagement_id": request.query_params.get("engagement", "")}  # fmt: skip
     return await _walk_in_page(request, user, values, {})
+
+
+async def register_engagement(request: Request) -> Response:
+    """Register the engagement the lawyer's documents show, then go on with the walk-in."""
+    user = permitted(request, Action.RUN_DAY_BOARD)
+    values = text_values(await checked_form(request), REGISTER_FIELDS)
+    try:
+        detainee, case_id = _detainee_and_case(values)
+        kind = values["kind"] if values["kind"] in set(EngagementKind) else ""
+        if not kind:
+            raise DomainError("required", field="kind")
+        engagement = await engagements.register_at_gate(
+            user, int_or_none(values["lawyer_id"]) or 0, detainee, case_id, EngagementKind(kind)
+        )
+    except DomainError as exc:
+        errors = form_errors(exc, REGISTER_FIELDS)
+        return await _walk_in_page(request, user, {**values, "length_minutes": "60"},
+                                   {f"register_{k}": v for k, v in errors.items()},
+                                   exc.status)  # fmt: skip
+    query = urlencode({"q": values["q"], "engagement": engagement.id})
+    return RedirectResponse(f"/board/walk-in?{query}#h-walk-in", status_code=303)
+
+
+def _detainee_and_case(values: dict[str, str]) -> tuple[int, int]:
+    """The form's one choice "detainee:case" (a detainee may be held in several cases)."""
+    detainee, _, case = values["detainee_id"].partition(":")
+    if not detainee.isdigit() or not case.isdigit():
+        raise DomainError("detainee_required", field="detainee_id")
+    return int(detainee), int(case)
 
 
 async def register_walk_in(request: Request) -> Response:
@@ -104,32 +166,25 @@ async def register_walk_in(request: Request) -> Response:
         engagement_id = int_or_none(values["engagement_id"])
         engagement = await (
             case_access.engagements_in_scope(user)
-            .filter(status=EngagementStatus.ACTIVE)
+            .filter(status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE])
             .get_or_none(id=engagement_id or 0)
         )
         if engagement is None:
             raise DomainError("engagement_required", field="engagement_id")
-        if not set(_required_documents(engagement.kind)) <= ticked:
-            raise DomainError("documents_required", field="documents")
-        if bool(values["assistant_name"]) != bool(values["assistant_id_number"]):
-            raise DomainError("assistant_incomplete", field="assistant_name")
         length = int_or_none(values["length_minutes"]) or 60
         kind = values["room_kind"] if values["room_kind"] in set(RoomKind) else RoomKind.IN_PERSON
-        now = clock.now()
         new = NewRequest(
             length_minutes=length,
             room_kind=RoomKind(kind),
             assistant_name=values["assistant_name"],
             assistant_id_number=values["assistant_id_number"],
             interpreter_needed=interpreter,
-            walk_in=True,
-            requested_at=now,
-            documents_checked_at=now,  # checked at the desk just now (policy P1)
         )
         context = await load_context(request.app.state.settings.legal)
-        opened = await open_request(
-            user, engagement, new, policies=context.policies, calendar=context.calendar
-        )
+        opened = await document_checks.open_walk_in(
+            user, engagement, presented_documents(ticked), new, policies=context.policies,
+            calendar=context.calendar,
+        )  # fmt: skip
     except DomainError as exc:
         fields = (*WALK_IN_FIELDS, "documents")
         return await _walk_in_page(request, user, values, form_errors(exc, fields), exc.status)
@@ -173,6 +228,7 @@ async def _request_page(
         "refusal_values": refusal[0],
         "refusal_errors": refusal[1],
         "REFUSAL_REASON_LABELS": REFUSAL_REASON_LABELS,
+        "DOCUMENT_LABELS": DOCUMENT_LABELS,
     }
     return _render(request, "board/request.html", context, status)
 
@@ -219,7 +275,12 @@ async def refuse(request: Request) -> Response:
     meeting_request = await access.request_for(user, request.path_params["request_id"])
     values = text_values(await checked_form(request), REFUSAL_FIELDS)
     try:
-        await refuse_request(user, meeting_request, values["reason"], values["details"])
+        document = values["document"] if values["document"] in set(DocumentKind) else None
+        await refuse_request(
+            user, meeting_request, values["reason"], values["details"],
+            document=DocumentKind(document) if document else None,
+            public_url=request.app.state.settings.app.public_url,
+        )  # fmt: skip
     except DomainError as exc:
         errors = form_errors(exc, REFUSAL_FIELDS)
         await meeting_request.refresh_from_db()
@@ -249,6 +310,7 @@ async def documents_checked(request: Request) -> Response:
 routes = [
     Route("/board/walk-in", walk_in_page, methods=["GET"]),
     Route("/board/walk-in", register_walk_in, methods=["POST"]),
+    Route("/board/walk-in/engagement", register_engagement, methods=["POST"]),
     Route("/board/requests/{request_id:int}", request_page, methods=["GET"]),
     Route("/board/requests/{request_id:int}/book", book_slot, methods=["POST"]),
     Route("/board/requests/{request_id:int}/refusal", refuse, methods=["POST"]),

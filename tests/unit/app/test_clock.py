@@ -70,7 +70,11 @@ def test_a_time_without_an_offset_is_read_on_the_installation_clock() -> None:
 
 
 def test_production_refuses_an_adjustable_clock(tmp_path: Path) -> None:
-    env = {"LAWMEET_APP__ENV": "production", "LAWMEET_CLOCK__ADJUSTABLE": "true",
-           "LAWMEET_APP__SECRET_KEY": "x" * 40, "LAWMEET_APP__PUBLIC_URL": "https://lawmeet.example"}  # fmt: skip
+    env = {
+        "LAWMEET_APP__ENV": "production",
+        "LAWMEET_CLOCK__ADJUSTABLE": "true",
+        "LAWMEET_APP__SECRET_KEY": "x" * 40,
+        "LAWMEET_APP__PUBLIC_URL": "https://lawmeet.example",
+    }
     with pytest.raises(SettingsError, match="clock"):
         load_settings(environ=env)

@@ -1,4 +1,5 @@
-"""Choosing the language of a request: saved choice, then cookie, then Accept-Language."""
+"""Choosing the language of a page: the header's switch (cookie), then the account's
+language, then Accept-Language."""
 
 from __future__ import annotations
 
@@ -9,20 +10,20 @@ from hypothesis import strategies as st
 from app.web.i18n import LOCALES, pick_locale
 
 
-def test_saved_choice_wins_over_cookie_and_browser() -> None:
+def test_the_switch_wins_over_the_account_and_the_browser() -> None:
     assert pick_locale("en", "zh-CN", "zh-CN,zh;q=0.9", "zh-CN") == "en"
 
 
-def test_cookie_wins_over_browser() -> None:
+def test_the_account_language_wins_over_the_browser() -> None:
     assert pick_locale(None, "en", "zh-CN", "zh-CN") == "en"
 
 
-def test_unknown_saved_choice_falls_through_to_cookie() -> None:
+def test_an_unknown_switch_value_falls_through_to_the_account() -> None:
     assert pick_locale("fr", "en", "", "zh-CN") == "en"
 
 
-def test_unknown_cookie_falls_through_to_browser() -> None:
-    assert pick_locale(None, "<script>", "en-GB", "zh-CN") == "en"
+def test_unknown_values_fall_through_to_the_browser() -> None:
+    assert pick_locale("<script>", None, "en-GB", "zh-CN") == "en"
 
 
 @pytest.mark.parametrize("header", ["zh-CN", "zh", "zh-TW", "zh-Hans-CN", "ZH-cn", "zh-HK;q=0.8"])

@@ -1,0 +1,41 @@
+"""Times as a notice's reader says them: "2026年12月12日（周六）09:30 北京时间" or
+"Sat 12 Dec 2026, 09:30 Beijing time". The zone is named in words; its identifier
+(Asia/Shanghai) belongs in exports and the API, not in what a person reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+ZONE_WORDS: dict[str, dict[str, str]] = {
+    "Asia/Shanghai": {"zh-CN": "北京时间", "en": "Beijing time"},
+    "Asia/Urumqi": {"zh-CN": "乌鲁木齐时间", "en": "Urumqi time"},
+    "Asia/Hong_Kong": {"zh-CN": "香港时间", "en": "Hong Kong time"},
+    "Asia/Macau": {"zh-CN": "澳门时间", "en": "Macau time"},
+    "UTC": {"zh-CN": "协调世界时", "en": "UTC"},
+}
+_WEEKDAYS_ZH = "一二三四五六日"
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def zone_words(zone: str, language: str) -> str:
+    return ZONE_WORDS.get(zone, {}).get(language, zone)
+
+
+def local_time(moment: datetime, zone: str, language: str) -> str:
+    """The instant on ``zone``'s clock, with weekday and the zone in words."""
+    local = moment.astimezone(ZoneInfo(zone))
+    if language == "en":
+        day = f"{_WEEKDAYS_EN[local.weekday()]} {local.day} {_MONTHS_EN[local.month - 1]}"
+        return f"{day} {local.year}, {local:%H:%M} {zone_words(zone, language)}"
+    weekday = _WEEKDAYS_ZH[local.weekday()]
+    day = f"{local.year}年{local.month}月{local.day}日（周{weekday}）"
+    return f"{day}{local:%H:%M} {zone_words(zone, 'zh-CN')}"
+
+
+def local_date(moment: datetime, zone: str, language: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    if language == "en":
+        return f"{local.day} {_MONTHS_EN[local.month - 1]} {local.year}"
+    return f"{local.year}年{local.month}月{local.day}日"
