@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 ZONE_WORDS: dict[str, dict[str, str]] = {
@@ -34,8 +34,8 @@ def local_time(moment: datetime, zone: str, language: str) -> str:
     return f"{day}{local:%H:%M} {zone_words(zone, 'zh-CN')}"
 
 
-def local_date(moment: datetime, zone: str, language: str) -> str:
-    local = moment.astimezone(ZoneInfo(zone))
+def day_in_words(day: date, language: str) -> str:
+    """A calendar day: "2027年1月7日" or "7 Jan 2027"."""
     if language == "en":
-        return f"{local.day} {_MONTHS_EN[local.month - 1]} {local.year}"
-    return f"{local.year}年{local.month}月{local.day}日"
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日"

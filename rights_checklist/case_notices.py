@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -28,9 +27,11 @@ from app.cases import engagements, services
 from app.cases.kinds import EngagementStatus, EventKind
 from app.cases.models import Case, CaseEvent, Detainee, Engagement
 from app.errors import DomainError
+from app.law.basis import in_words
 from notifications.kinds import Channel
 from notifications.models import Notification
 from notifications.services import notice_language, notify_user
+from notifications.wording import day_in_words, local_time
 from rights_checklist.catalogue import load_catalogue
 from rights_checklist.deadlines import DeadlineContext
 from rights_checklist.kinds import SubmissionKind
@@ -104,8 +105,8 @@ async def owe_event_notices(
     written: list[Notification] = []
     for engagement in await active.prefetch_related("lawyer").order_by("id"):
         written += await _notify_lawyer(
-            case, engagement, duty, event.kind.value, event.effective_at,
-            _extension_detail(event), event.id, context, public_url,
+            case, engagement, duty, event.kind.value, event.effective_at, "", event.id,
+            context, public_url, extension=_extension(event),
         )  # fmt: skip
     return written
 
@@ -205,20 +206,27 @@ async def _notify_lawyer(
     event_id: int | None,
     context: DeadlineContext,
     public_url: str,
+    *,
+    extension: tuple[date, str] | None = None,
 ) -> list[Notification]:
+    """One notice naming what happened and when, the new date where there is one (a custody
+    extension's new expiry) and the legal basis in words, in the lawyer's notice language."""
     lawyer: User = engagement.lawyer
     zone = await _zone(engagement)
     basis = load_catalogue().by_id(duty_id).basis
     target = prompt_target_deadline(occurred_at, tz=zone, calendar=context.calendar,
                                     policies=context.policies, basis=basis)  # fmt: skip
     language = await notice_language(lawyer)
+    expiry, extension_basis = extension or (None, "")
     payload = {
         "case_number": case.case_number,
         "event": event_names()[language].get(event_name, event_name),
-        "occurred_at": _local(occurred_at, zone),
-        "legal_basis": basis,
+        "occurred_at": local_time(occurred_at, zone, language),
+        "legal_basis": in_words(basis, language),
+        "new_expiry": day_in_words(expiry, language) if expiry else "",
+        "extension_basis": in_words(extension_basis, language),
         "detail": detail,
-        "deadline": _local(target.expires_at, zone),
+        "deadline": local_time(target.expires_at, zone, language),
         "url": f"{public_url.rstrip('/')}/clients/{engagement.id}",
         "engagement_id": engagement.id,
         "event_id": event_id,
@@ -234,12 +242,12 @@ async def _zone(engagement: Engagement) -> str:
     return detainee.facility.timezone
 
 
-def _local(moment: datetime, zone: str) -> str:
-    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
-
-
-def _extension_detail(event: CaseEvent) -> str:
-    if event.kind != EventKind.CUSTODY_EXTENSION:
-        return ""
-    expiry, basis = event.details.get("new_expiry", ""), event.details.get("legal_basis", "")
-    return f"{expiry} ({basis})" if expiry else ""
+def _extension(event: CaseEvent) -> tuple[date, str] | None:
+    """A custody extension's new expiry and its stated basis (checked when it was recorded)."""
+    if event.kind != EventKind.CUSTODY_EXTENSION or not event.details.get("new_expiry"):
+        return None
+    try:
+        expiry = date.fromisoformat(str(event.details["new_expiry"]))
+    except ValueError:
+        return None
+    return expiry, str(event.details.get("legal_basis", ""))

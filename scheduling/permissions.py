@@ -13,7 +13,6 @@ to the detention centre's staff (in-app), in the same transaction as the decisio
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -23,8 +22,10 @@ from app.accounts.roles import AccountStatus, Role
 from app.audit.service import record
 from app.cases.models import Case
 from app.errors import DomainError
+from app.law.basis import in_words
 from notifications.kinds import Channel
-from notifications.services import notify_user
+from notifications.services import notice_language, notify_user
+from notifications.wording import local_time
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
 from scheduling.policies import LegalPolicies
@@ -75,16 +76,20 @@ async def decide_permission(
                       "late": _late(request, now), "deadline_at": request.deadline_at,
                       "basis": PERMISSION_BASIS})  # fmt: skip
         # M5's written answer is statutory: it carries its duty and the date it was due.
-        payload = _payload(request, case)
+        language = await notice_language(request.lawyer)
+        payload = _payload(request, case, language)
         await notify_user(request.lawyer, NOTICE_KIND, payload, duty_id="M5",
-                          deadline=request.permission_due_at, case=case)  # fmt: skip
+                          deadline=request.permission_due_at, case=case,
+                          language=language)  # fmt: skip
         # The detention centre gets the answer too (M5): in its staff's inboxes.
         staff = await User.filter(
             role=Role.DETENTION_STAFF, facility_id=request.facility_id, status=AccountStatus.ACTIVE
         ).using_db(connection)
         for member in staff:
-            await notify_user(member, NOTICE_KIND, {**payload, "display_name": member.display_name},
-                              channels=(Channel.INAPP,), case=case)  # fmt: skip
+            told = await notice_language(member)
+            theirs = {**_payload(request, case, told), "display_name": member.display_name}
+            await notify_user(member, NOTICE_KIND, theirs, channels=(Channel.INAPP,), case=case,
+                              language=told)  # fmt: skip
     return request
 
 
@@ -92,13 +97,11 @@ def _late(request: MeetingRequest, now: datetime) -> bool:
     return request.permission_due_at is not None and now > request.permission_due_at
 
 
-def _payload(request: MeetingRequest, case: Case) -> dict[str, object]:
-    zone = ZoneInfo(request.facility.timezone)
+def _payload(request: MeetingRequest, case: Case, language: str) -> dict[str, object]:
+    zone = request.facility.timezone
 
     def shown(moment: datetime | None) -> str:
-        if moment is None:
-            return ""
-        return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
+        return local_time(moment, zone, language) if moment is not None else ""
 
     return {
         "display_name": request.lawyer.display_name,
@@ -110,7 +113,7 @@ def _payload(request: MeetingRequest, case: Case) -> dict[str, object]:
         "reasons": request.permission_reasons,
         "decided_at": shown(request.permission_decided_at),
         "deadline": shown(request.deadline_at),
-        "legal_basis": PERMISSION_BASIS,
+        "legal_basis": in_words(PERMISSION_BASIS, language),
         "request_id": request.id,
     }
 

@@ -15,6 +15,7 @@ from app.errors import DomainError
 from app.settings import Settings
 from notifications.kinds import Channel
 from notifications.models import Notification
+from notifications.rendering import render
 from rights_checklist import case_notices
 from rights_checklist.deadlines import DeadlineContext, load_context
 from rights_checklist.kinds import SubmissionKind
@@ -73,7 +74,8 @@ async def test_the_notice_names_the_legal_basis_and_the_event(
     await arrest(side, context)
     row = await Notification.filter(duty_id="N2", channel=Channel.INAPP).get()
     assert row.payload["event"] == "逮捕"
-    assert "CPL" in str(row.payload["legal_basis"])
+    basis = "《刑事诉讼法》第三十八条；《公安机关办理刑事案件程序规定》第五十条"
+    assert row.payload["legal_basis"] == basis
 
 
 async def test_a_refused_event_leaves_no_notice(side: Side, context: DeadlineContext) -> None:
@@ -112,7 +114,26 @@ async def test_a_custody_extension_notice_gives_the_new_expiry(
         side.investigator, side.case, new, context=context, public_url=URL
     )
     row = await Notification.filter(duty_id="N3", channel=Channel.INAPP).get()
-    assert "2027-01-31" in row.payload["detail"]
+    assert row.payload["new_expiry"] == "2027年1月31日"
+    assert row.payload["extension_basis"] == "《刑事诉讼法》第一百五十八条"
+
+
+async def test_every_channel_of_a_custody_extension_notice_names_the_new_expiry_and_basis(
+    side: Side, context: DeadlineContext
+) -> None:
+    details = {"new_expiry": "2027-01-31", "legal_basis": "CPL art. 156"}
+    new = services.NewEvent(EventKind.CUSTODY_EXTENSION, an_hour_ago(), "", None, details)
+    await case_notices.record_case_event(
+        side.investigator, side.case, new, context=context, public_url=URL
+    )
+    rows = await Notification.filter(duty_id="N3")
+    assert {row.channel for row in rows} >= {Channel.INAPP, Channel.EMAIL}
+    for row in rows:
+        message = render(row.template, row.language, row.payload)
+        for text in (message.sms, message.text, message.html):
+            assert "2027年1月31日" in text and "《刑事诉讼法》第三十八条" in text
+            assert "Asia/Shanghai" not in text and "CPL" not in text
+        assert "新的侦查羁押期限届满日：2027年1月31日" in message.text
 
 
 async def test_transfer_with_an_unacknowledged_opinion_needs_a_reason(

@@ -1,0 +1,1 @@
+"""The law as the app states it to people: legal references in words."""
