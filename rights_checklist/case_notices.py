@@ -24,7 +24,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.service import record
 from app.cases import engagements, services
-from app.cases.kinds import EngagementStatus, EventKind
+from app.cases.kinds import EngagementStatus, EventKind, lawful_family_reason
 from app.cases.models import Case, CaseEvent, Detainee, Engagement
 from app.errors import DomainError
 from app.law.basis import in_words
@@ -49,7 +49,6 @@ NOTICE_DUTY: Final[dict[EventKind, str]] = {
 }  # fmt: skip
 ENDS_INVESTIGATION: Final = frozenset({_K.INVESTIGATION_ENDED, _K.TRANSFER_FOR_PROSECUTION})
 FAMILY_DUTY: Final = {_K.CRIMINAL_DETENTION: "N6", _K.ARREST: "N7"}
-LAWFUL_FAMILY_REASONS: Final = {"N6": ("cannot_notify", "would_impede"), "N7": ("cannot_notify",)}
 _SKEW: Final = timedelta(minutes=5)
 
 
@@ -174,7 +173,7 @@ async def record_family_notice(
     duty = FAMILY_DUTY.get(event.kind)
     if duty is None:
         raise DomainError("family_notice_not_owed", "event")
-    if lawful_reason is not None and lawful_reason not in LAWFUL_FAMILY_REASONS[duty]:
+    if lawful_reason is not None and not lawful_family_reason(duty, lawful_reason, case.category):
         raise DomainError("family_reason_not_lawful", "lawful_reason")
     if (notified_at is None) == (lawful_reason is None):
         raise DomainError("family_notice_needs_time_or_reason", "notified_at")

@@ -34,6 +34,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.cases.kinds import IMPEDE_EXCEPTION_CATEGORIES
 from app.cases.kinds import EventKind as K
 from rights_checklist.catalogue import Catalogue, Duty
 from rights_checklist.timeline import (
@@ -204,7 +205,11 @@ class _Run:
             fns = [f for f in self.tl.family_notices if f.event_id == e.id]
             ev = _first(Evidence("family_notice", e.id, f.notified_at) for f in fns
                         if f.notified_at is not None)  # fmt: skip
-            reasons = sorted(f.lawful_reason for f in fns if f.lawful_reason)
+            # "Would impede" excuses nothing outside state-security and terrorism cases (CPL 85),
+            # even where a record says so.
+            reasons = sorted(f.lawful_reason for f in fns if f.lawful_reason and (
+                f.lawful_reason != "would_impede"
+                or self.tl.case.category in IMPEDE_EXCEPTION_CATEGORIES))  # fmt: skip
             self.add(duty_id, occ, e.occurred_at, ev)
             if reasons and self.out[-1].status is not DutyStatus.MET_ON_TIME:
                 # A recorded lawful reason (cannot notify; N6 also: would impede) excuses delay.
@@ -256,15 +261,33 @@ class _Run:
             ext = [e for e in after if e.kind is K.CUSTODY_EXTENSION and e.new_expiry]
             end = next((e for e in after if e.kind in _CUSTODY_END), None)
             ev = Evidence(end.kind.value, end.id, end.occurred_at) if end else None
-            due: datetime | None = None
-            notes: tuple[str, ...] = ()
-            if ext:
-                last = max(ext, key=lambda e: (e.new_expiry, e.id))
-                assert last.new_expiry is not None  # filtered above
-                midnight = datetime.combine(last.new_expiry + timedelta(days=1), time(), self.zone)
-                due = midnight.astimezone(UTC).astimezone(self.zone)  # 24:00 of the last day
-                notes = (f"extended to {last.new_expiry.isoformat()} by event {last.id}",)
+            due, notes = self.custody_limit(duty_id, a, ext)
             self.add(duty_id, occ, a.occurred_at, ev, due_at=due, notes=notes)
+
+    def custody_limit(
+        self, duty_id: str, arrest: Event, extensions: list[Event]
+    ) -> tuple[datetime | None, tuple[str, ...]]:
+        """The custody limit after the extensions that count, oldest first. An extension counts
+        only when recorded before the limit it extends ran out: custody past its limit is not
+        made lawful afterwards (K1; CPL 156-159), so the duty is judged against the limit that
+        was in force. An extension recorded less than 7 days before expiry still counts, but
+        is noted: it was to be asked for at least 7 days ahead (MPS 148-151)."""
+        base = self.deadline(self.cat.by_id(duty_id), arrest.occurred_at)
+        due: datetime | None = base.expires_at if base is not None else None
+        notes: list[str] = []
+        for e in sorted(extensions, key=lambda e: (utc(e.occurred_at), e.id)):
+            assert e.new_expiry is not None  # filtered by the caller
+            if due is not None and utc(e.occurred_at) >= utc(due):
+                expired = f"{due.astimezone(self.zone):%Y-%m-%d %H:%M}"
+                notes.append(f"extension {e.id} recorded after custody expired on {expired}; "
+                             "not counted")  # fmt: skip
+                continue
+            if due is not None and utc(due) - utc(e.occurred_at) < timedelta(days=7):
+                notes.append(f"extension {e.id} recorded less than 7 days before expiry")
+            midnight = datetime.combine(e.new_expiry + timedelta(days=1), time(), self.zone)
+            due = midnight.astimezone(UTC).astimezone(self.zone)  # 24:00 of the last day
+            notes.append(f"extended to {e.new_expiry.isoformat()} by event {e.id}")
+        return due, tuple(notes)
 
     def standing(self, duty_id: str) -> None:
         self.not_applicable(duty_id, f"case:{self.tl.case.id}", "standing duty, not judged here")

@@ -111,6 +111,7 @@ def stage_after(current: CaseStage, event: EventKind) -> CaseStage:
         return current
     return target
 
+
 REQUIRED_DOCUMENTS = {
     EngagementKind.RETAINED: (
         DocumentKind.PRACTICE_LICENCE,
@@ -124,3 +125,16 @@ REQUIRED_DOCUMENTS = {
     ),
     EngagementKind.DUTY_LAWYER: (DocumentKind.PRACTICE_LICENCE,),
 }
+
+
+# N6/N7: the only lawful reasons not to tell the family within 24 hours (CPL 85, 93). "Would
+# impede the investigation" excuses a criminal detention (N6) only in state-security and
+# terrorism cases (CPL 85); an arrest (N7) only when nobody can be notified.
+FAMILY_NOTICE_REASONS = {"N6": ("cannot_notify", "would_impede"), "N7": ("cannot_notify",)}
+IMPEDE_EXCEPTION_CATEGORIES = frozenset({CaseCategory.STATE_SECURITY, CaseCategory.TERRORISM})
+
+
+def lawful_family_reason(duty_id: str, reason: str, category: str) -> bool:
+    if reason not in FAMILY_NOTICE_REASONS.get(duty_id, ()):
+        return False
+    return reason != "would_impede" or category in IMPEDE_EXCEPTION_CATEGORIES

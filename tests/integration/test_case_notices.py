@@ -9,7 +9,7 @@ import pytest
 
 from app.accounts.roles import Role
 from app.cases import services
-from app.cases.kinds import EngagementKind, EngagementStatus, EventKind
+from app.cases.kinds import CaseCategory, EngagementKind, EngagementStatus, EventKind
 from app.cases.models import CaseDetainee, CaseEvent, Detainee, Engagement
 from app.errors import DomainError
 from app.settings import Settings
@@ -236,3 +236,29 @@ async def test_a_family_notice_needs_a_time_or_a_reason(side: Side) -> None:
     with pytest.raises(DomainError) as refused:
         await case_notices.record_family_notice(side.investigator, detention, notified_at=None)
     assert refused.value.code == "family_notice_needs_time_or_reason"
+
+
+async def test_would_impede_is_no_lawful_reason_after_a_detention_in_an_ordinary_case(
+    side: Side,
+) -> None:
+    detention = await CaseEvent.filter(kind=EventKind.CRIMINAL_DETENTION).first()
+    assert detention is not None and side.case.category == "ordinary"
+    with pytest.raises(DomainError) as refused:
+        await case_notices.record_family_notice(
+            side.investigator, detention, notified_at=None, lawful_reason="would_impede"
+        )
+    assert refused.value.code == "family_reason_not_lawful"
+    assert not await FamilyNotice.filter(event_id=detention.id).exists()
+
+
+async def test_would_impede_is_a_lawful_reason_after_a_detention_in_a_terrorism_case(
+    side: Side,
+) -> None:
+    detention = await CaseEvent.filter(kind=EventKind.CRIMINAL_DETENTION).first()
+    assert detention is not None
+    side.case.category = CaseCategory.TERRORISM
+    await side.case.save(update_fields=["category"])
+    row = await case_notices.record_family_notice(
+        side.investigator, detention, notified_at=None, lawful_reason="would_impede"
+    )
+    assert row.lawful_reason == "would_impede"

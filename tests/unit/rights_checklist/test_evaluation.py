@@ -346,3 +346,36 @@ def test_evaluation_imports_no_orm_and_no_web_framework() -> None:
 def test_naive_now_is_rejected() -> None:
     with pytest.raises(ValueError, match="aware"):
         evaluate(case(), datetime(2026, 3, 2), CATALOGUE, RestDayCalendar(), LegalPolicies())
+
+
+def test_n6_would_impede_excuses_nothing_in_an_ordinary_case() -> None:
+    tl = case(events=[Event(1, K.CRIMINAL_DETENTION, T0)],
+              family_notices=[FamilyNotice(1, None, "would_impede")])  # fmt: skip
+    assert one(tl, T0 + 9 * DAY, "N6").status is S.MISSED
+
+
+def test_n6_would_impede_excuses_the_delay_in_a_state_security_case() -> None:
+    tl = case("state_security", events=[Event(1, K.CRIMINAL_DETENTION, T0)],
+              family_notices=[FamilyNotice(1, None, "would_impede")])  # fmt: skip
+    assert one(tl, T0 + 9 * DAY, "N6").status is S.NOT_APPLICABLE
+
+
+def test_k1_an_extension_recorded_after_custody_expired_does_not_extend_it() -> None:
+    # Arrest 10 Aug 10:00: two months end at 24:00 on 10 Oct. Extended on 15 Oct to 10 Nov,
+    # released 5 Nov: custody ran past its limit, so the duty is met late.
+    arrest = datetime(2026, 8, 10, 10, 0, tzinfo=SH)
+    late = Event(2, K.CUSTODY_EXTENSION, datetime(2026, 10, 15, 10, 0, tzinfo=SH),
+                 new_expiry=date(2026, 11, 10))  # fmt: skip
+    released = Event(3, K.RELEASED, datetime(2026, 11, 5, 10, 0, tzinfo=SH))
+    result = one(case(events=[Event(1, K.ARREST, arrest), late, released]),
+                 datetime(2026, 11, 20, tzinfo=SH), "K1")  # fmt: skip
+    assert result.status is S.MET_LATE
+    assert result.due_at == datetime(2026, 10, 11, 0, 0, tzinfo=SH)
+    assert any("after custody expired" in note for note in result.notes)
+
+
+def test_k1_an_extension_less_than_7_days_before_expiry_counts_but_is_noted() -> None:
+    ext = Event(2, K.CUSTODY_EXTENSION, at(4, 30), new_expiry=date(2026, 6, 2))
+    result = one(case(events=[Event(1, K.ARREST, T0), ext]), at(5, 10), "K1")
+    assert result.due_at == at(6, 3, 0, 0)
+    assert any("less than 7 days" in note for note in result.notes)
