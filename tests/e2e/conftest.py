@@ -13,10 +13,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from app import clock
 
 CHROMIUM = os.environ.get("LAWMEET_CHROMIUM", "/usr/bin/chromium")
 PROJECT = Path(__file__).resolve().parents[2]
@@ -48,9 +52,8 @@ def _lawmeet(env: dict[str, str], *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("e2e")
+def _serve(folder: Path, **extra: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """Migrate, load the demo and serve on a free port; the base URL and the server process."""
     port = _free_port()
     env = {
         **os.environ,
@@ -58,6 +61,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "LAWMEET_APP__DATA_DIR": str(folder),
         "LAWMEET_APP__PUBLIC_URL": f"http://127.0.0.1:{port}",
         "LAWMEET_SERVER__PORT": str(port),
+        **extra,
     }
     _lawmeet(env, "migrate")
     _lawmeet(env, "demo")
@@ -77,9 +81,68 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 server.kill()
                 raise RuntimeError((folder / "server.log").read_text()) from None
             time.sleep(0.2)
-    yield base
+    return base, server
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base, server = _serve(tmp_path_factory.mktemp("e2e"))
+    yield base
+    _stop(server)
+
+
+@dataclass
+class StoryServer:
+    """A server of its own whose clock a story sets (``[clock] adjustable``): Friday 21:40 is
+    Friday 21:40 for every page, without editing the database."""
+
+    base: str
+    folder: Path
+
+    def set_clock(self, at: datetime) -> None:
+        clock.set_to(self.folder, at)
+
+
+@pytest.fixture(scope="module")
+def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServer]:
+    folder = tmp_path_factory.mktemp("story")
+    base, server = _serve(folder, LAWMEET_CLOCK__ADJUSTABLE="true")
+    yield StoryServer(base, folder)
+    _stop(server)
+
+
+def signed_in_pages(browser: Any, base: str) -> tuple[Callable[[str], Any], list[Any]]:
+    """open_as(user): a browser context of its own, signed in, pages in English."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_roles import sign_in, switch_to_english
+
+    contexts: list[Any] = []
+
+    def open_as(username: str, *, viewport: dict[str, int] | None = None) -> Any:
+        context = browser.new_context(base_url=base, locale="zh-CN", viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/login")
+        switch_to_english(page)
+        sign_in(page, username)
+        expect(page.locator(".whoami")).to_be_visible()
+        return page
+
+    return open_as, contexts
+
+
+@pytest.fixture
+def story_as(browser: Any, story_server: StoryServer) -> Iterator[Callable[[str], Any]]:
+    open_as, contexts = signed_in_pages(browser, story_server.base)
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -109,22 +172,7 @@ def page(browser: object, live_server: str) -> Iterator[object]:
 @pytest.fixture
 def open_as(browser: Any, live_server: str) -> Iterator[Callable[[str], Any]]:
     """A separate browser (context) per user, signed in with the pages in English."""
-    from playwright.sync_api import expect
-
-    from tests.e2e.test_roles import sign_in, switch_to_english
-
-    contexts = []
-
-    def open_as(username: str) -> Any:
-        context = browser.new_context(base_url=live_server, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/login")
-        switch_to_english(page)
-        sign_in(page, username)
-        expect(page.locator(".whoami")).to_be_visible()
-        return page
-
+    open_as, contexts = signed_in_pages(browser, live_server)
     yield open_as
     for context in contexts:
         context.close()
