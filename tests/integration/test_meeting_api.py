@@ -54,11 +54,23 @@ async def _book(client: AsyncClient, party: Party, room_id: int, start: datetime
 # Requests ---------------------------------------------------------------------------------------
 
 
+async def test_an_assistant_named_without_an_id_number_is_refused_as_on_the_page(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    body = {"engagement_id": party.engagement.id, "assistant_name": "Li Zhuli"}
+    response = await _post(client, party.lawyer, "/meeting-requests", body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "assistant_id_number"
+
+
 async def test_a_lawyer_asks_to_meet_their_client(client: AsyncClient, place: Place) -> None:
     party = await make_party(place)
     response = await _post(client, party.lawyer, "/meeting-requests",
                            {"engagement_id": party.engagement.id, "length_minutes": 60,
-                            "assistant_name": "Li Zhuli", "interpreter_needed": True})  # fmt: skip
+                            "assistant_name": "Li Zhuli",
+                            "assistant_id_number": "110101199001011234",
+                            "interpreter_needed": True})  # fmt: skip
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "requested" and body["walk_in"] is False
