@@ -57,3 +57,18 @@ def register_engagement(lawyer: Page, number: str, name: str, id_number: str) ->
         )
         lawyer.get_by_role("button", name="Upload", exact=True).click()
         expect(lawyer.get_by_role("link", name=f"{kind}.pdf")).to_be_visible()
+
+
+def open_detainee(desk: Page, name: str) -> None:
+    """The desk officer opens a detainee's page from the navigation."""
+    desk.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
+    desk.get_by_role("link", name=name, exact=True).click()
+
+
+def accept_documents(desk: Page, name: str) -> None:
+    """The desk accepts each of the three documents on the detainee's page."""
+    open_detainee(desk, name)
+    for _ in DOCUMENTS:
+        desk.get_by_role("button", name=re.compile("^Accept")).first.click()
+        expect(desk.locator("h1")).to_have_text(name)
+    expect(desk.locator("main")).to_contain_text("3 of 3 accepted")

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import StoryServer
-from tests.e2e.flows import DOCUMENTS, open_case, register_engagement
+from tests.e2e.flows import accept_documents, open_case, open_detainee, register_engagement
 
 pytestmark = pytest.mark.e2e
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -74,12 +74,7 @@ def test_story_1_a_friday_night_request_is_accepted_before_the_desk_checks(
 
     # Monday or Saturday, whenever the desk gets to it: it checks the three documents.
     desk = story_as("haidian.desk")
-    desk.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
-    desk.get_by_role("link", name=name, exact=True).click()
-    for _ in DOCUMENTS:
-        desk.get_by_role("button", name=re.compile("^Accept")).first.click()
-        expect(desk.locator("h1")).to_have_text(name)
-    expect(desk.locator("main")).to_contain_text("3 of 3 accepted")
+    accept_documents(desk, name)
     lawyer.goto(client_url)
     expect(lawyer.locator("main")).to_contain_text("Active")
 
@@ -97,8 +92,7 @@ def test_story_1_a_rejected_document_refuses_the_request_and_the_lawyer_is_told_
     request_url = lawyer.url
 
     desk = story_as("haidian.desk")
-    desk.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
-    desk.get_by_role("link", name=name, exact=True).click()
+    open_detainee(desk, name)
     review = desk.locator("form", has=desk.get_by_role("button", name=re.compile("^Reject"))).nth(1)
     review.locator("textarea, input[name=note]").first.fill("律师事务所证明未盖章")
     review.get_by_role("button", name=re.compile("^Reject")).click()

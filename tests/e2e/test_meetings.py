@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import DOCUMENTS, open_case, register_engagement
+from tests.e2e.flows import accept_documents, open_case, register_engagement
 
 pytestmark = pytest.mark.e2e
 
@@ -150,12 +150,7 @@ def test_a_permission_case_is_booked_after_the_investigators_decision(
     engagement_url = lawyer.url.split("#")[0]
 
     staff = open_as("haidian.desk")
-    staff.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
-    staff.get_by_role("link", name=name, exact=True).click()
-    for _ in DOCUMENTS:
-        staff.get_by_role("button", name=re.compile("^Accept")).first.click()
-        expect(staff.locator("h1")).to_have_text(name)
-    expect(staff.locator("main")).to_contain_text("3 of 3 accepted")
+    accept_documents(staff, name)
 
     # The lawyer asks; the request waits for the investigating authority (M5), no clock yet.
     lawyer.goto(engagement_url)
