@@ -166,6 +166,12 @@ async def cmd_duties(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_database(settings, lambda: report_commands.run_duties(args, settings))
 
 
+async def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
+    from app.accounts import register_commands
+
+    return await _with_database(settings, lambda: register_commands.run(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lawmeet", description="Lawyer meetings and defence rights, kept on time."
@@ -198,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.report_commands import add_parsers as add_report_parsers
 
     add_report_parsers(sub)
+    from app.accounts.register_commands import add_parser as add_register_parser
+
+    add_register_parser(sub)
     from app.clock_commands import add_parser as add_clock_parser
 
     add_clock_parser(sub)
@@ -217,6 +226,7 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "notify": cmd_notify,
     "report": cmd_report,
     "duties": cmd_duties,
+    "register": cmd_register,
 }
 
 

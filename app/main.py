@@ -138,6 +138,7 @@ def api_endpoints() -> list[Endpoint]:
     from app.api.notification_preferences import PREFERENCE_ENDPOINTS
     from app.api.notifications import NOTIFICATION_ENDPOINTS
     from app.api.submissions import SUBMISSION_ENDPOINTS
+    from app.api.verification import VERIFICATION_ENDPOINTS
 
     return [
         *ENDPOINTS,
@@ -152,6 +153,7 @@ def api_endpoints() -> list[Endpoint]:
         *FACILITY_ENDPOINTS,
         *CALENDAR_ENDPOINTS,
         *COMPLIANCE_ENDPOINTS,
+        *VERIFICATION_ENDPOINTS,
     ]
 
 

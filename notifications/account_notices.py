@@ -11,7 +11,8 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import User
-from app.accounts.services import verify_lawyer
+from app.accounts.verification import refuse_lawyer, verify_lawyer
+from notifications.kinds import Channel
 from notifications.services import notify_user
 
 
@@ -25,3 +26,18 @@ async def verify_lawyer_and_notify(actor: User, lawyer: User, public_url: str) -
         }
         await notify_user(verified, "account_verified", payload)
     return verified
+
+
+async def refuse_lawyer_and_notify(actor: User, lawyer: User, reason: str, public_url: str) -> User:
+    """Refuse the registration and tell the lawyer why, by e-mail and SMS: a refused account
+    cannot sign in to read an inbox."""
+    async with in_transaction():
+        refused = await refuse_lawyer(actor, lawyer, reason)
+        payload = {
+            "display_name": refused.display_name,
+            "licence_number": refused.licence_number or "",
+            "reason": refused.refusal_reason,
+            "url": public_url + "/register",
+        }
+        await notify_user(refused, "account_refused", payload, (Channel.EMAIL, Channel.SMS))
+    return refused

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from app.accounts.licence_register import RegisterStatus
 from app.accounts.roles import AccountStatus, Role
 
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ class User(Model):
         "lawmeet.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     verified_at = fields.DatetimeField(null=True)
+    # Why a bar auditor refused the registration (shown to the lawyer at login).
+    refusal_reason = fields.CharField(max_length=500, default="")
+    # Set when a re-imported register no longer shows a verified lawyer's licence as practising.
+    licence_flagged_at = fields.DatetimeField(null=True)
+    licence_flag = fields.CharField(max_length=40, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -106,3 +112,25 @@ class LoginThrottle(Model):
 
     class Meta:
         table = "login_throttle"
+
+
+class LicenceRegisterEntry(Model):
+    """One lawyer in a bar association's register, as its latest import gave it."""
+
+    id = fields.IntField(primary_key=True)
+    bar_association: fields.ForeignKeyRelation[BarAssociation] = fields.ForeignKeyField(
+        "lawmeet.BarAssociation", related_name="register_entries", on_delete=fields.RESTRICT
+    )
+    licence_number = fields.CharField(max_length=17, db_index=True)
+    name = fields.CharField(max_length=100)
+    law_firm = fields.CharField(max_length=200, default="")
+    status = fields.CharEnumField(RegisterStatus, max_length=12)
+    imported_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    bar_association_id: int
+
+    class Meta:
+        table = "licence_register_entry"
+        unique_together = (("bar_association", "licence_number"),)
+        ordering = ["licence_number"]

@@ -150,6 +150,23 @@ def pending_lawyers_in_scope(user: User) -> QuerySet[User]:
     return pending.filter(id__in=[])
 
 
+def flagged_lawyers_in_scope(user: User) -> QuerySet[User]:
+    """Active lawyers whose licence the last register import no longer backs."""
+    flagged = User.filter(role=Role.LAWYER, status=AccountStatus.ACTIVE).exclude(licence_flag="")
+    if user.role == Role.ADMIN:
+        return flagged
+    if user.role == Role.BAR_AUDITOR and user.region_code:
+        return flagged.filter(region_code__startswith=jurisdiction_prefix(user.region_code))
+    return flagged.filter(id__in=[])
+
+
+async def flagged_lawyer_for(user: User, lawyer_id: int) -> User:
+    lawyer = await flagged_lawyers_in_scope(user).get_or_none(id=lawyer_id)
+    if lawyer is None:
+        raise NotFound("user")
+    return lawyer
+
+
 async def pending_lawyer_for(user: User, lawyer_id: int) -> User:
     lawyer = await pending_lawyers_in_scope(user).get_or_none(id=lawyer_id)
     if lawyer is None:

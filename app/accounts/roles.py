@@ -17,6 +17,7 @@ class AccountStatus(StrEnum):
     PENDING = "pending"  # a self-registered lawyer waiting for licence verification
     ACTIVE = "active"
     DISABLED = "disabled"
+    REFUSED = "refused"  # a bar auditor found the licence not on the register (with a reason)
 
 
 # Which organisation each role is bound to (None: no binding).

@@ -8,7 +8,6 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from app import clock
 from app.accounts import sessions, throttle
 from app.accounts.licence import LicenceError, licence_region, validate_licence_number
 from app.accounts.models import ApiToken, User
@@ -140,19 +139,6 @@ def _bound_to(binding: str | None, org: object) -> dict[str, Any]:
     return {binding: org} if binding else {}
 
 
-async def verify_lawyer(actor: User, lawyer: User) -> User:
-    """Activate a pending lawyer after checking the licence against the bar's register."""
-    if lawyer.role != Role.LAWYER or lawyer.status != AccountStatus.PENDING:
-        raise AccountError("not_pending")
-    async with in_transaction():
-        lawyer.status = AccountStatus.ACTIVE
-        lawyer.verified_by_id = actor.id
-        lawyer.verified_at = clock.now()
-        await lawyer.save(update_fields=["status", "verified_by_id", "verified_at", "updated_at"])
-        await record(actor, "lawyer.verified", "user", lawyer.id, {})
-    return lawyer
-
-
 async def set_status(actor: User | None, user: User, status: AccountStatus) -> User:
     """Disable (ending every session and token's use) or re-enable an account.
 
@@ -186,9 +172,10 @@ async def revoke_api_token(user: User, token_id: int) -> None:
 
 
 class LoginRefused(Exception):
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, reason: str = "") -> None:
         super().__init__(code)
         self.code = code
+        self.reason = reason  # the auditor's words, for a refused registration
 
 
 async def authenticate(username: str, password: str, address: str, rules: SecuritySection) -> User:
@@ -205,6 +192,8 @@ async def authenticate(username: str, password: str, address: str, rules: Securi
         raise LoginRefused("pending")
     if user.status == AccountStatus.DISABLED:
         raise LoginRefused("invalid")
+    if user.status == AccountStatus.REFUSED:
+        raise LoginRefused("registration_refused", user.refusal_reason)
     await throttle.clear_account(username)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -132,6 +132,7 @@ STATUS_LABELS: dict[str, str] = {
     "pending": _("Pending verification"),
     "active": _("Active"),
     "disabled": _("Disabled"),
+    "refused": _("Registration refused"),
 }
 
 
@@ -148,6 +149,7 @@ MESSAGE_TABLES: tuple[tuple[str, str], ...] = (
     ("app.web.facility_labels", "FACILITY_MESSAGES"),
     ("app.web.calendar_labels", "CALENDAR_MESSAGES"),
     ("app.web.compliance_labels", "COMPLIANCE_MESSAGES"),
+    ("app.web.verification_labels", "VERIFICATION_MESSAGES"),
 )
 
 

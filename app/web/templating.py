@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 
 from app.accounts.models import User
 from app.accounts.policy import Action, allowed
-from app.web import case_labels, i18n
+from app.web import case_labels, i18n, verification_labels
 from app.web.csrf import csrf_token
 from app.web.forms import show_local
 
@@ -77,6 +77,7 @@ def build_environment() -> Environment:
         STATUS_LABELS=i18n.STATUS_LABELS,
         message=i18n.message,
         **case_labels.JINJA_GLOBALS,
+        **verification_labels.JINJA_LABELS,
     )
     env.filters["local_time"] = show_local
     return env

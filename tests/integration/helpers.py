@@ -20,9 +20,10 @@ from httpx import ASGITransport, AsyncClient
 from starlette.types import ASGIApp
 from tortoise import Tortoise
 
-from app import db
+from app import clock, db
 from app.accounts import services
-from app.accounts.models import User
+from app.accounts.licence_register import RegisterStatus
+from app.accounts.models import LicenceRegisterEntry, User
 from app.accounts.passwords import hash_password
 from app.accounts.roles import AccountStatus, Role
 from app.audit.models import AuditEntry
@@ -94,6 +95,24 @@ async def make_user(
         values.update(bar_association=bar, region_code=bar.jurisdiction)  # type: ignore[union-attr]
     values.update(fields)
     return await User.create(username=username, role=role, password_hash=_hash(password), **values)
+
+
+async def put_on_register(
+    lawyer: User,
+    status: RegisterStatus = RegisterStatus.PRACTISING,
+    name: str | None = None,
+    law_firm: str | None = None,
+) -> LicenceRegisterEntry:
+    """Put a lawyer's licence on the register of the bar of its province (made if missing)."""
+    province = lawyer.region_code[:2] + "0000"
+    bar, _ = await BarAssociation.get_or_create(
+        name=f"register-bar-{province}", defaults={"jurisdiction": province}
+    )
+    return await LicenceRegisterEntry.create(
+        bar_association=bar, licence_number=lawyer.licence_number,
+        name=lawyer.display_name if name is None else name,
+        law_firm=lawyer.law_firm if law_firm is None else law_firm,
+        status=status, imported_at=clock.now())  # fmt: skip
 
 
 def csrf_from(html: str) -> str:

@@ -11,14 +11,14 @@ import pytest
 from tortoise import Tortoise
 from tortoise.exceptions import BaseORMException
 
-from app.accounts import services
+from app.accounts import services, verification
 from app.accounts.models import ApiToken, User
 from app.accounts.roles import AccountStatus, Role
 from app.audit.chain import GENESIS_HASH, ChainEntry, first_broken_link
 from app.audit.models import AuditEntry, AuditHead
 from app.audit.service import record
 from app.orgs.services import create_organisation
-from tests.integration.helpers import DEFAULT_PASSWORD, licence_for, make_user
+from tests.integration.helpers import DEFAULT_PASSWORD, licence_for, make_user, put_on_register
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -92,6 +92,7 @@ async def test_every_account_change_adds_one_entry_of_its_kind() -> None:
     admin = await make_user(Role.ADMIN)
     facility = await create_organisation(admin, "facility", "海淀看守所", "110108")
     lawyer = await register()
+    await put_on_register(lawyer)
     steps: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
         ("agency.created", lambda: create_organisation(admin, "agency", "海淀分局", "110108")),
         (
@@ -104,7 +105,7 @@ async def test_every_account_change_adds_one_entry_of_its_kind() -> None:
                 admin, account("desk.officer"), Role.DETENTION_STAFF, facility.id
             ),
         ),
-        ("lawyer.verified", lambda: services.verify_lawyer(admin, lawyer)),
+        ("lawyer.verified", lambda: verification.verify_lawyer(admin, lawyer)),
         ("user.disabled", lambda: services.set_status(admin, lawyer, AccountStatus.DISABLED)),
         ("user.active", lambda: services.set_status(admin, lawyer, AccountStatus.ACTIVE)),
         ("api_token.created", lambda: services.issue_token(lawyer, "ci")),
@@ -125,7 +126,7 @@ async def test_refused_changes_add_no_entry() -> None:
     lawyer = await make_user(Role.LAWYER)
     refused: list[Callable[[], Awaitable[Any]]] = [
         lambda: services.set_status(admin, admin, AccountStatus.DISABLED),
-        lambda: services.verify_lawyer(admin, lawyer),  # not pending
+        lambda: verification.verify_lawyer(admin, lawyer),  # not pending
         lambda: services.create_user(admin, account("x.staff"), Role.DETENTION_STAFF, None),
         lambda: services.issue_token(lawyer, " "),
         lambda: services.revoke_api_token(lawyer, 12345),

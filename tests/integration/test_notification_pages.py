@@ -17,6 +17,7 @@ from tests.integration.helpers import (
     in_english,
     make_user,
     post_form,
+    put_on_register,
     signed_in,
 )
 
@@ -134,6 +135,7 @@ async def test_the_api_retries_a_dead_notification_and_404s_a_sent_one(
 
 async def test_verifying_a_lawyer_sends_an_inbox_notice_and_an_email(client: AsyncClient) -> None:
     lawyer = await make_user(Role.LAWYER, status=AccountStatus.PENDING)
+    await put_on_register(lawyer)
     await signed_in(client, Role.ADMIN)
     await post_form(client, f"/verification/{lawyer.id}/verify", csrf_page="/verification")
     rows = await Notification.filter(recipient_id=lawyer.id, template="account_verified")
@@ -146,6 +148,7 @@ async def test_verifying_a_lawyer_sends_an_inbox_notice_and_an_email(client: Asy
 
 async def test_verifying_through_the_api_sends_the_notice_too(client: AsyncClient) -> None:
     lawyer = await make_user(Role.LAWYER, status=AccountStatus.PENDING)
+    await put_on_register(lawyer)
     headers = bearer(await api_token(await make_user(Role.ADMIN)))
     response = await client.post(f"/api/v1/lawyers/{lawyer.id}/verify", headers=headers)
     assert response.status_code == 200, response.text

@@ -24,6 +24,7 @@ from tests.integration.helpers import (
     make_user,
     page_csrf,
     post_form,
+    put_on_register,
     signed_in,
 )
 
@@ -54,9 +55,12 @@ def field_error(response: httpx.Response, field: str) -> str:
 
 
 async def pending_lawyer(region_prefix: str = "1101") -> User:
-    return await make_user(
+    """A pending lawyer whose licence the register shows practising under the same name."""
+    lawyer = await make_user(
         Role.LAWYER, licence_number=licence_for(region_prefix), status=AccountStatus.PENDING
     )
+    await put_on_register(lawyer)
+    return lawyer
 
 
 # Registration
@@ -195,6 +199,7 @@ async def test_auditor_verifies_a_lawyer_of_their_jurisdiction(client: AsyncClie
 async def test_verified_lawyer_can_sign_in(client: AsyncClient, app: Starlette) -> None:
     await register(client)
     lawyer = await User.get(username="zhang.lawyer")
+    await put_on_register(lawyer)
     async with client_from(app) as auditor_browser:
         await signed_in(auditor_browser, Role.BAR_AUDITOR)
         await post_form(

@@ -60,7 +60,8 @@ async def login(request: Request) -> Response:
         user = await services.authenticate(username, password, address, settings.security)
     except services.LoginRefused as refused:
         status = 429 if refused.code == "throttled" else 400
-        error = message(refused.code) % {"minutes": settings.security.throttle_window_minutes}
+        facts = {"minutes": settings.security.throttle_window_minutes, "reason": refused.reason}
+        error = message(refused.code) % facts
         return request.app.state.templates.render(  # type: ignore[no-any-return]
             request,
             "login.html",
