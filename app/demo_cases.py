@@ -1,6 +1,7 @@
 """Demo cases for `make run`: detainees, engagements with their documents, case timelines.
 
-Loaded through the same services a user would call, so the audit trail tells the same story.
+Loaded through the same services a user would call, so the audit trail tells the same story;
+the families were told of each detention and arrest in time (no overdue task from the start).
 Idempotent: a case number that exists already is left alone.
 """
 
@@ -23,6 +24,7 @@ from app.cases.kinds import (
 from app.cases.models import Case, EngagementDocument
 from app.cases.storage import document_root
 from app.orgs.models import Facility
+from rights_checklist.case_notices import FAMILY_DUTY, record_family_notice
 
 # A one-page PDF, so the demo documents open in a viewer.
 _PDF = (
@@ -31,6 +33,9 @@ _PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+FAMILY_TOLD_AFTER = timedelta(hours=5)
 
 
 @dataclass(frozen=True)
@@ -110,11 +115,16 @@ async def load_demo_cases(data_dir: Path, max_bytes: int) -> int:
             ),
         )
         for kind, days_ago, note in demo.events:
-            await services.record_event(
+            event = await services.record_event(
                 investigator,
                 case,
                 services.NewEvent(kind, now - timedelta(days=days_ago), note),
             )
+            if kind in FAMILY_DUTY:  # the family was told within the 24 hours (N6, N7)
+                await record_family_notice(
+                    investigator, event, notified_at=event.effective_at + FAMILY_TOLD_AFTER,
+                    manner="电话",
+                )  # fmt: skip
         if demo.lawyer:
             await _engage(demo, case, facility, data_dir, max_bytes)
         created += 1

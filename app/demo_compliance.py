@@ -2,9 +2,13 @@
 agencies, and the duty ledger judged at the end, so `/compliance` tells story 15 at once.
 
 The plan comes from ``app.demo_compliance_plan`` (fixed seed, times relative to now). Past
-records cannot be made through the services, which stamp the current time, so they are
-written through the same ORM models in bulk, in one transaction, with one audit entry saying
-so; the triggers of migration 0012 mark each case and ``refresh_ledger`` judges them.
+records cannot be made through the services, which stamp the current time (an engagement's
+notice, a notice's delivery), so they are written through the same ORM models in bulk, in one
+transaction, with one audit entry saying so; the triggers of migration 0012 mark each case and
+``refresh_ledger`` judges them. None of these records is in the audit trail, so every case is
+flagged ``Case.demo_history`` and the compliance pages say how many of the cases they count are
+such demo data. Everything the history leaves is settled: no request of months ago still waits
+for a meeting, no application for a decision (the board and the task lists show today's work).
 Idempotent: once the 西城 centre has detainees nothing is added.
 """
 
@@ -21,6 +25,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
 from app.accounts.roles import Role
+from app.audit.models import AuditEntry
 from app.audit.service import record
 from app.cases.kinds import CaseStage, EngagementStatus, EventKind
 from app.cases.models import Case, CaseDetainee, CaseEvent, Detainee, Engagement
@@ -83,7 +88,7 @@ async def load_demo_compliance(settings: Settings) -> int:
     created = 0
     if not await Detainee.filter(facility_id=xicheng.id).exists():
         context = await load_context(settings.legal)
-        lawyers = await _lawyers()
+        lawyers = await demo_lawyers()
         rooms = {
             name: await Room.filter(facility__name=name).order_by("name")
             for name in (HAIDIAN, CHAOYANG, XICHENG)
@@ -98,8 +103,22 @@ async def load_demo_compliance(settings: Settings) -> int:
             await record(None, "demo.compliance_history_loaded", "facility", xicheng.id,
                          {"cases": len(plan)})  # fmt: skip
         created = len(plan)
+    else:
+        await _flag_earlier_history()
     await ledger.refresh_ledger()
     return created
+
+
+async def _flag_earlier_history() -> None:
+    """A demo database loaded before cases carried the flag: its history cases are the demo
+    agencies' cases that no service opened (no ``case.opened`` entry in the audit trail)."""
+    opened = await AuditEntry.filter(action="case.opened").values_list("object_id", flat=True)
+    agencies = await Agency.filter(name__in=list(AGENCIES)).values_list("id", flat=True)
+    unaudited = Case.filter(agency_id__in=list(agencies), demo_history=False).exclude(
+        id__in=[int(str(case_id)) for case_id in opened]
+    )
+    if flagged := await unaudited.update(demo_history=True):
+        await record(None, "demo.history_flagged", "case", "", {"cases": flagged})
 
 
 def _due(context: DeadlineContext) -> Any:
@@ -135,7 +154,8 @@ async def _organisations() -> Facility:
     return xicheng
 
 
-async def _lawyers() -> list[User]:
+async def demo_lawyers() -> list[User]:
+    """The lawyers of the demo history (some also work at Haidian today), created if missing."""
     password_hash: str | None = None
     out: list[User] = []
     for i, (username, name, firm) in enumerate(LAWYERS):
@@ -147,6 +167,7 @@ async def _lawyers() -> list[User]:
                 password_hash=password_hash, licence_number=f"110120181107{i:05d}",
                 law_firm=firm, region_code="110100",
             )  # fmt: skip
+            await record(None, "demo.user_created", "user", user.id, {"role": Role.LAWYER.value})
         out.append(user)
     return out
 
@@ -163,7 +184,8 @@ class _Writer:
         facilities = {f.name: f.id for f in await Facility.filter(name__in=list(self.rooms))}
         await Case.bulk_create(
             Case(agency_id=agencies[c.agency], case_number=c.number, category=c.category,
-                 suspected_charges=c.charges, stage=_stage(c), created_at=c.events[0].at)
+                 suspected_charges=c.charges, stage=_stage(c), created_at=c.events[0].at,
+                 demo_history=True)
             for c in self.plan
         )  # fmt: skip
         cases = dict(
@@ -320,7 +342,7 @@ class _Writer:
                     sha256=hashlib.sha256(text.encode()).hexdigest(),
                     submitted_at=s.submitted_at, duty=duty,
                     due_at=None if opinion else self.due("O2", s.submitted_at),
-                    acknowledged_at=s.done_at if opinion else None,
+                    acknowledged_at=s.done_at,  # deciding acknowledges, as the service does
                     attached_at=s.done_at if opinion else None,
                     file_reference=f"卷宗第{len(submissions) + 3}册" if s.done_at else "",
                     decided_at=None if opinion else s.done_at,

@@ -2,8 +2,10 @@
 
 ``plan_history`` draws, from a fixed seed, every case of three detention centres and three
 agencies: detentions, arrests and transfers, engagements, meeting requests with their meetings
-(on time, late, never met, cancelled by the centre, refused on a lawful ground, walk-ins, one
-under permission), notices, opinions, applications and complaints. Outcomes are placed against
+(on time, late, met only days late, cancelled by the centre, refused on a lawful ground,
+walk-ins, one under permission), notices, opinions, applications and complaints. Nothing of the
+past is left open: a request the centre did not arrange in time was met days later, once the
+lawyer pressed, so no months-old request waits on today's day board. Outcomes are placed against
 the deadlines of the period engine (passed in as ``due``), so each facility's share of meetings
 within 48 hours comes out as designed: 海淀 ~96 %, 西城 ~85 %, 朝阳 ~71 % (story 15).
 ``app.demo_compliance`` writes the plan through the ORM.
@@ -26,6 +28,7 @@ SESSIONS: Final = ((time(8, 30), time(11, 30)), (time(14, 0), time(17, 30)))
 OPEN_DAYS: Final = (0, 1, 2, 3, 4, 5)
 MEETING: Final = timedelta(minutes=60)
 H: Final = timedelta(hours=1)
+DAYS_LATE: Final = timedelta(days=4)  # a meeting not arranged in time, met after a complaint
 SURNAMES: Final = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁"
 GIVEN: Final = "伟芳娜敏静强磊军洋勇艳杰涛明超霞平刚宁华"
 CHARGES: Final = [
@@ -208,7 +211,7 @@ class _Planner:
                 if sent > engaged + H and self.rng.random() < 0.45:  # an opinion before the end
                     done = sent + (transfer - sent) * self.rng.uniform(0.1, 0.6)
                     if self.rng.random() > agency.punctual:  # heard only after the file closed
-                        done = transfer + self.hours(20, 240)
+                        done = min(transfer + self.hours(20, 240), self.now - H)
                     c.submissions.append(PlanSubmission("opinion", sent, done))
             if self.rng.random() < 0.25:  # an application to change the measure
                 sent = arrest + timedelta(days=self.rng.uniform(1, 10))
@@ -234,6 +237,18 @@ class _Planner:
         if not late and m.starts_at + timedelta(minutes=15) >= due:  # the first free time
             m = self.slots.take(c.facility, c.lawyer, c.detainee, at + H)
         m.started_at = m.starts_at + timedelta(minutes=self.rng.randrange(2, 15))
+        r.meetings.append(m)
+        return r
+
+    def met_days_late(self, c: PlanCase, at: datetime) -> PlanRequest:
+        """Not arranged within 48 hours, nor for days after: met only once the lawyer pressed
+        (often with a complaint), so the request does not stay open for ever."""
+        r = PlanRequest(at, at)
+        due = self.due("M1", at)
+        # Days after the limit, and well before now (where a holiday moved the limit on).
+        earliest = max(min(due + DAYS_LATE, self.now - timedelta(days=2)), due + H)
+        m = self.slots.take(c.facility, c.lawyer, c.detainee, earliest)
+        m.started_at = m.starts_at + timedelta(minutes=10)
         r.meetings.append(m)
         return r
 
@@ -284,10 +299,10 @@ def _requests(p: _Planner, fac: FacilityProfile, cases: list[PlanCase]) -> None:
                 asks.append((c, e.at + timedelta(days=p.rng.uniform(1, 6))))
     asks = [(c, at) for c, at in asks if at < limit]
     late = set(p.rng.sample(range(len(asks)), round(len(asks) * (1 - fac.on_time))))
-    missed = set(sorted(late)[::4])  # a quarter of the breaches never met at all
+    days_late = set(sorted(late)[::4])  # a quarter of the breaches met only days later
     for i, (c, at) in enumerate(asks):
-        if i in missed:
-            c.requests.append(PlanRequest(at, at, status="requested"))
+        if i in days_late:
+            c.requests.append(p.met_days_late(c, at))
             continue
         r = p.request(c, at, i in late)
         c.requests.append(r)

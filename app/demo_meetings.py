@@ -10,6 +10,8 @@ exists is left alone, and a lawyer with any meeting request gets no new one.
   the centre opens; li.lawyer has a request for a new client still waiting for a slot, so the
   Haidian desk can add a session and see him told (story 10). Li's documents in his first case
   stay unreviewed, for the document-check demo.
+* Then today's work at Haidian (``app.demo_today``): meetings across the day board, two
+  requests at risk, the investigator's tasks and a case-status notice in Zhang's inbox.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from app.cases import engagements, services
 from app.cases.kinds import REQUIRED_DOCUMENTS, CaseCategory, DocumentKind, EngagementKind
 from app.cases.models import Engagement, EngagementDocument
 from app.cases.storage import document_root
+from app.demo_today import AT_RISK, MEETINGS, load_demo_today
 from app.orgs.models import Facility
 from app.settings import Settings
 from scheduling import facility_admin as admin
@@ -55,7 +58,7 @@ _PDF: Final = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>
 
 
 async def load_demo_meetings(settings: Settings) -> int:
-    """Create what is missing; return how many demo meetings and requests were created."""
+    """Create what is missing; return how many demo meeting requests were created."""
     for name, rooms in ROOMS.items():
         facility = await Facility.get(name=name)
         desk = await User.get(username=DESKS[name])
@@ -67,6 +70,8 @@ async def load_demo_meetings(settings: Settings) -> int:
     if not await MeetingRequest.filter(lawyer__username="li.lawyer").exists():
         await _li_waiting(settings)
         created += 1
+    if await load_demo_today(settings):
+        created += len(MEETINGS) + len(AT_RISK)
     return created
 
 

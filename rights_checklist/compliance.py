@@ -224,7 +224,22 @@ async def _report(scope: ReportScope, now: datetime) -> ComplianceReport:
         weekly=await _trend(scope, now_us, "arose_week"),
         monthly=await _trend(scope, now_us, "arose_month"),
         pending_refresh=await ledger.pending_refresh(),
+        demo_history_cases=await _demo_history_cases(scope),
     )
+
+
+async def _demo_history_cases(scope: ReportScope) -> int:
+    """Cases of the demo history (written outside the services) with a duty in ``scope``.
+    Outside a demo no case is flagged, and the count reads the flagged cases only."""
+    q = _query()
+    where = _where(q, scope, _ALL_DUTIES)
+    rows = await _rows(
+        q,
+        "SELECT COUNT(*) AS n FROM criminal_case c WHERE c.demo_history = "
+        f"{q.param(True)} AND EXISTS (SELECT 1 FROM duty_record d"
+        f" WHERE d.case_id = c.id AND {where})",
+    )
+    return int(rows[0]["n"])
 
 
 async def _tallies_by_place(scope: ReportScope, now_us: int) -> list[dict[str, Any]]:
@@ -355,7 +370,7 @@ async def _breaches(
         q,
         f"SELECT d.case_id, c.case_number, d.duty_id, d.occurrence, {status} AS status,"
         " d.facility_id, f.name AS facility_name, d.agency_id, a.name AS agency_name,"
-        " d.arose_us, d.due_us, d.fulfilled_us FROM duty_record d"
+        " d.arose_us, d.due_us, d.fulfilled_us, c.demo_history FROM duty_record d"
         " JOIN criminal_case c ON c.id = d.case_id"
         " LEFT JOIN facility f ON f.id = d.facility_id"
         " LEFT JOIN agency a ON a.id = d.agency_id"
@@ -381,4 +396,5 @@ def _breach(row: dict[str, Any], now_us: int) -> Breach:
         due_at=ledger.from_us(due) if due is not None else None,
         fulfilled_at=ledger.from_us(done) if done is not None else None,
         hours_late=round(late / 3_600_000_000, 1) if late is not None else None,
+        demo_history=bool(row["demo_history"]),
     )

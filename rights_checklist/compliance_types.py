@@ -146,6 +146,9 @@ class ComplianceReport:
     weekly: tuple[TrendPoint, ...]  # by bucket, then figure order
     monthly: tuple[TrendPoint, ...]
     pending_refresh: int = 0  # cases changed since the ledger last judged them (0: current)
+    # Cases counted here that are demo history written outside the services (Case.demo_history):
+    # their records are not in the audit trail, and the pages say so.
+    demo_history_cases: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,3 +168,4 @@ class Breach:
     due_at: datetime | None
     fulfilled_at: datetime | None
     hours_late: float | None = field(default=None)  # fulfilment (or now) past the due time
+    demo_history: bool = False  # a case of the demo history, outside the audit trail

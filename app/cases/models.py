@@ -32,6 +32,9 @@ class Case(Model):
     category = fields.CharEnumField(CaseCategory, max_length=32, default=CaseCategory.ORDINARY)
     stage = fields.CharEnumField(CaseStage, max_length=24, default=CaseStage.INVESTIGATION)
     suspected_charges = fields.CharField(max_length=300, default="")
+    # Demo history that `lawmeet demo` wrote straight into the tables, not through the
+    # services: none of its records is in the audit trail, and the compliance pages say so.
+    demo_history = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -43,6 +43,8 @@ def test_auditor_sees_centres_meet_the_48_hours_in_different_shares(
     _open_dashboard_for_the_year(auditor)
     assert _share(_facility_row(auditor, HAIDIAN)) > 0.9
     assert 0.6 < _share(_facility_row(auditor, CHAOYANG)) < 0.8
+    # The history behind these figures is demo data outside the audit trail, and says so.
+    expect(auditor.locator("p.demo-data")).to_contain_text("Demo data")
 
 
 def test_auditor_filters_a_centre_drills_down_to_a_breach_and_exports_csv(

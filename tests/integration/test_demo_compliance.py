@@ -1,5 +1,10 @@
 """`lawmeet demo` loads six months of history that makes the compliance dashboard tell story 15:
-three centres with different shares of meetings within 48 hours, breaches to drill into."""
+three centres with different shares of meetings within 48 hours, breaches to drill into.
+
+The history is written straight into the tables, outside the services and the audit trail, so
+each of its cases is flagged ``demo_history`` and the compliance pages say how many of the cases
+they count are such demo data; every other case was opened through the services (audited). It
+leaves nothing of the past open: no day board shows a months-old request."""
 
 from __future__ import annotations
 
@@ -8,7 +13,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from httpx import AsyncClient
 
+from app.audit.models import AuditEntry
+from app.audit.verify import verify_chain
 from app.cases.models import Case
 from app.orgs.models import Agency, Facility
 from app.settings import Settings
@@ -18,11 +26,14 @@ from rights_checklist.compliance_types import Figure, ReportScope
 from rights_checklist.ledger import from_us
 from rights_checklist.ledger_models import DutyLedgerMark, DutyRecord
 from rights_checklist.timeline import DutyStatus, judge
+from scheduling.forecast import requests_at_risk
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest
-from tests.integration.test_cli import env, in_database, lawmeet, restore_logging
+from tests.integration.helpers import in_database, sign_in_as
+from tests.integration.test_cli import env, lawmeet, restore_logging
+from tests.integration.test_compliance_pages import Audited, audited
 
-__all__ = ["env", "restore_logging"]  # fixtures shared with the other command tests
+__all__ = ["audited", "env", "restore_logging"]  # fixtures shared with other tests
 
 HAIDIAN, CHAOYANG, XICHENG = "北京市海淀区看守所", "北京市朝阳区看守所", "北京市西城区看守所"
 
@@ -139,3 +150,84 @@ def test_demo_report_tells_story_15(demo: str, settings: Settings) -> None:
     assert sum(f.refusals for f in report.facilities) >= 3
     assert report.totals[Figure.NOTICES].breaches > 0
     assert report.totals[Figure.PERMISSIONS].breaches == 1
+
+
+def test_no_request_of_the_history_waits_on_a_day_board(demo: str, settings: Settings) -> None:
+    """Every request still waiting falls due in the future: none shows hours overdue."""
+
+    async def work() -> tuple[list[datetime], int]:
+        deadlines = [
+            item.deadline_at
+            for facility in await Facility.all()
+            for item in await requests_at_risk(facility.id)
+        ]
+        stale = await MeetingRequest.filter(
+            status=RequestStatus.REQUESTED, deadline_at__lt=datetime.now(UTC)
+        ).count()
+        return deadlines, stale
+
+    deadlines, stale = in_database(settings, work)
+    assert deadlines and stale == 0
+    assert all(d > datetime.now(UTC) for d in deadlines)
+
+
+def test_the_history_is_flagged_and_every_other_case_is_audited(
+    demo: str, settings: Settings
+) -> None:
+    async def work() -> tuple[list[Case], set[str], int, bool]:
+        opened = await AuditEntry.filter(action="case.opened").values_list("object_id", flat=True)
+        today = datetime.now(UTC).date()
+        report = await compliance_report(ReportScope(today - timedelta(days=365), today))
+        intact = (await verify_chain()).broken is None
+        return await Case.all(), {str(o) for o in opened}, report.demo_history_cases, intact
+
+    cases, opened, counted, intact = in_database(settings, work)
+    flagged = [c for c in cases if c.demo_history]
+    assert f"Demo history cases created: {len(flagged)}" in demo
+    assert all(str(c.id) not in opened for c in flagged)  # written outside the services
+    assert all(str(c.id) in opened for c in cases if not c.demo_history)  # in the audit trail
+    assert counted == len(flagged) and intact
+
+
+def test_a_demo_loaded_before_the_flag_is_flagged_on_the_next_load(
+    demo: str, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def flagged() -> set[int]:
+        return {c.id for c in await Case.filter(demo_history=True)}
+
+    async def unflag() -> None:
+        await Case.all().update(demo_history=False)
+
+    history = in_database(settings, flagged)
+    in_database(settings, unflag)  # as a database loaded before migration 0015 is
+    assert lawmeet(capsys, "demo")[0] == 0
+    assert in_database(settings, flagged) == history
+    entry = in_database(settings, lambda: AuditEntry.get(action="demo.history_flagged"))
+    assert entry.summary == {"cases": len(history)}
+
+
+# The pages that count the history say so, from the flag of the cases they count.
+
+
+async def test_the_dashboard_says_how_many_cases_are_demo_data(
+    client: AsyncClient, audited: Audited
+) -> None:
+    await sign_in_as(client, audited.auditor)
+    assert "Demo data" not in (await client.get("/compliance")).text  # nothing flagged
+    await Case.filter(id=audited.late_case.id).update(demo_history=True)
+    page = await client.get("/compliance")
+    assert 'class="alert alert-warn demo-data" role="note">Demo data: 1 of the cases' in page.text
+    report = await client.get("/compliance/report")
+    assert 'class="warning demo-data" role="note">Demo data: 1 of the cases' in report.text
+
+
+async def test_the_breaches_page_marks_the_demo_data(client: AsyncClient, audited: Audited) -> None:
+    await sign_in_as(client, audited.auditor)
+    assert "Demo data" not in (await client.get("/compliance/breaches")).text
+    await Case.filter(id=audited.late_case.id).update(demo_history=True)
+    page = (await client.get("/compliance/breaches")).text
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    flagged = f">{audited.late_case.case_number}</a>"
+    marked = [row for row in rows if 'class="badge demo-data"' in row]
+    assert marked == [row for row in rows if flagged in row]  # its breaches, and only those
+    assert f"Demo data: {len(marked)} of the breaches on this page" in page

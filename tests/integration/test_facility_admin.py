@@ -13,6 +13,7 @@ from app.audit.models import AuditEntry
 from app.demo import load_demo_data
 from app.demo_cases import load_demo_cases
 from app.demo_meetings import load_demo_meetings, next_opening_at_nine
+from app.demo_today import AT_RISK, MEETINGS
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.settings import Settings
@@ -236,7 +237,7 @@ async def load_whole_demo(settings: Settings) -> int:
 async def test_the_demo_gives_rooms_hours_a_booked_meeting_and_a_waiting_request(
     settings: Settings,
 ) -> None:
-    assert await load_whole_demo(settings) == 2
+    assert await load_whole_demo(settings) == 2 + len(MEETINGS) + len(AT_RISK)  # and today's
     haidian = await Facility.get(name="北京市海淀区看守所")
     kinds = sorted(r.kind.value for r in await Room.filter(facility_id=haidian.id))
     assert kinds == ["glass_partitioned", "in_person", "in_person", "in_person", "video_link"]

@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY_POINTS = ("app.web", "app.api", "app.cli", "app.main", "app.demo", "app.demo_cases",
-                "app.demo_meetings", "app.demo_compliance", "app.demo_compliance_plan")  # fmt: skip
+                "app.demo_meetings", "app.demo_today", "app.demo_compliance",
+                "app.demo_compliance_plan")  # fmt: skip
 # Each layer and the packages it must not import.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "app": ("notifications", "scheduling", "rights_checklist", *ENTRY_POINTS),

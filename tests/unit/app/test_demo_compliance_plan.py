@@ -61,3 +61,17 @@ def test_meetings_lie_in_opening_hours_and_in_the_past(plan: list[PlanCase]) -> 
 def test_each_case_numbers_its_detainee_uniquely(plan: list[PlanCase]) -> None:
     assert len({c.id_number for c in plan}) == len(plan)
     assert len({c.number for c in plan}) == len(plan)
+
+
+def test_nothing_of_the_past_is_left_open(plan: list[PlanCase]) -> None:
+    """A request not met in time was met days later; only the last day's requests still wait
+    (no day board shows a months-old request), and no opinion is acknowledged in the future."""
+    day = timedelta(days=1)
+    waiting = [r for c in plan for r in c.requests if r.status == "requested"]
+    assert waiting and all(r.requested_at > NOW - day for r in waiting)
+    late = [r for c in plan for r in c.requests if r.meetings and r.clock is not None
+            and r.meetings[-1].started_at is not None
+            and r.meetings[-1].started_at > _due("M1", r.clock) + 3 * day]  # fmt: skip
+    assert late  # the centres' worst breaches are still there, met days late
+    done = [s.done_at for c in plan for s in c.submissions]
+    assert all(at is not None and at < NOW for at in done)
