@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from functools import partial
 from typing import Any
 
 from tortoise.exceptions import BaseORMException
@@ -127,10 +128,18 @@ async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from notifications.runner import run_until_signalled
     from rights_checklist.ledger import keep_current
+    from rights_checklist.overdue_tasks import watch_overdue
 
     async def work() -> int:
-        # Keeps the compliance ledger current besides delivering notices.
-        await run_until_signalled(settings, companions=[keep_current])
+        # Keeps the compliance ledger current and tells supervisors of overdue tasks besides
+        # delivering notices.
+        overdue = partial(
+            watch_overdue,
+            settings.legal,
+            settings.app.public_url,
+            interval_seconds=settings.notifications.overdue_sweep_seconds,
+        )
+        await run_until_signalled(settings, companions=[keep_current, overdue])
         return 0
 
     return await _with_database(settings, work)

@@ -7,8 +7,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from app.accounts.models import User
+from app.accounts.models import LicenceRegisterEntry, User
 from app.accounts.passwords import hash_password
+from app.accounts.register_import import import_register
 from app.accounts.roles import AccountStatus, Role
 from app.audit.service import record
 from app.orgs.models import Agency, BarAssociation, Facility
@@ -37,6 +38,7 @@ class DemoUser:
     status: AccountStatus = AccountStatus.ACTIVE
     email: str = ""
     phone: str = ""
+    supervises_agency: bool = False
 
 
 USERS = [
@@ -82,6 +84,14 @@ USERS = [
         Role.INVESTIGATOR,
         "北京市公安局海淀分局刑侦支队",
         email="zhao@haidian-psb.example",
+    ),
+    DemoUser(
+        "qian.supervisor",
+        "钱队长",
+        Role.INVESTIGATOR,
+        "北京市公安局海淀分局刑侦支队",
+        email="qian@haidian-psb.example",
+        supervises_agency=True,
     ),
     DemoUser(
         "chen.auditor",
@@ -142,7 +152,36 @@ async def load_demo_data() -> list[DemoUser]:
                 phone=demo.phone,
                 licence_number=demo.licence_number,
                 law_firm=demo.law_firm,
+                supervises_agency=demo.supervises_agency,
                 **extra,
             )
             await record(None, "demo.user_created", "user", user.id, {"role": demo.role.value})
+        await _register(organisations)
     return USERS
+
+
+# The Beijing bar's register as last imported: Zhang, Li and the lawyers of the demo history
+# practise; Wang, who registered since, is not on it yet (story 14: the auditor imports the
+# newer register to verify him).
+REGISTER_LINES = [
+    "执业证号,姓名,执业机构,执业状态",
+    "11012015110123456,张律师,北京明德律师事务所,执业",
+    "11012010110765432,李律师,北京正义律师事务所,执业",
+]
+
+
+def demo_register() -> str:
+    from app.demo_compliance import LAWYERS  # the history's lawyers, licences as created there
+
+    history = [f"110120181107{i:05d},{name},{firm},执业" for i, (_, name, firm) in
+               enumerate(LAWYERS)]  # fmt: skip
+    return "\n".join([*REGISTER_LINES, *history]) + "\n"
+
+
+async def _register(organisations: dict[str, Facility | Agency | BarAssociation]) -> None:
+    bar = organisations.get("北京市律师协会")
+    if not isinstance(bar, BarAssociation):
+        return
+    if await LicenceRegisterEntry.filter(bar_association=bar).exists():
+        return
+    await import_register(None, bar, demo_register().encode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -76,6 +77,7 @@ def page_routes() -> list[BaseRoute]:
         compliance_exports,
         deadlines,
         detainees,
+        document_queue,
         documents,
         escalations,
         facility,
@@ -114,6 +116,7 @@ def page_routes() -> list[BaseRoute]:
         *escalations.routes,
         *facility.routes,
         *webhooks.routes,
+        *document_queue.routes,
         *board.routes,
         *walk_in.routes,
         *meetings.routes,
@@ -138,6 +141,7 @@ def api_endpoints() -> list[Endpoint]:
     from app.api.notification_preferences import PREFERENCE_ENDPOINTS
     from app.api.notifications import NOTIFICATION_ENDPOINTS
     from app.api.submissions import SUBMISSION_ENDPOINTS
+    from app.api.supervision import SUPERVISION_ENDPOINTS
     from app.api.verification import VERIFICATION_ENDPOINTS
 
     return [
@@ -154,6 +158,7 @@ def api_endpoints() -> list[Endpoint]:
         *CALENDAR_ENDPOINTS,
         *COMPLIANCE_ENDPOINTS,
         *VERIFICATION_ENDPOINTS,
+        *SUPERVISION_ENDPOINTS,
     ]
 
 
@@ -182,11 +187,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         from notifications.runner import in_process
+        from rights_checklist.overdue_tasks import watch_overdue
 
         context = await db.open_database(settings)
         try:
             # The embedded worker also keeps the compliance ledger current (as `lawmeet worker`).
-            async with in_process(settings, companions=[duty_ledger.keep_current]):
+            # And tells supervisors of newly overdue tasks (story 13).
+            overdue = partial(
+                watch_overdue,
+                settings.legal,
+                settings.app.public_url,
+                interval_seconds=settings.notifications.overdue_sweep_seconds,
+            )
+            async with in_process(settings, companions=[duty_ledger.keep_current, overdue]):
                 yield
         finally:
             await db.close_database(context)

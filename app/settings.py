@@ -134,6 +134,8 @@ class NotificationsSection(_Section):
     reminder_offsets_minutes: tuple[int, ...] = (24 * 60, 120)
     # Minutes after a statutory notice's deadline (undelivered) before it is escalated.
     escalation_grace_minutes: int = Field(0, ge=0, le=24 * 60)
+    # How often the worker looks for newly overdue tasks to tell the agency's supervisor.
+    overdue_sweep_seconds: float = Field(60, gt=0, le=24 * 3600)
 
 
 class CalendarSection(_Section):

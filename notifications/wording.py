@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ZONE_WORDS: dict[str, dict[str, str]] = {
@@ -39,3 +39,19 @@ def day_in_words(day: date, language: str) -> str:
     if language == "en":
         return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def span_in_words(span: timedelta, language: str) -> str:
+    """A length of time as people say it: "2天3小时", "29小时18分", "45分" (whole minutes,
+    rounded down; the sign is the caller's to word, as "left" or "overdue")."""
+    minutes = int(abs(span).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days >= 2:  # beyond two days the minutes no longer matter
+        parts = [(days, "天", "d"), (hours, "小时", "h")]
+    else:
+        parts = [(days * 24 + hours, "小时", "h"), (minutes, "分", "min")]
+    shown = [(n, zh, en) for n, zh, en in parts if n] or [(0, "分", "min")]
+    if language == "en":
+        return " ".join(f"{n} {en}" for n, _, en in shown)
+    return "".join(f"{n}{zh}" for n, zh, _ in shown)

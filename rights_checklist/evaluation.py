@@ -29,6 +29,7 @@ period engine (holiday shifts, policies, provisional flags). Decisions per duty,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -65,6 +66,13 @@ _CUSTODY_END = frozenset({K.RELEASED, K.BAIL, K.RESIDENTIAL_SURVEILLANCE, K.MEAS
 _FAMILY_EVENTS = {"N6": K.CRIMINAL_DETENTION, "N7": K.ARREST}
 _APPLICATIONS = {"O2": "measure_change", "M7": "interpreter"}
 _WITHDRAWN = frozenset({"cancelled_by_lawyer", "no_show"})
+# K1's notes on a late extension; `extension_flags` reads them back for the case page.
+AFTER_EXPIRY_NOTE = "extension {id} recorded after custody expired on {expired}; not counted"
+SHORT_NOTICE_NOTE = "extension {id} recorded less than 7 days before expiry"
+_EXTENSION_NOTES = (
+    ("extension_after_expiry", re.compile(r"extension (\d+) recorded after custody expired")),
+    ("extension_short_notice", re.compile(r"extension (\d+) recorded less than 7 days")),
+)
 
 
 def _first(candidates: Iterable[Evidence]) -> Evidence | None:
@@ -279,11 +287,10 @@ class _Run:
             assert e.new_expiry is not None  # filtered by the caller
             if due is not None and utc(e.occurred_at) >= utc(due):
                 expired = f"{due.astimezone(self.zone):%Y-%m-%d %H:%M}"
-                notes.append(f"extension {e.id} recorded after custody expired on {expired}; "
-                             "not counted")  # fmt: skip
+                notes.append(AFTER_EXPIRY_NOTE.format(id=e.id, expired=expired))
                 continue
             if due is not None and utc(due) - utc(e.occurred_at) < timedelta(days=7):
-                notes.append(f"extension {e.id} recorded less than 7 days before expiry")
+                notes.append(SHORT_NOTICE_NOTE.format(id=e.id))
             midnight = datetime.combine(e.new_expiry + timedelta(days=1), time(), self.zone)
             due = midnight.astimezone(UTC).astimezone(self.zone)  # 24:00 of the last day
             notes.append(f"extended to {e.new_expiry.isoformat()} by event {e.id}")
@@ -291,6 +298,21 @@ class _Run:
 
     def standing(self, duty_id: str) -> None:
         self.not_applicable(duty_id, f"case:{self.tl.case.id}", "standing duty, not judged here")
+
+
+def extension_flags(results: Iterable[DutyResult]) -> dict[int, str]:
+    """Custody extensions recorded too late, by event id: "extension_after_expiry" (it did not
+    extend custody) or "extension_short_notice" (less than 7 days ahead), from K1's notes."""
+    flags: dict[int, str] = {}
+    for result in results:
+        if result.duty_id != "K1":
+            continue
+        for note in result.notes:
+            for code, pattern in _EXTENSION_NOTES:
+                found = pattern.match(note)
+                if found:
+                    flags[int(found.group(1))] = code
+    return flags
 
 
 # Duty id -> the rule that finds its triggers and fulfilment (LEGAL_RULES.md, catalogue.toml).

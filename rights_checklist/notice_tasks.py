@@ -34,7 +34,11 @@ async def owed_notices(investigator: User, context: DeadlineContext) -> list[Not
     """The investigator's agency's open notice duties, the earliest due first."""
     if investigator.role != Role.INVESTIGATOR or investigator.agency_id is None:
         return []
-    cases = {c.id: c for c in await Case.filter(agency_id=investigator.agency_id)}
+    return await agency_owed_notices(investigator.agency_id, context)
+
+
+async def agency_owed_notices(agency_id: int, context: DeadlineContext) -> list[NoticeTask]:
+    cases = {c.id: c for c in await Case.filter(agency_id=agency_id)}
     zones = await _zones(list(cases))
     tasks = await _charges_tasks(cases, zones, context)
     tasks += await _family_tasks(cases, zones, context)

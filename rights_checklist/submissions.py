@@ -242,6 +242,10 @@ async def decide(
 
 def open_tasks(user: User) -> QuerySet[Submission]:
     """An investigator's to-do: unacknowledged, unattached opinions and undecided applications."""
+    return unfinished(submissions_in_scope(user))
+
+
+def unfinished(query: QuerySet[Submission]) -> QuerySet[Submission]:
     pending = Q(acknowledged_at=None) | Q(kind=SubmissionKind.OPINION, attached_at=None)
     undecided = ~Q(kind=SubmissionKind.OPINION) & Q(decided_at=None)
-    return submissions_in_scope(user).filter(Q(pending, undecided, join_type="OR"))
+    return query.filter(Q(pending, undecided, join_type="OR"))

@@ -33,6 +33,8 @@ class User(Model):
     bar_association: fields.ForeignKeyNullableRelation[BarAssociation] = fields.ForeignKeyField(
         "lawmeet.BarAssociation", related_name="auditors", null=True, on_delete=fields.RESTRICT
     )
+    # Investigators only: sees every overdue task of the agency and is told when one falls due.
+    supervises_agency = fields.BooleanField(default=False)
     # Lawyers only: practice licence (17 digits), firm, and the region the licence names.
     licence_number = fields.CharField(max_length=17, null=True, unique=True)
     law_firm = fields.CharField(max_length=200, default="")

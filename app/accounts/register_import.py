@@ -119,9 +119,7 @@ async def _flag_lapsed(actor: User | None, bar: BarAssociation, report: ImportRe
             await record(actor, "lawyer.licence_flagged", "user", lawyer.id, {"flag": problem})
 
 
-async def import_register(
-    actor: User | None, bar: BarAssociation, data: bytes
-) -> ImportReport:
+async def import_register(actor: User | None, bar: BarAssociation, data: bytes) -> ImportReport:
     """Import the register file of ``bar``: all of it in one transaction, audited once."""
     if actor is not None:
         require(actor, Action.VERIFY_LAWYERS)

@@ -18,6 +18,7 @@ from app.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from app.accounts.policy import Action, require
 from app.accounts.roles import ROLE_BINDING, AccountStatus, Role
 from app.accounts.tokens import create_token, revoke_token
 from app.audit.service import record
@@ -152,6 +153,21 @@ async def set_status(actor: User | None, user: User, status: AccountStatus) -> U
         if status == AccountStatus.DISABLED:
             await sessions.end_all_sessions(user)
         await record(actor, f"user.{status.value}", "user", user.id, {})
+    return user
+
+
+async def set_supervisor(actor: User | None, user: User, supervises: bool) -> User:
+    """Make an investigator the agency's supervisor (story 13), or end that; `actor` is None
+    for the operator at the terminal."""
+    if actor is not None:
+        require(actor, Action.MANAGE_USERS)
+    if user.role != Role.INVESTIGATOR or user.agency_id is None:
+        raise AccountError("supervisor_investigators_only")
+    async with in_transaction():
+        user.supervises_agency = supervises
+        await user.save(update_fields=["supervises_agency", "updated_at"])
+        action = "user.supervisor_set" if supervises else "user.supervisor_unset"
+        await record(actor, action, "user", user.id, {"agency_id": user.agency_id})
     return user
 
 

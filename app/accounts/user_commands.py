@@ -31,6 +31,11 @@ def add_parser(sub: Any) -> None:
     disable = actions.add_parser("disable", help="disable a user and end their sessions")
     disable.add_argument("username")
     actions.add_parser("list", help="list users")
+    supervisor = actions.add_parser(
+        "supervisor", help="make an investigator the agency's supervisor (sees overdue tasks)"
+    )
+    supervisor.add_argument("username")
+    supervisor.add_argument("--off", action="store_true", help="no longer the supervisor")
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -49,6 +54,15 @@ async def run(args: argparse.Namespace) -> int:
                 print(
                     f"{user.id:>5}  {user.username:<24} {user.role.value:<16} {user.status.value}"
                 )
+            return 0
+        if args.user_command == "supervisor":
+            found = await User.get_or_none(username=args.username.lower())
+            if found is None:
+                print(f"lawmeet: no user named {args.username}", file=sys.stderr)
+                return 1
+            await services.set_supervisor(None, found, not args.off)
+            state = "no longer supervises" if args.off else "supervises"
+            print(f"{found.username} {state} agency {found.agency_id}")
             return 0
         if args.user_command == "disable":
             target = await User.get_or_none(username=args.username.lower())

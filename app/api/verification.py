@@ -110,7 +110,9 @@ async def get_register_match(user: User, user_id: int) -> RegisterMatchOut:
     return match_out(await register_match(lawyer))
 
 
-async def refuse_lawyer(request: Request, user: User, user_id: int, body: RegistrationRefusalIn) -> UserOut:
+async def refuse_lawyer(
+    request: Request, user: User, user_id: int, body: RegistrationRefusalIn
+) -> UserOut:
     lawyer = await policy.pending_lawyer_for(user, user_id)
     public_url = request.app.state.settings.app.public_url
     refused = await refuse_lawyer_and_notify(user, lawyer, body.reason, public_url)

@@ -5,6 +5,14 @@ from __future__ import annotations
 from app.web.i18n import _
 
 CASE_MESSAGES: dict[str, str] = {
+    "extension_after_expiry": _(
+        "Recorded after custody had expired: it does not extend custody, and the custody limit "
+        "counts as missed (《刑事诉讼法》第一百五十六条)."
+    ),
+    "extension_short_notice": _(
+        "Recorded less than 7 days before custody expired: an extension is to be asked for at "
+        "least 7 days ahead."
+    ),
     "id_number_invalid": _("Enter the full identity-document number (letters and digits)."),
     "facility_unknown": _("Choose a detention centre from the list."),
     "facility_same": _("The detainee is already held at that detention centre."),

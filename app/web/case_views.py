@@ -53,6 +53,7 @@ class TimelineRow:
     corrects_id: int | None = None  # set when the corrected entry is on the reader's timeline
     corrects_hidden: bool = False  # a correction of an entry the reader may not see
     corrected_by: list[int] = field(default_factory=list)
+    flag: str | None = None  # a message code: e.g. a custody extension recorded too late
 
 
 async def case_zone(case: Case) -> str:

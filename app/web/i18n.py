@@ -107,6 +107,7 @@ MESSAGES: dict[str, str] = {
     "licence_taken": _("This licence number is already registered."),
     "organisation_required": _("Choose the organisation this account belongs to."),
     "lawyers_register_themselves": _("Lawyers register themselves and are verified by their bar."),
+    "supervisor_investigators_only": _("Only an investigator of an agency can be its supervisor."),
     "not_pending": _("This account is not waiting for verification."),
     "cannot_disable_self": _("You cannot disable your own account."),
     "not_found": _("Not found."),

@@ -62,8 +62,16 @@ SUBMISSION_MESSAGES: dict[str, str] = {
     "reply_time_invalid": _("The reply time must be after the complaint and not later than now."),
 }
 
+# Story 13: what an overdue task of the agency is, on the supervisor's list.
+OVERDUE_TASK_LABELS: dict[str, str] = {
+    "opinion": _("Acknowledge or attach a defence opinion"),
+    "application": _("Decide a lawyer's application"),
+    "notice": _("Send a notice the agency owes"),
+}
+
 JINJA_LABELS = {
     "SUBMISSION_KIND_LABELS": SUBMISSION_KIND_LABELS,
+    "OVERDUE_TASK_LABELS": OVERDUE_TASK_LABELS,
     "DECISION_LABELS": DECISION_LABELS,
     "COMPLAINT_TYPE_LABELS": COMPLAINT_TYPE_LABELS,
     "COMPLAINT_BODY_LABELS": COMPLAINT_BODY_LABELS,

@@ -15,6 +15,7 @@ from app.accounts.policy import Action, allowed
 from app.web import case_labels, i18n, verification_labels
 from app.web.csrf import csrf_token
 from app.web.forms import show_local
+from notifications.wording import span_in_words
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -36,6 +37,7 @@ NAVIGATION = (
     NavItem("/clients", _("My clients"), Action.ENGAGE_CLIENTS),
     NavItem("/meetings", _("Meetings"), Action.VIEW_MEETINGS),
     NavItem("/board", _("Day board"), Action.RUN_DAY_BOARD),
+    NavItem("/board/documents", _("Documents to check"), Action.REVIEW_DOCUMENTS),
     NavItem("/facility", _("Rooms and hours"), Action.MANAGE_FACILITY_SCHEDULE),
     NavItem("/tasks/permissions", _("Meeting permissions"), Action.DECIDE_MEETING_PERMISSIONS),
     NavItem("/escalations", _("Escalations"), Action.VIEW_ESCALATIONS),
@@ -80,6 +82,7 @@ def build_environment() -> Environment:
         **verification_labels.JINJA_LABELS,
     )
     env.filters["local_time"] = show_local
+    env.filters["span"] = lambda span: span_in_words(span, i18n.current_locale.get())
     return env
 
 

@@ -48,8 +48,7 @@ VERIFICATION_MESSAGES: dict[str, str] = {
     ),
     "register_empty": _("The register file is empty."),
     "register_no_valid_lines": _(
-        "No line of the file could be taken, so nothing was imported and the register is "
-        "unchanged."
+        "No line of the file could be taken, so nothing was imported and the register is unchanged."
     ),
     "register_outside_jurisdiction": _("The licence belongs to another bar's jurisdiction."),
     "register_name_missing": _("The name is missing."),

@@ -111,7 +111,9 @@ class StoryServer:
 @pytest.fixture(scope="module")
 def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServer]:
     folder = tmp_path_factory.mktemp("story")
-    base, server = _serve(folder, LAWMEET_CLOCK__ADJUSTABLE="true")
+    # Overdue tasks are looked for every 2 s, so a story sees its supervisor told promptly.
+    base, server = _serve(folder, LAWMEET_CLOCK__ADJUSTABLE="true",
+                          LAWMEET_NOTIFICATIONS__OVERDUE_SWEEP_SECONDS="2")  # fmt: skip
     yield StoryServer(base, folder)
     _stop(server)
 

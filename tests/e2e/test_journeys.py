@@ -1,7 +1,9 @@
 """Journeys across roles at the time the story says (issue 15), on a server whose clock the test
 sets: a lawyer asks on a Friday night before the desk has checked her documents (story 1), and
 an unbooked lawyer whose uploads nobody has checked yet is found and checked at the gate
-(story 2). Each person acts in a browser of their own, from their home page."""
+(story 2); an investigator's deadlines and the supervisor who sees the overdue ones (story 13);
+the licence checked against the bar's imported register (story 14). Each person acts in a
+browser of their own, from their home page."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.demo import demo_register
 from tests.e2e.conftest import StoryServer
 from tests.e2e.flows import accept_documents, open_case, open_detainee, register_engagement
 
@@ -133,3 +137,134 @@ def test_story_2_an_unchecked_walk_in_is_found_checked_at_the_gate_and_booked(
     expect(desk).to_have_url(re.compile(r"/board\?day=\d{4}-\d{2}-\d{2}#m-\d+$"))
     item = desk.locator(f"article#{desk.url.rsplit('#', 1)[1]}")
     expect(item.locator(".board-state")).to_contain_text("Scheduled")
+
+
+def _submit(lawyer: Page, client_url: str, kind: str, text: str) -> None:
+    lawyer.goto(client_url)
+    lawyer.get_by_role("link", name="Submit to the agency").click()
+    lawyer.locator("#f-submit-kind").select_option(kind)
+    lawyer.locator("#f-submit-text").fill(text)
+    lawyer.get_by_role("button", name="Submit", exact=True).click()
+    expect(lawyer).to_have_url(re.compile(r"/submissions/\d+/receipt$"))
+
+
+def test_story_13_the_task_list_shows_deadlines_and_the_supervisor_sees_the_overdue_one(
+    story_server: StoryServer, story_as: Callable[[str], Page]
+) -> None:
+    filed = _next_friday_night() + timedelta(days=7, hours=-10)  # a Friday, 11:40
+    story_server.set_clock(filed)
+    investigator = story_as("zhao.investigator")
+    number, name, id_number = _new_client(investigator, filed - timedelta(days=3))
+    lawyer = story_as("zhang.lawyer")
+    register_engagement(lawyer, number, name, id_number)
+    client_url = lawyer.url.split("#")[0]
+    accept_documents(story_as("haidian.desk"), name)
+    _submit(lawyer, client_url, "opinion", f"关于{name}一案的辩护意见（一）")
+    _submit(lawyer, client_url, "opinion", f"关于{name}一案的辩护意见（二）")
+    _submit(lawyer, client_url, "measure_change", f"申请对{name}变更为取保候审")
+
+    # The investigator's list: two opinions to acknowledge, one application with its deadline.
+    investigator.locator("nav.main-nav").get_by_role("link", name="Submissions to handle").click()
+    mine = investigator.locator("#h-tasks").locator("xpath=..").locator("tbody tr", has_text=number)
+    expect(mine).to_have_count(3)
+    application = mine.filter(has_text="Application to change a compulsory measure")
+    expect(application.locator("td").nth(4)).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+    expect(application).not_to_have_class(re.compile("overdue"))
+
+    # Days later the decision is still not taken (sessions have lapsed: each signs in again):
+    # the row is red, and the supervisor sees it.
+    story_server.set_clock(filed + timedelta(days=6))
+    investigator = story_as("zhao.investigator")
+    investigator.locator("nav.main-nav").get_by_role("link", name="Submissions to handle").click()
+    mine = investigator.locator("#h-tasks").locator("xpath=..").locator("tbody tr", has_text=number)
+    application = mine.filter(has_text="Application to change a compulsory measure")
+    expect(application).to_have_class(re.compile("overdue"))
+    supervisor = story_as("qian.supervisor")
+    supervisor.locator("nav.main-nav").get_by_role("link", name="Submissions to handle").click()
+    overdue = supervisor.locator(".supervision tbody tr", has_text=number)
+    expect(overdue).to_have_count(1)
+    expect(overdue).to_contain_text("Decide a lawyer's application")
+    # ... and is told: the worker's sweep leaves a notice in the inbox.
+    inbox = supervisor.locator("nav.main-nav").get_by_role("link", name=re.compile("Inbox"))
+    for _ in range(20):
+        inbox.click()
+        if supervisor.locator("main", has_text=number).count():
+            break
+        supervisor.wait_for_timeout(1000)
+    expect(supervisor.locator("main")).to_contain_text(number)
+
+
+# The bar's newer register: the demo's, with Li suspended, Wang added and a mistyped line.
+REGISTER = (
+    demo_register().replace("李律师,北京正义律师事务所,执业", "李律师,北京正义律师事务所,停止执业")
+    + "11012021120345678,王律师,北京公正律师事务所,执业\n"
+    + "1101202112034567,赵某,某所,执业\n"
+)
+
+
+def test_story_14_the_auditor_checks_the_licence_against_the_imported_register(
+    story_server: StoryServer, story_as: Callable[[str], Page], browser: Any
+) -> None:
+    auditor = story_as("chen.auditor")
+    auditor.locator("nav.main-nav").get_by_role("link", name="Licence verification").click()
+    wang = auditor.locator("article.verification", has_text="王律师")
+    expect(wang).to_contain_text("Not on the register")
+    expect(wang.get_by_role("button", name="Licence checked: activate")).to_have_count(0)
+
+    # The bar's newest register: Wang added, Li suspended, one bad line refused.
+    auditor.get_by_role("link", name="Import the register").click()
+    auditor.locator("#f-register-file").set_input_files(
+        {"name": "register.csv", "mimeType": "text/csv", "buffer": REGISTER.encode("gb18030")}
+    )
+    auditor.get_by_role("button", name="Import", exact=True).click()
+    report = auditor.locator("table.import-report")
+    expect(report.locator("tr.outcome-added")).to_contain_text("11012021120345678")
+    expect(report.locator("tr.outcome-changed")).to_contain_text("11012010110765432")
+    expect(report.locator("tr.outcome-refused")).to_contain_text("17")
+    expect(auditor.locator("main")).to_contain_text("李律师")  # flagged: no longer practising
+
+    auditor.get_by_role("link", name="Licence verification").first.click()
+    wang = auditor.locator("article.verification", has_text="王律师")
+    expect(wang).to_contain_text("On the register, practising")
+    wang.get_by_role("button", name="Licence checked: activate").click()
+    expect(auditor.locator("[role=status]")).to_contain_text("now active")
+    expect(auditor.locator("#flagged").locator("xpath=..")).to_contain_text("11012010110765432")
+
+    # Wang signs in, in a browser of his own, and reads the notice.
+    lawyer = story_as("wang.lawyer")
+    lawyer.locator("nav.main-nav").get_by_role("link", name=re.compile("Inbox")).click()
+    expect(lawyer.locator("main")).to_contain_text("11012021120345678")
+
+
+def test_story_14_a_licence_not_on_the_register_is_refused_and_the_lawyer_reads_why(
+    story_server: StoryServer, story_as: Callable[[str], Page], browser: Any
+) -> None:
+    context = browser.new_context(base_url=story_server.base, locale="zh-CN")
+    try:
+        newcomer = context.new_page()
+        newcomer.goto("/register")
+        tag = secrets.randbelow(10**6)
+        username, password = f"new.lawyer{tag}", "a-long-demo-password-2026"
+        for field, value in (("username", username), ("display_name", "孙律师"),
+                             ("email", f"{username}@example.test"),
+                             ("licence_number", f"11012019110{tag:06d}"),
+                             ("law_firm", "北京新锐律师事务所"), ("password", password),
+                             ("password_again", password)):  # fmt: skip
+            newcomer.locator(f"[name={field}]").fill(value)
+        newcomer.locator("form button[type=submit]").last.click()
+        auditor = story_as("chen.auditor")
+        auditor.locator("nav.main-nav").get_by_role("link", name="Licence verification").click()
+        card = auditor.locator("article.verification", has_text="孙律师")
+        expect(card).to_contain_text("Not on the register")
+        card.locator("textarea").fill("执业证号不在北京市律师协会执业登记中")
+        card.get_by_role("button", name="Refuse the registration").click()
+        expect(auditor.locator("[role=status]")).to_contain_text("refused")
+        newcomer.goto("/login")
+        newcomer.locator("[name=username]").fill(username)
+        newcomer.locator("[name=password]").fill(password)
+        newcomer.locator("form button[type=submit]").last.click()
+        expect(newcomer.locator("[role=alert]")).to_contain_text(
+            "执业证号不在北京市律师协会执业登记中"
+        )
+    finally:
+        context.close()

@@ -14,6 +14,7 @@ from app.cases.kinds import EngagementStatus, EventKind
 from app.cases.models import CaseEvent, CaseInvestigator, Engagement
 from app.settings import Settings
 from tests.integration.case_world import (
+    CaseWorld,
     engage,
     make_case_world,
     record_case_event,
@@ -186,3 +187,53 @@ async def test_termination_of_another_cases_engagement_is_404(
     assert (
         await post_form(client, path, local_fields("received", beijing_yesterday_at(9, 0)))
     ).status_code == 403
+
+
+def _extension(recorded: datetime, new_expiry: datetime) -> dict[str, str]:
+    return {"kind": "custody_extension", **local_fields("effective", recorded),
+            "new_expiry": f"{new_expiry:%Y-%m-%d}", "legal_basis": "CPL 156"}  # fmt: skip
+
+
+async def _arrest_days_ago(days: int) -> tuple[CaseWorld, datetime]:
+    world = await make_case_world()
+    arrested = datetime.now(SHANGHAI) - timedelta(days=days)
+    new = services.NewEvent(EventKind.ARREST, arrested, "arrested", world.detainee.id)
+    await services.record_event(world.investigator, world.case, new)
+    return world, arrested
+
+
+async def test_an_extension_recorded_after_custody_expired_is_flagged_where_recorded(
+    client: AsyncClient,
+) -> None:
+    world, _ = await _arrest_days_ago(70)  # two months ran out about ten days ago
+    await sign_in_as(client, world.investigator)
+    when = beijing_yesterday_at(10, 0)
+    data = _extension(when, when + timedelta(days=30))
+    case_id = world.case.id
+    response = await post_form(client, f"/cases/{case_id}/events", data)
+    assert response.status_code == 303
+    page = (await client.get(response.headers["location"].split("#")[0])).text
+    extension = await CaseEvent.get(case_id=case_id, kind=EventKind.CUSTODY_EXTENSION)
+    row = page.split(f'id="event-{extension.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "extension-flag" in row and "第一百五十六条" in row
+
+
+async def test_an_extension_under_seven_days_ahead_is_flagged(client: AsyncClient) -> None:
+    world, arrested = await _arrest_days_ago(57)  # custody ends in about four days
+    await sign_in_as(client, world.investigator)
+    when = beijing_yesterday_at(10, 0)
+    data = _extension(when, arrested + timedelta(days=92))
+    case_id = world.case.id
+    await post_form(client, f"/cases/{case_id}/events", data)
+    page = (await client.get(f"/cases/{case_id}")).text
+    assert page.count("extension-flag") == 1
+    assert "7" in page.split("extension-flag", 1)[1].split("</p>", 1)[0]
+
+
+async def test_an_extension_recorded_in_good_time_is_not_flagged(client: AsyncClient) -> None:
+    world, arrested = await _arrest_days_ago(30)
+    await sign_in_as(client, world.investigator)
+    data = _extension(beijing_yesterday_at(10, 0), arrested + timedelta(days=92))
+    case_id = world.case.id
+    await post_form(client, f"/cases/{case_id}/events", data)
+    assert "extension-flag" not in (await client.get(f"/cases/{case_id}")).text

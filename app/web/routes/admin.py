@@ -109,6 +109,21 @@ async def change_status(request: Request) -> Response:
     return RedirectResponse("/admin/users", status_code=303)
 
 
+async def change_supervisor(request: Request) -> Response:
+    actor = permitted(request, Action.MANAGE_USERS)
+    await checked_form(request)
+    target = await policy.managed_user(actor, request.path_params["user_id"])
+    supervises = request.url.path.endswith("/supervisor")
+    try:
+        await services.set_supervisor(actor, target, supervises)
+    except services.AccountError as exc:
+        users = await User.all().select_related("facility", "agency", "bar_association")
+        return request.app.state.templates.render(  # type: ignore[no-any-return]
+            request, "admin/users.html", {"users": users, "error": message(exc.code)},
+            status_code=exc.status)  # fmt: skip
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 async def _organisations_page(
     request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> Response:
@@ -155,6 +170,8 @@ routes = [
     Route("/admin/users", create_user, methods=["POST"]),
     Route("/admin/users/{user_id:int}/disable", change_status, methods=["POST"]),
     Route("/admin/users/{user_id:int}/enable", change_status, methods=["POST"]),
+    Route("/admin/users/{user_id:int}/supervisor", change_supervisor, methods=["POST"]),
+    Route("/admin/users/{user_id:int}/not-supervisor", change_supervisor, methods=["POST"]),
     Route("/admin/organisations", organisations_page, methods=["GET"]),
     Route("/admin/organisations", create_organisation_form, methods=["POST"]),
 ]

@@ -35,7 +35,9 @@ from app.web.forms import (
     text_values,
 )
 from rights_checklist import case_notices
+from rights_checklist.checklist import case_checklist
 from rights_checklist.deadlines import load_context
+from rights_checklist.evaluation import extension_flags
 
 CASE_FIELDS = (
     "case_number",
@@ -143,11 +145,19 @@ async def _case_page(
 ) -> Response:
     await case.fetch_related("agency")
     zone = await case_views.case_zone(case)
+    rows = await case_views.timeline(user, case, None)
+    if any(row.kind == EventKind.CUSTODY_EXTENSION for row in rows):
+        # K1: an extension recorded after custody expired, or under 7 days ahead, is flagged
+        # where it was recorded.
+        legal = await load_context(request.app.state.settings.legal)
+        flags = extension_flags(await case_checklist(case, legal))
+        for row in rows:
+            row.flag = flags.get(row.id)
     context: dict[str, Any] = {
         "case": case,
         "zone": zone,
         "full": access.sees_full_case(user),
-        "rows": await case_views.timeline(user, case, None),
+        "rows": rows,
         "escalations": await case_views.case_escalations(user, case),
         "values": values or {},
         "errors": errors or {},

@@ -26,6 +26,7 @@ from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import MAX_ATTACHMENTS, Decision, SubmissionKind
 from rights_checklist.models import Submission, SubmissionAttachment
 from rights_checklist.notice_tasks import owed_notices
+from rights_checklist.overdue_tasks import agency_overdue, is_supervisor
 
 NEW_FIELDS = ("kind", "text", "files")
 DECIDE_FIELDS = ("decision", "reasons", "decided_at")
@@ -196,7 +197,11 @@ async def task_list(request: Request) -> Response:
     context = await load_context(request.app.state.settings.legal)
     now = clock.now()
     notices = [(t, t.due_at <= now) for t in await owed_notices(user, context)]
-    return _render(request, "submissions/tasks.html", {"rows": rows, "notices": notices})
+    # Story 13: a supervisor sees every overdue task of the agency, whoever holds it.
+    supervising = is_supervisor(user)
+    overdue = await agency_overdue(user.agency_id or 0, context, now) if supervising else None
+    return _render(request, "submissions/tasks.html",
+                   {"rows": rows, "notices": notices, "overdue": overdue, "now": now})  # fmt: skip
 
 
 routes = [

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from notifications.rendering import TEMPLATES_DIR, render
-from notifications.wording import day_in_words, local_time
+from notifications.wording import day_in_words, local_time, span_in_words
 
 FRIDAY_NIGHT = datetime(2026, 12, 11, 13, 40, tzinfo=UTC)
 
@@ -34,3 +36,24 @@ def test_no_notice_calls_a_lawyer_lawyer_twice(kind: str) -> None:
         message = render(kind, language, sample)
         for text in (message.subject, message.text, message.html, message.sms):
             assert "律师律师" not in text and "律师 律师" not in text
+
+
+@pytest.mark.parametrize(
+    ("span", "zh", "en"),
+    [(timedelta(hours=29, minutes=18, seconds=59), "29小时18分", "29 h 18 min"),
+     (timedelta(minutes=45), "45分", "45 min"),
+     (timedelta(hours=3), "3小时", "3 h"),
+     (timedelta(days=2, hours=3, minutes=5), "2天3小时", "2 d 3 h"),
+     (timedelta(seconds=20), "0分", "0 min"),
+     (-timedelta(hours=5, minutes=2), "5小时2分", "5 h 2 min")],
+)  # fmt: skip
+def test_a_span_is_said_in_days_hours_and_minutes(span: timedelta, zh: str, en: str) -> None:
+    assert (span_in_words(span, "zh-CN"), span_in_words(span, "en")) == (zh, en)
+
+
+@given(st.integers(min_value=0, max_value=10 * 24 * 60))
+def test_a_span_under_two_days_names_every_minute(minutes: int) -> None:
+    words = span_in_words(timedelta(minutes=minutes), "en")
+    if minutes < 48 * 60:
+        hours, rest = divmod(minutes, 60)
+        assert words.endswith(f"{rest} min") or (rest == 0 and words == f"{hours} h")
