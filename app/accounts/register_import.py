@@ -77,22 +77,30 @@ def _changes(entry: LicenceRegisterEntry, line: RegisterLine) -> tuple[str, ...]
 
 
 async def _apply(bar: BarAssociation, taken: list[RegisterLine], report: ImportReport) -> None:
+    """Write the file's lines in bulk: a register has thousands of lines."""
     now = clock.now()
     existing = {e.licence_number: e for e in await LicenceRegisterEntry.filter(bar_association=bar)}
+    added: list[LicenceRegisterEntry] = []
+    kept: list[LicenceRegisterEntry] = []
     for line in taken:
         entry = existing.pop(line.licence_number, None)
         if entry is None:
-            await LicenceRegisterEntry.create(
+            added.append(LicenceRegisterEntry(
                 bar_association=bar, licence_number=line.licence_number, name=line.name,
-                law_firm=line.law_firm, status=line.status, imported_at=now)  # fmt: skip
+                law_firm=line.law_firm, status=line.status, imported_at=now))  # fmt: skip
             report.lines.append(LineOutcome(line.line, line.licence_number, "added"))
             continue
         changed = _changes(entry, line)
         entry.name, entry.law_firm, entry.status = line.name, line.law_firm, line.status
         entry.imported_at = now
-        await entry.save(update_fields=["name", "law_firm", "status", "imported_at"])
+        kept.append(entry)
         outcome = "changed" if changed else "unchanged"
         report.lines.append(LineOutcome(line.line, line.licence_number, outcome, changed))
+    if added:
+        await LicenceRegisterEntry.bulk_create(added, batch_size=500)
+    if kept:
+        fields = ["name", "law_firm", "status", "imported_at"]
+        await LicenceRegisterEntry.bulk_update(kept, fields=fields, batch_size=500)
     if existing:
         await LicenceRegisterEntry.filter(id__in=[e.id for e in existing.values()]).delete()
         report.removed = sorted(existing)

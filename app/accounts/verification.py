@@ -23,18 +23,24 @@ class VerificationError(AccountError):
         self.status = status
 
 
-async def register_entry_for(lawyer: User) -> LicenceRegisterEntry | None:
-    """The register line of the lawyer's licence, from the bar association whose jurisdiction
-    is the narrowest that covers the licence (a city's register before its province's)."""
-    if not lawyer.licence_number:
-        return None
-    entries = await LicenceRegisterEntry.filter(
-        licence_number=lawyer.licence_number
-    ).prefetch_related("bar_association")
-    covering = [e for e in entries if in_jurisdiction(lawyer.region_code,
-                                                      e.bar_association.jurisdiction)]  # fmt: skip
-    covering.sort(key=lambda e: len(e.bar_association.jurisdiction.rstrip("0")), reverse=True)
-    return covering[0] if covering else None
+async def register_entries_for(lawyers: list[User]) -> dict[int, LicenceRegisterEntry | None]:
+    """Each lawyer's register line (one query for all), from the bar association whose
+    jurisdiction is the narrowest that covers the licence (a city's register before its
+    province's)."""
+    numbers = {lawyer.licence_number for lawyer in lawyers if lawyer.licence_number}
+    entries = await LicenceRegisterEntry.filter(licence_number__in=numbers).prefetch_related(
+        "bar_association"
+    )
+    found: dict[int, LicenceRegisterEntry | None] = {}
+    for lawyer in lawyers:
+        covering = [
+            e for e in entries
+            if e.licence_number == lawyer.licence_number
+            and in_jurisdiction(lawyer.region_code, e.bar_association.jurisdiction)
+        ]  # fmt: skip
+        covering.sort(key=lambda e: len(e.bar_association.jurisdiction.rstrip("0")), reverse=True)
+        found[lawyer.id] = covering[0] if covering else None
+    return found
 
 
 def match_of(lawyer: User, entry: LicenceRegisterEntry | None) -> RegisterMatch:
@@ -43,7 +49,12 @@ def match_of(lawyer: User, entry: LicenceRegisterEntry | None) -> RegisterMatch:
 
 
 async def register_match(lawyer: User) -> RegisterMatch:
-    return match_of(lawyer, await register_entry_for(lawyer))
+    return match_of(lawyer, (await register_entries_for([lawyer]))[lawyer.id])
+
+
+async def register_matches(lawyers: list[User]) -> dict[int, RegisterMatch]:
+    entries = await register_entries_for(lawyers)
+    return {lawyer.id: match_of(lawyer, entries[lawyer.id]) for lawyer in lawyers}
 
 
 def _pending(actor: User, lawyer: User) -> None:

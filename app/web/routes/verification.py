@@ -15,7 +15,7 @@ from app.accounts.models import LicenceRegisterEntry, User
 from app.accounts.policy import Action
 from app.accounts.register_import import import_register
 from app.accounts.roles import Role
-from app.accounts.verification import clear_licence_flag, register_match
+from app.accounts.verification import clear_licence_flag, register_matches
 from app.errors import DomainError
 from app.orgs.models import BarAssociation
 from app.web.auth import permitted
@@ -34,8 +34,8 @@ async def _bars(user: User) -> list[BarAssociation]:
 
 
 async def _page(request: Request, user: User, extra: dict[str, Any], status: int = 200) -> Response:
-    pending = await policy.pending_lawyers_in_scope(user).order_by("created_at")
-    matches = {lawyer.id: await register_match(lawyer) for lawyer in pending}
+    pending = list(await policy.pending_lawyers_in_scope(user).order_by("created_at"))
+    matches = await register_matches(pending)
     flagged = await policy.flagged_lawyers_in_scope(user).order_by("licence_flagged_at")
     bars = await _bars(user)
     sizes = {bar.id: await LicenceRegisterEntry.filter(bar_association=bar).count() for bar in bars}
