@@ -60,7 +60,7 @@ HAIDIAN_PSB: Final = "北京市公安局海淀分局刑侦支队"
 CHAOYANG_PSB: Final = "北京市公安局朝阳分局刑侦支队"
 STATE_SECURITY: Final = "北京市国家安全局侦查处"
 FACILITIES: Final = (
-    FacilityProfile(HAIDIAN, (HAIDIAN_PSB,), 48, 0.96, 1, 1, 5, 1),
+    FacilityProfile(HAIDIAN, (HAIDIAN_PSB,), 57, 0.96, 1, 1, 5, 1),
     FacilityProfile(CHAOYANG, (CHAOYANG_PSB,), 40, 0.71, 4, 3, 4, 2),
     FacilityProfile(XICHENG, (HAIDIAN_PSB, CHAOYANG_PSB), 30, 0.85, 2, 1, 3, 0),
 )
@@ -117,8 +117,12 @@ async def _flag_earlier_history() -> None:
     unaudited = Case.filter(agency_id__in=list(agencies), demo_history=False).exclude(
         id__in=[int(str(case_id)) for case_id in opened]
     )
-    if flagged := await unaudited.update(demo_history=True):
-        await record(None, "demo.history_flagged", "case", "", {"cases": flagged})
+    # Counted before the update: on SQLite an UPDATE's count includes the rows the duty
+    # ledger's triggers insert.
+    ids = list(await unaudited.values_list("id", flat=True))
+    if ids:
+        await Case.filter(id__in=ids).update(demo_history=True)
+        await record(None, "demo.history_flagged", "case", "", {"cases": len(ids)})
 
 
 def _due(context: DeadlineContext) -> Any:

@@ -298,7 +298,15 @@ def _requests(p: _Planner, fac: FacilityProfile, cases: list[PlanCase]) -> None:
             if e.kind is EventKind.ARREST and p.rng.random() < 0.7:
                 asks.append((c, e.at + timedelta(days=p.rng.uniform(1, 6))))
     asks = [(c, at) for c, at in asks if at < limit]
-    late = set(p.rng.sample(range(len(asks)), round(len(asks) * (1 - fac.on_time))))
+    # The breaches are drawn quarter by quarter, so that each calendar quarter (the auditor's
+    # "last quarter", story 15), not only the six months, comes out at the designed share.
+    quarters: dict[tuple[int, int], list[int]] = {}
+    for i, (_c, at) in enumerate(asks):
+        local = at.astimezone(ZONE)
+        quarters.setdefault((local.year, (local.month - 1) // 3), []).append(i)
+    late: set[int] = set()
+    for indices in quarters.values():
+        late |= set(p.rng.sample(indices, round(len(indices) * (1 - fac.on_time))))
     days_late = set(sorted(late)[::4])  # a quarter of the breaches met only days later
     for i, (c, at) in enumerate(asks):
         if i in days_late:

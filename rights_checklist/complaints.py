@@ -23,6 +23,7 @@ from rights_checklist import submission_notices
 from rights_checklist.deadlines import DeadlineContext, duty_deadline
 from rights_checklist.kinds import ComplaintBody, ComplaintOutcome, ComplaintType, complaint_duty
 from rights_checklist.models import Complaint, Submission
+from scheduling.models import Meeting, MeetingRequest
 
 MAX_DESCRIPTION = 20_000
 
@@ -35,6 +36,42 @@ class NewComplaint:
     description: str
     event_ids: list[int] = field(default_factory=list)
     submission_ids: list[int] = field(default_factory=list)
+    copied_to: ComplaintBody | None = None
+
+
+@dataclass(frozen=True)
+class MeetingBreachFacts:
+    """Story 7: the facts a complaint about a meeting not arranged in time states."""
+
+    facility_name: str
+    timezone: str
+    requested_at: datetime
+    deadline_at: datetime | None  # M1's 48 hours; None while no clock runs
+    meeting_at: datetime | None  # the meeting finally booked, if any
+
+
+async def meeting_breach_facts(lawyer: User, occurrence: str) -> MeetingBreachFacts | None:
+    """The facts of the lawyer's own meeting request named by a checklist occurrence
+    ("request:12"); None for another occurrence or a request that is not theirs."""
+    kind, _, number = occurrence.partition(":")
+    if kind != "request" or not number.isdigit() or lawyer.role != Role.LAWYER:
+        return None
+    request = await MeetingRequest.get_or_none(id=int(number), lawyer_id=lawyer.id)
+    if request is None:
+        return None
+    facility = await Facility.get(id=request.facility_id)
+    meeting = (
+        await Meeting.filter(request_id=request.id, cancelled_at__isnull=True)
+        .order_by("starts_at")
+        .first()
+    )
+    return MeetingBreachFacts(
+        facility.name,
+        facility.timezone,
+        request.requested_at,
+        request.deadline_at,
+        meeting.starts_at if meeting else None,
+    )
 
 
 def complaints_in_scope(user: User) -> QuerySet[Complaint]:
@@ -72,7 +109,12 @@ async def _check_evidence(lawyer: User, new: NewComplaint) -> None:
 
 
 async def file_complaint(
-    lawyer: User, new: NewComplaint, context: DeadlineContext, now: datetime | None = None
+    lawyer: User,
+    new: NewComplaint,
+    context: DeadlineContext,
+    now: datetime | None = None,
+    *,
+    public_url: str = "",
 ) -> Complaint:
     if lawyer.role != Role.LAWYER:
         raise DomainError("lawyers_only", None, 403)
@@ -85,6 +127,8 @@ async def file_complaint(
         raise DomainError("required", "description")
     if len(new.description) > MAX_DESCRIPTION:
         raise DomainError("description_too_long", "description")
+    if new.copied_to == new.addressed_to:
+        raise DomainError("copy_to_addressee", "copied_to")
     await _check_evidence(lawyer, new)
     filed_at = now or clock.now()
     detainee = await Detainee.get(id=engagement.detainee_id)
@@ -97,6 +141,7 @@ async def file_complaint(
             lawyer=lawyer,
             complaint_type=new.complaint_type,
             addressed_to=new.addressed_to,
+            copied_to=new.copied_to,
             description=new.description.strip(),
             evidence={
                 "events": sorted(set(new.event_ids)),
@@ -114,6 +159,7 @@ async def file_complaint(
             complaint.id,
             {"case_id": new.case_id, "type": new.complaint_type.value, "duty": duty},
         )
+        await submission_notices.complaint_filed(complaint, zone, public_url=public_url)
     return complaint
 
 

@@ -101,6 +101,9 @@ class Complaint(Model):
     )
     complaint_type = fields.CharEnumField(ComplaintType, max_length=24)
     addressed_to = fields.CharEnumField(ComplaintBody, max_length=20)
+    # Story 7: a copy to the other body (the bar association supports a complaint to the
+    # procuratorate, SPP 57-58); never the addressee itself.
+    copied_to = fields.CharEnumField(ComplaintBody, max_length=20, null=True)
     description = fields.TextField()
     # Linked evidence of the same case: {"events": [ids], "submissions": [ids]}.
     evidence: fields.Field[dict[str, list[int]]] = fields.JSONField(default=dict)

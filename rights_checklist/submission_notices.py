@@ -2,7 +2,8 @@
 
 A filed submission goes to the investigators assigned to the case (every investigator of the
 agency when none is assigned yet); each handling step (acknowledged, attached to the file,
-decided) and a complaint's reply go back to the lawyer. All are written in the caller's
+decided) and a complaint's reply go back to the lawyer; a complaint addressed or copied to the
+bar association goes to the bar's auditors of the jurisdiction. All are written in the caller's
 transaction, in-app and by e-mail, so the step and its notice stand or fall together.
 """
 
@@ -11,8 +12,11 @@ from __future__ import annotations
 from app.accounts.models import User
 from app.accounts.roles import AccountStatus, Role
 from app.cases.models import Case, CaseInvestigator
+from app.orgs.regions import in_jurisdiction
 from notifications.kinds import Channel
-from notifications.services import notify_user
+from notifications.services import notice_language, notify_user
+from notifications.wording import local_time
+from rights_checklist.kinds import ComplaintBody
 from rights_checklist.models import Complaint, Submission
 
 CHANNELS = (Channel.INAPP, Channel.EMAIL)
@@ -61,6 +65,36 @@ async def submission_step(submission: Submission, step: str, *, public_url: str)
         "url": _link(public_url, f"/submissions/{submission.id}"),
     }
     await notify_user(lawyer, "submission_handled", payload, CHANNELS, case=case)
+
+
+async def complaint_filed(complaint: Complaint, zone: str, *, public_url: str) -> int:
+    """Story 7: a complaint addressed or copied to the bar association reaches the bar's
+    auditors of the case's jurisdiction, with its reply deadline; how many were told."""
+    bar = ComplaintBody.BAR_ASSOCIATION
+    if bar not in (complaint.addressed_to, complaint.copied_to):
+        return 0
+    case = await Case.get(id=complaint.case_id).select_related("agency")
+    auditors = User.filter(
+        role=Role.BAR_AUDITOR,
+        status=AccountStatus.ACTIVE,
+        region_code__not_isnull=True,
+    )
+    told = 0
+    for auditor in await auditors.order_by("id"):
+        if not in_jurisdiction(case.agency.region_code, auditor.region_code or ""):
+            continue
+        language = await notice_language(auditor)
+        payload = {
+            "complaint_id": complaint.id,
+            "case_number": case.case_number,
+            "copied": complaint.addressed_to != bar,
+            "due_at": complaint.due_at.isoformat(timespec="minutes"),
+            "due_local": local_time(complaint.due_at, zone, language),
+            "url": _link(public_url, f"/complaints/{complaint.id}"),
+        }
+        await notify_user(auditor, "complaint_for_bar", payload, CHANNELS, case=case)
+        told += 1
+    return told
 
 
 async def complaint_replied(complaint: Complaint, *, public_url: str) -> None:

@@ -76,6 +76,9 @@ class ComplaintCreate(_In):
     case_id: int
     complaint_type: ComplaintType
     addressed_to: ComplaintBody = ComplaintBody.PROCURATORATE
+    copied_to: ComplaintBody | None = Field(
+        default=None, description="A copy to the other body; never the addressee"
+    )
     description: str = Field(min_length=1, max_length=20_000)
     event_ids: list[int] = []
     submission_ids: list[int] = []
@@ -93,6 +96,7 @@ class ComplaintOut(BaseModel):
     lawyer_id: int
     complaint_type: ComplaintType
     addressed_to: ComplaintBody
+    copied_to: ComplaintBody | None
     description: str | None = Field(description="Visible to the lawyer and the bar auditors")
     evidence: dict[str, list[int]]
     duty: str

@@ -174,6 +174,7 @@ def complaint_out(c: Complaint) -> ComplaintOut:
         lawyer_id=c.lawyer_id,
         complaint_type=c.complaint_type,
         addressed_to=c.addressed_to,
+        copied_to=c.copied_to,
         description=c.description,
         evidence=c.evidence,
         duty=c.duty,
@@ -195,7 +196,8 @@ async def file_complaint(user: User, body: ComplaintCreate, request: Request) ->
     await access.case_for(user, body.case_id)
     new = complaints.NewComplaint(**body.model_dump())
     context = await load_context(request.app.state.settings.legal)
-    return complaint_out(await complaints.file_complaint(user, new, context))
+    filed = await complaints.file_complaint(user, new, context, public_url=_public_url(request))
+    return complaint_out(filed)
 
 
 async def get_complaint(user: User, complaint_id: int) -> ComplaintOut:

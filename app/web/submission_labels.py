@@ -56,6 +56,10 @@ SUBMISSION_MESSAGES: dict[str, str] = {
     ),
     "evidence_not_in_case": _("Evidence must be records of the same case that you can see."),
     "description_too_long": _("The description is too long."),
+    "copy_to_addressee": _(
+        "A copy goes to the other body, not to the one the complaint is addressed to."
+    ),
+    "copy_to_unknown": _("Choose the body to copy to from the list."),
     "auditors_only": _("Only a bar auditor of the jurisdiction may do this."),
     "reply_already_recorded": _("The reply to this complaint was already recorded."),
     "time_needs_zone": _("Give the time with its time zone."),

@@ -1,4 +1,7 @@
-"""Browser tests: a real `lawmeet serve` on a fresh SQLite database, driven by Playwright.
+"""Browser tests: a real `lawmeet serve` on a fresh database, driven by Playwright.
+
+The user stories (``story_server``) run twice, on SQLite and on PostgreSQL (a database of
+their own, dropped afterwards); the other browser tests share one server on SQLite.
 
 Chromium comes from Debian (/usr/bin/chromium); Playwright's own browser download is not used.
 Without Chromium the tests are skipped, unless LAWMEET_REQUIRE_BROWSER=1 makes that a failure.
@@ -35,6 +38,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite://{folder / 'e2e.sqlite3'}"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -52,12 +59,14 @@ def _lawmeet(env: dict[str, str], *args: str) -> None:
     )
 
 
-def _serve(folder: Path, **extra: str) -> tuple[str, subprocess.Popen[bytes]]:
+def _serve(
+    folder: Path, database_url: str = "", **extra: str
+) -> tuple[str, subprocess.Popen[bytes]]:
     """Migrate, load the demo and serve on a free port; the base URL and the server process."""
     port = _free_port()
     env = {
         **os.environ,
-        "LAWMEET_DATABASE__URL": f"sqlite://{folder / 'e2e.sqlite3'}",
+        "LAWMEET_DATABASE__URL": database_url or sqlite_url(folder),
         "LAWMEET_APP__DATA_DIR": str(folder),
         "LAWMEET_APP__PUBLIC_URL": f"http://127.0.0.1:{port}",
         "LAWMEET_SERVER__PORT": str(port),
@@ -103,19 +112,63 @@ class StoryServer:
 
     base: str
     folder: Path
+    database_url: str
 
     def set_clock(self, at: datetime) -> None:
         clock.set_to(self.folder, at)
 
 
-@pytest.fixture(scope="module")
-def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServer]:
-    folder = tmp_path_factory.mktemp("story")
+def _postgres_database(name: str, statement: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    from tests.conftest import POSTGRES_ADMIN_URL
+
+    async def run() -> None:
+        conn = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if statement:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    _off_the_loop(lambda: asyncio.run(run()))
+
+
+def _off_the_loop(work: Callable[[], Any]) -> Any:
+    """Playwright's sync API keeps an event loop running in this thread: asyncio work runs in
+    another one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def story_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StoryServer]:
+    from tests.conftest import POSTGRES_ADMIN_URL, _require, postgres_reachable
+
+    folder = tmp_path_factory.mktemp(f"story-{request.param}")
+    database, url = "", sqlite_url(folder)
+    if request.param == "postgres":
+        if not _off_the_loop(postgres_reachable):
+            if _require("LAWMEET_REQUIRE_POSTGRES"):
+                pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_ADMIN_URL}")
+            pytest.skip("PostgreSQL not reachable (set LAWMEET_REQUIRE_POSTGRES=1 to fail)")
+        database = f"lawmeet_e2e_{os.getpid()}_{folder.name.replace('-', '_')}"
+        _postgres_database(database, f'CREATE DATABASE "{database}"')
+        url = f"{POSTGRES_ADMIN_URL.rpartition('/')[0]}/{database}"
     # Overdue tasks are looked for every 2 s, so a story sees its supervisor told promptly.
-    base, server = _serve(folder, LAWMEET_CLOCK__ADJUSTABLE="true",
+    base, server = _serve(folder, url, LAWMEET_CLOCK__ADJUSTABLE="true",
                           LAWMEET_NOTIFICATIONS__OVERDUE_SWEEP_SECONDS="2")  # fmt: skip
-    yield StoryServer(base, folder)
+    yield StoryServer(base, folder, url)
     _stop(server)
+    if database:
+        _postgres_database(database, "")
 
 
 def signed_in_pages(browser: Any, base: str) -> tuple[Callable[[str], Any], list[Any]]:

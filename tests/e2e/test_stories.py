@@ -1,5 +1,5 @@
-"""One browser test per user story (/work/shared/USER_STORIES.md) for stories 3 to 12, 15 and 16;
-stories 1 and 2 are in test_journeys.py, 13 and 14 elsewhere.
+"""One browser test per user story (/work/shared/USER_STORIES.md) for stories 3 to 12, 15 and
+16; stories 1, 2, 13 and 14 are in test_journeys.py. Each runs on SQLite and on PostgreSQL.
 
 Every person acts in a browser of their own (``story_as``), from their home page, through the
 main navigation, links, buttons and forms. Each story creates its own cases and engagements
@@ -8,7 +8,8 @@ through the pages, with random tags, so it does not depend on another story's da
 The server of this module has an adjustable clock that only moves forward. Each story that
 names a time sets it on a weekly plan: week 0 and week 1 start on Mondays at least three days
 ahead, and the stories come in file order along it. A jump of more than the 30-minute idle
-timeout signs everyone out, so a person acting after a jump opens a fresh browser.
+timeout signs everyone out, so a person acting after a jump opens a fresh browser. Story 15
+comes first: it reads the demo history's last quarter at the real date, before the clock moves.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import time as timer
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -241,7 +243,7 @@ def _take_audit_checkpoint(server: StoryServer) -> None:
     """The operator's scheduled `lawmeet audit checkpoint`, written outside the database."""
     env = {
         **os.environ,
-        "LAWMEET_DATABASE__URL": f"sqlite://{server.folder / 'e2e.sqlite3'}",
+        "LAWMEET_DATABASE__URL": server.database_url,
         "LAWMEET_APP__DATA_DIR": str(server.folder),
         "LAWMEET_CLOCK__ADJUSTABLE": "true",
     }
@@ -253,6 +255,50 @@ def _take_audit_checkpoint(server: StoryServer) -> None:
         capture_output=True,
         timeout=120,
     )
+
+
+# -- bar associations: the quarter's audit, at the real date ------------------------------------
+
+
+def test_story_15_last_quarter_shows_96_and_71_percent_drills_exports_and_prints_verified(
+    story_as: OpenAs, tmp_path: Path
+) -> None:
+    """Story 15: the auditor opens the dashboard for the last quarter: one centre met the
+    48-hour limit in about 96% of requests, another in about 71%; she drills down into the
+    breaches, exports them as CSV and prints the report with the audit-trail verification."""
+    auditor = story_as("chen.auditor")
+    _nav(auditor, "Compliance audit")
+    auditor.get_by_role("navigation", name="Quick periods").get_by_role(
+        "link", name="Last quarter"
+    ).click()
+    expect(auditor.locator(".compliance-scope")).to_contain_text("Period:")
+    # Few requests in a quarter: each share is as near the designed one as the counts allow.
+    assert abs(_facility_share(auditor, FACILITY) - 0.96) <= 0.025
+    assert abs(_facility_share(auditor, CHAOYANG) - 0.71) <= 0.025
+    dashboard = auditor.url
+
+    # The breaches behind Chaoyang's figure, for the same quarter, and their CSV.
+    _breaches_of(auditor, CHAOYANG)
+    breaches = auditor.locator("table.breaches tbody tr")
+    expect(breaches.first).to_contain_text(CHAOYANG)
+    shown = breaches.count()
+    with auditor.expect_download() as download_info:
+        auditor.get_by_role("link", name="CSV", exact=True).click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    rows = [line for line in saved.read_text("utf-8").splitlines()[1:] if line]
+    assert len(rows) >= shown > 0  # every breach of the quarter, not only the first page
+    assert all(CHAOYANG in row for row in rows)
+
+    # The printable report carries the audit-trail verification result.
+    auditor.goto(dashboard)
+    auditor.get_by_role("link", name="Printable report").click()
+    verification = auditor.locator("section[aria-labelledby=h-verification]")
+    expect(verification.locator(".result-ok")).to_have_text("Intact")
+    expect(verification).to_contain_text("Entries checked")
+    auditor.emulate_media(media="print")
+    expect(auditor.locator(".print-tools")).to_be_hidden()
+    auditor.emulate_media(media="screen")
 
 
 # -- lawyers ------------------------------------------------------------------------------------
@@ -512,6 +558,65 @@ def test_story_6_a_written_opinion_gets_a_fingerprinted_receipt_and_is_attached_
     _open_client(lawyer, client)
     lawyer.get_by_role("link", name="Rights checklist").click()
     expect(lawyer.locator("tr.duty", has_text="O1")).to_have_class(re.compile("duty-met_on_time"))
+
+
+def test_story_7_a_meeting_missed_52_hours_on_is_complained_of_with_a_copy_to_the_bar(
+    story_server: StoryServer, story_as: OpenAs
+) -> None:
+    """Story 7: Li's meeting is still not arranged 52 hours after he asked; his checklist
+    shows the duty missed; one click opens a complaint pre-filled with the facts, addressed
+    to the procuratorate and copied to the bar association, whose 10-day reply is tracked."""
+    asked = _at(0, MON, 17, 0)
+    story_server.set_clock(asked)
+    investigator = story_as("zhao.investigator")
+    client = _new_client(investigator, asked - timedelta(days=1))
+    lawyer = story_as("li.lawyer")
+    register_engagement(lawyer, client.number, client.name, client.id_number)
+    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
+    accept_documents(story_as("haidian.desk"), client.name)
+    _open_client(lawyer, client)
+    _ask_for_meeting(lawyer)
+    deadline = _instant(lawyer, "#deadline time[datetime]")
+    assert deadline == asked + timedelta(hours=49)  # 48 hours from the next full hour
+
+    # 52 hours on, nothing was arranged: the checklist shows the duty missed.
+    story_server.set_clock(asked + timedelta(hours=52))
+    lawyer = story_as("li.lawyer")
+    _open_client(lawyer, client)
+    lawyer.get_by_role("link", name="Rights checklist").click()
+    duty = lawyer.locator("tr.duty", has_text="M1")
+    expect(duty).to_have_class(re.compile("duty-missed"))
+
+    # One click: the complaint, pre-filled with the facts and addressed as the law has it.
+    duty.get_by_role("link", name="Complain about this").click()
+    expect(lawyer.locator("#f-complain-case_id option:checked")).to_contain_text(client.number)
+    expect(lawyer.locator("#f-complain-addressed_to option:checked")).to_have_text("Procuratorate")
+    expect(lawyer.locator("#f-complain-copied_to option:checked")).to_have_text("Bar association")
+    facts = lawyer.locator("#f-complain-description")
+    for fact in (FACILITY, f"{asked:%H:%M}", f"{deadline.astimezone(BEIJING):%H:%M}", "48 hours",
+                 "Article 39", "has still not been arranged"):  # fmt: skip
+        expect(facts).to_contain_text(fact)
+    lawyer.get_by_role("button", name="File the complaint").click()
+
+    # Filed: the reply is due in 10 days (C1), and the copy is on record.
+    expect(lawyer.locator("h1")).to_contain_text("Meeting refused or delayed")
+    expect(_detail(lawyer, "Addressed to")).to_have_text("Procuratorate")
+    expect(_detail(lawyer, "Copied to")).to_have_text("Bar association")
+    expect(_detail(lawyer, "Reply due")).to_contain_text("C1")
+    complaint = lawyer.url.rsplit("/", 1)[1]
+
+    # The bar association's auditor is told of the copy, and tracks the reply deadline.
+    auditor = story_as("chen.auditor")
+    notice = _inbox_notice(auditor, client.number)
+    expect(notice).to_contain_text("抄送本会")  # in the auditor's own language, Chinese
+    _nav(auditor, "Complaints")
+    row = auditor.locator("tr", has=auditor.get_by_role("link", name=complaint, exact=True))
+    expect(row).to_contain_text(client.number)
+    expect(row).to_contain_text("C1")
+    auditor.get_by_role("link", name=complaint, exact=True).click()
+    due = _detail(auditor, "Reply due")
+    expect(due).to_contain_text("C1")
+    expect(auditor.get_by_role("button", name="Record the reply")).to_be_visible()
 
 
 def test_story_8_the_deadline_calculator_moves_a_3_day_decision_past_national_day(

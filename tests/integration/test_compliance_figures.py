@@ -137,6 +137,16 @@ async def test_a_change_made_behind_the_applications_back_reaches_the_report(
     )
 
 
+async def test_a_change_to_the_case_row_itself_marks_the_case_for_re_judging() -> None:
+    # SQLite lost this trigger when migration 0013 rebuilt the table; 0018 restores it.
+    world = await make_world(14, cases=2, now=NOW)
+    await ledger.refresh_ledger(now=NOW)
+    assert await DutyLedgerMark.all().count() == 0
+    await Case.filter(id=world.cases[0].id).update(stage="investigation_ended")
+    assert await DutyLedgerMark.filter(case_id=world.cases[0].id).count() == 1
+    assert await DutyLedgerMark.filter(case_id=world.cases[1].id).count() == 0
+
+
 async def test_refreshing_one_case_twice_at_once_keeps_one_row_per_duty() -> None:
     world = await make_world(9, cases=3, now=NOW)
     await asyncio.gather(ledger.refresh_ledger(all_cases=True, now=NOW),

@@ -5,6 +5,7 @@ the jurisdiction's complaints and the reply form. Same services as app.api.submi
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app import clock
+from app.accounts.models import User
 from app.accounts.policy import Action
 from app.cases import access
 from app.cases.models import Engagement
@@ -20,8 +22,9 @@ from app.web import case_views
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_list, int_or_none, local_datetime, text_values
-from app.web.i18n import gettext
+from app.web.i18n import current_locale, gettext
 from app.web.submission_labels import JINJA_LABELS
+from notifications.wording import local_time
 from rights_checklist import complaints
 from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import (
@@ -32,7 +35,7 @@ from rights_checklist.kinds import (
 )
 from rights_checklist.models import Complaint
 
-NEW_FIELDS = ("case_id", "complaint_type", "addressed_to", "description")
+NEW_FIELDS = ("case_id", "complaint_type", "addressed_to", "copied_to", "description")
 REPLY_FIELDS = ("reply_at", "summary", "outcome")
 
 
@@ -70,7 +73,35 @@ async def _new_page(
 OCCURRENCE = re.compile(r"[a-z_]+:\d+(/[a-z_]+:\d+)?")  # as in rights_checklist DutyResult
 
 
-def _prefill(query: dict[str, str]) -> dict[str, str]:
+def _meeting_facts(facts: complaints.MeetingBreachFacts) -> str:
+    """Story 7: the facts of a meeting not arranged within 48 hours, in the lawyer's words."""
+    language = current_locale.get()
+
+    def at(moment: datetime) -> str:
+        return local_time(moment, facts.timezone, language)
+
+    text = gettext(
+        "On %(asked)s I asked %(facility)s for a meeting with my detained client, presenting "
+        "my practising certificate, my law firm's letter and the power of attorney. Under "
+        "Article 39 of the Criminal Procedure Law the detention centre must arrange the meeting "
+        "within 48 hours at the latest."
+    ) % {"asked": at(facts.requested_at), "facility": facts.facility_name}
+    if facts.deadline_at is not None:
+        text += gettext(" The meeting was due by %(deadline)s.") % {
+            "deadline": at(facts.deadline_at)
+        }
+    if facts.meeting_at is not None:
+        text += gettext(" The centre arranged it only for %(meeting)s.") % {
+            "meeting": at(facts.meeting_at)
+        }
+    else:
+        text += gettext(" As of %(now)s the meeting has still not been arranged.") % {
+            "now": at(clock.now())
+        }
+    return text
+
+
+async def _prefill(user: User, query: dict[str, str]) -> dict[str, str]:
     """Query parameters are only suggestions: unknown values are dropped, never trusted."""
     kind = query.get("type", "")
     values = {"addressed_to": ComplaintBody.PROCURATORATE.value, "description": ""}
@@ -82,10 +113,16 @@ def _prefill(query: dict[str, str]) -> dict[str, str]:
     if query.get("duty") in ("C1", "C2"):
         values["duty"] = query["duty"]
     breached, occurrence = query.get("breached", ""), query.get("occurrence", "")
-    if re.fullmatch(r"[A-Z]\d", breached) and re.fullmatch(
-        r"[a-z_]+:\d+(/[a-z_]+:\d+)?", occurrence
-    ):
-        # From a breached duty on the rights checklist (story 7): the facts, for the lawyer to edit.
+    if not (re.fullmatch(r"[A-Z]\d", breached) and OCCURRENCE.fullmatch(occurrence)):
+        return values
+    # From a breached duty on the rights checklist (story 7): the facts, for the lawyer to edit;
+    # obstruction goes to the procuratorate with a copy to the bar association (SPP 57-58).
+    if query.get("duty") == "C1":
+        values["copied_to"] = ComplaintBody.BAR_ASSOCIATION.value
+    facts = await complaints.meeting_breach_facts(user, occurrence)
+    if facts is not None:
+        values["description"] = _meeting_facts(facts)
+    else:
         values["description"] = gettext(
             "The rights checklist of this case shows duty %(duty)s (%(occurrence)s) as not met "
             "within its deadline."
@@ -94,8 +131,8 @@ def _prefill(query: dict[str, str]) -> dict[str, str]:
 
 
 async def new_complaint_page(request: Request) -> Response:
-    permitted(request, Action.FILE_COMPLAINTS)
-    return await _new_page(request, _prefill(dict(request.query_params)), {})
+    user = permitted(request, Action.FILE_COMPLAINTS)
+    return await _new_page(request, await _prefill(user, dict(request.query_params)), {})
 
 
 async def file_complaint(request: Request) -> Response:
@@ -109,8 +146,11 @@ async def file_complaint(request: Request) -> Response:
         await access.case_for(user, case_id)
         if values["complaint_type"] not in {t.value for t in ComplaintType}:
             raise DomainError("required", "complaint_type")
-        if values["addressed_to"] not in {b.value for b in ComplaintBody}:
+        bodies = {b.value for b in ComplaintBody}
+        if values["addressed_to"] not in bodies:
             raise DomainError("required", "addressed_to")
+        if values["copied_to"] not in bodies | {""}:
+            raise DomainError("copy_to_unknown", "copied_to")
         new = complaints.NewComplaint(
             case_id,
             ComplaintType(values["complaint_type"]),
@@ -118,9 +158,12 @@ async def file_complaint(request: Request) -> Response:
             values["description"],
             int_list(form, "event_ids"),
             int_list(form, "submission_ids"),
+            ComplaintBody(values["copied_to"]) if values["copied_to"] else None,
         )
         context = await load_context(request.app.state.settings.legal)
-        complaint = await complaints.file_complaint(user, new, context)
+        complaint = await complaints.file_complaint(
+            user, new, context, public_url=request.app.state.settings.app.public_url
+        )
     except DomainError as exc:
         return await _new_page(request, values, form_errors(exc, NEW_FIELDS), exc.status)
     return RedirectResponse(f"/complaints/{complaint.id}", status_code=303)
