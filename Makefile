@@ -48,9 +48,9 @@ bench: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-## make messages: extract the message ids into app/web/translations/messages.pot and update the
+## make messages: extract the message ids into app/presentation/translations/messages.pot and update the
 ## zh_CN and en catalogues (created when missing); then translate the new zh_CN entries.
-TRANSLATIONS := app/web/translations
+TRANSLATIONS := app/presentation/translations
 CATALOGUE_LOCALES := zh_CN en
 
 .PHONY: messages

@@ -1,6 +1,6 @@
 """The one error type services raise for a request that cannot be carried out.
 
-`code` names a translated message (app.web.i18n.MESSAGES), `field` the input at fault, and
+`code` names a translated message (app.presentation.i18n.MESSAGES), `field` the input at fault, and
 `status` the HTTP status an entry point answers with (400 unless a rule says otherwise).
 `extensions` are JSON-ready facts an API problem carries beside the message (RFC 9457), such as
 which documents are missing.

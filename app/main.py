@@ -181,7 +181,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *page_routes(),
         *[as_route(ep) for ep in endpoints],
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
-        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount(
+            "/static",
+            # The printed report's stylesheet is the presentation layer's (the CLI embeds it).
+            StaticFiles(directory=STATIC_DIR, packages=[("app.presentation", "static")]),
+            name="static",
+        ),
     ]
 
     @asynccontextmanager

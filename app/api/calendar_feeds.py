@@ -12,7 +12,7 @@ from starlette.responses import Response
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.api.framework import Endpoint
-from app.web.routes.calendar_feeds import calendar_response, feed_url, webcal_url
+from app.presentation.calendar_feeds import calendar_response, feed_url, webcal_url
 from scheduling import feeds
 from scheduling.access import meeting_for
 from scheduling.models import CalendarFeed

@@ -23,11 +23,12 @@ from app.api.compliance_models import (
     ComplianceReportOut,
 )
 from app.api.framework import Endpoint
-from app.api.problems import FieldProblem, problem_response
-from app.web.compliance_export import report_json
-from app.web.compliance_export_labels import API_MESSAGES
-from app.web.compliance_filters import FilterError, Filters, local_today, parse_filters
-from app.web.i18n import _, gettext, message
+from app.presentation.compliance_export import report_json
+from app.presentation.compliance_export_labels import API_MESSAGES
+from app.presentation.compliance_filters import FilterError, Filters, local_today, parse_filters
+from app.presentation.i18n import _, gettext
+from app.presentation.messages import message
+from app.presentation.problems import FieldProblem, problem_response
 from rights_checklist import compliance
 from rights_checklist.compliance_types import Breach
 

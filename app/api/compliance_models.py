@@ -1,6 +1,6 @@
 """Request and response models of the /api/v1/compliance endpoints (in the OpenAPI document).
 
-The report's shape is ``app.web.compliance_export.report_json``: stable English keys, ISO
+The report's shape is ``app.presentation.compliance_export.report_json``: stable English keys, ISO
 dates, shares from 0 to 1 (None when nothing is judged yet).
 """
 

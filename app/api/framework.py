@@ -21,9 +21,10 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound, NotPermitted, require
 from app.accounts.tokens import authenticate_token
-from app.api.problems import FieldProblem, Problem, problem_response
 from app.errors import DomainError
-from app.web.i18n import _, gettext, message
+from app.presentation.i18n import _, gettext
+from app.presentation.messages import message
+from app.presentation.problems import FieldProblem, Problem, problem_response
 
 Handler = Callable[..., Awaitable[Any]]
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.api.framework import Endpoint
-from app.web.routes.inbox import entry
+from app.presentation.inbox import entry
 from notifications import services
 
 

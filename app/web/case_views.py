@@ -17,8 +17,8 @@ from app.cases import access
 from app.cases.kinds import REQUIRED_DOCUMENTS, DocumentReview
 from app.cases.models import Case, CaseEvent, Detainee, Engagement, EngagementDocument
 from app.orgs.models import Facility
+from app.presentation.i18n import _
 from app.web.forms import DEFAULT_ZONE, show_local
-from app.web.i18n import _
 from notifications import escalation
 from notifications.models import Escalation
 

@@ -10,16 +10,16 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
-from app.web.charts import Share, bar_chart, percent, trend_chart
-from app.web.compliance_filters import Filters
-from app.web.compliance_labels import (
+from app.presentation.charts import Share, bar_chart, percent, trend_chart
+from app.presentation.compliance_filters import Filters
+from app.presentation.compliance_labels import (
     FIGURE_EXPLANATIONS,
     FIGURE_NAMES,
     GRAIN_TRENDS,
     NO_JUDGED_DUTIES,
 )
-from app.web.i18n import _, gettext
-from app.web.meeting_labels import REFUSAL_REASON_LABELS
+from app.presentation.i18n import _, gettext
+from app.presentation.meeting_labels import REFUSAL_REASON_LABELS
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
     FACILITY_FIGURES,

@@ -9,10 +9,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.accounts.policy import NotFound, NotPermitted
-from app.api.problems import problem_response
+from app.presentation.i18n import _, gettext
+from app.presentation.messages import message
+from app.presentation.problems import problem_response
 from app.web.auth import LoginRequired
 from app.web.csrf import CsrfFailed
-from app.web.i18n import _, gettext, message
 
 TITLES = {
     400: _("Bad request"),

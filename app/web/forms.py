@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 
 from app import clock
 from app.errors import DomainError
-from app.web.i18n import message
+from app.presentation.messages import message
 
 DEFAULT_ZONE: Final = "Asia/Shanghai"
 _DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")

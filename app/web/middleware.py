@@ -14,8 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.accounts.secrets import new_token
 from app.accounts.sessions import load_session
 from app.logs import request_id_var
+from app.presentation.i18n import LOCALE_COOKIE, current_locale, pick_locale
 from app.settings import Settings
-from app.web.i18n import LOCALE_COOKIE, current_locale, pick_locale
 from notifications.services import unread_count
 
 log = logging.getLogger("lawmeet.http")

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 
 from app.accounts.models import User
 from app.accounts.policy import Action, allowed
-from app.web import case_labels, i18n, verification_labels
+from app.presentation import case_labels, i18n, messages, verification_labels
 from app.web.csrf import csrf_token
 from app.web.forms import show_local
 from notifications.wording import span_in_words
@@ -77,7 +77,7 @@ def build_environment() -> Environment:
         LOCALE_NAMES=i18n.LOCALE_NAMES,
         ROLE_LABELS=i18n.ROLE_LABELS,
         STATUS_LABELS=i18n.STATUS_LABELS,
-        message=i18n.message,
+        message=messages.message,
         **case_labels.JINJA_GLOBALS,
         **verification_labels.JINJA_LABELS,
     )

@@ -1,5 +1,5 @@
 """Story 15 in a browser: the bar association's auditor opens the compliance dashboard over
-the demo history (`lawmeet demo`, app/demo_compliance.py), filters one detention centre, drills
+the demo history (`lawmeet demo`, app/demo/compliance.py), filters one detention centre, drills
 down to a breach, opens that case's checklist and exports the breaches as CSV. The story as
 written (the last quarter, the printed report) is walked in test_stories.py."""
 

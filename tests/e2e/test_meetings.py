@@ -2,7 +2,7 @@
 meeting on the day board; a walk-in is registered and scheduled within its 48 hours; a
 permission case goes through the investigating authority's decision before it is booked.
 
-The demo data (app.demo_meetings) gives the Haidian detention centre its rooms and opening
+The demo data (app.demo.meetings) gives the Haidian detention centre its rooms and opening
 hours, and Zhang and Li their active engagements there; the permission case is created through
 the pages, like a real one.
 """

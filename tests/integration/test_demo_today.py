@@ -23,9 +23,9 @@ from app.audit.verify import verify_chain
 from app.cases.kinds import DocumentReview, EngagementStatus
 from app.cases.models import Case, Engagement, EngagementDocument
 from app.demo import DEMO_PASSWORD, load_demo_data
-from app.demo_cases import load_demo_cases
-from app.demo_meetings import load_demo_meetings
-from app.demo_today import AT_RISK, CLIENTS, MEETINGS, id_number, load_demo_today
+from app.demo.cases import load_demo_cases
+from app.demo.meetings import load_demo_meetings
+from app.demo.today import AT_RISK, CLIENTS, MEETINGS, id_number, load_demo_today
 from app.orgs.models import Facility
 from app.settings import Settings
 from notifications.models import Notification
@@ -69,7 +69,7 @@ def set_clock(settings: Settings, at: datetime) -> None:
 
 
 async def load_today(settings: Settings) -> None:
-    """The demo without its six months of history (app.demo_compliance, tested elsewhere)."""
+    """The demo without its six months of history (app.demo.compliance, tested elsewhere)."""
     await load_demo_data()
     await load_demo_cases(settings.data_dir, settings.uploads.max_bytes)
     await load_demo_meetings(settings)

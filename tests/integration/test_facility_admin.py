@@ -11,9 +11,9 @@ from app.accounts.policy import NotFound
 from app.accounts.roles import Role
 from app.audit.models import AuditEntry
 from app.demo import load_demo_data
-from app.demo_cases import load_demo_cases
-from app.demo_meetings import load_demo_meetings, next_opening_at_nine
-from app.demo_today import AT_RISK, MEETINGS
+from app.demo.cases import load_demo_cases
+from app.demo.meetings import load_demo_meetings, next_opening_at_nine
+from app.demo.today import AT_RISK, MEETINGS
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.settings import Settings

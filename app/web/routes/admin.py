@@ -12,9 +12,9 @@ from app.accounts.policy import Action
 from app.accounts.roles import ROLE_BINDING, AccountStatus, Role
 from app.orgs.models import Agency, BarAssociation, Facility
 from app.orgs.services import OrganisationKind, create_organisation
+from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.i18n import message
 
 USER_FIELDS = ("username", "display_name", "email", "phone", "role", "organisation_id")
 ORG_FIELDS = ("kind", "name", "region_code", "timezone", "address")

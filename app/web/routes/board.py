@@ -21,10 +21,10 @@ from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.errors import DomainError
 from app.orgs.models import Facility
+from app.presentation.board_labels import JINJA_LABELS
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.board_grid import build_grid, day_bounds
-from app.web.board_labels import JINJA_LABELS
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, text_values, zone
 from scheduling import access, attendance, forecast

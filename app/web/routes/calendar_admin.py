@@ -14,9 +14,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
+from app.presentation.i18n import _, gettext
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.i18n import _, gettext
 from scheduling.calendar_store import (
     decode_calendar_file,
     import_calendar,

@@ -4,7 +4,6 @@ feed management page, and the invitation download of one meeting."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -13,6 +12,7 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.errors import DomainError
+from app.presentation.calendar_feeds import calendar_response, feed_url, webcal_url
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_or_none, text_values
@@ -20,26 +20,7 @@ from scheduling import feeds
 from scheduling.access import meeting_for
 from scheduling.models import Room
 
-CALENDAR_TYPE = "text/calendar; charset=utf-8"
-# The URL is a bearer secret and the content names people: never kept by shared caches.
-PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
 FEED_FIELDS = ("scope", "room")
-
-
-def feed_url(public_url: str, raw: str) -> str:
-    return f"{public_url}/feeds/{raw}.ics"
-
-
-def webcal_url(url: str) -> str:
-    """The same URL for calendar apps that subscribe on a webcal:// link."""
-    return "webcal://" + url.split("://", 1)[1] if urlsplit(url).scheme else url
-
-
-def calendar_response(text: str, filename: str | None = None) -> Response:
-    headers = dict(PRIVATE)
-    if filename:
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return Response(text.encode("utf-8"), media_type=CALENDAR_TYPE, headers=headers)
 
 
 async def feed_file(request: Request) -> Response:

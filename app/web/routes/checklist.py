@@ -20,16 +20,16 @@ from app.accounts.roles import Role
 from app.cases import access
 from app.cases.models import Case, CaseEvent, Engagement
 from app.errors import DomainError
-from app.web import case_views
-from app.web.auth import permitted
-from app.web.checklist_labels import (
+from app.presentation.checklist_labels import (
     DUTY_STATUS_LABELS,
     FAMILY_REASON_LABELS,
     OCCURRENCE_LABELS,
 )
+from app.presentation.i18n import current_locale
+from app.web import case_views
+from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, local_datetime, text_values
-from app.web.i18n import current_locale
 from rights_checklist import case_notices
 from rights_checklist.catalogue import load_catalogue
 from rights_checklist.checklist import case_checklist, complaint_draft

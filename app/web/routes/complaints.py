@@ -18,12 +18,12 @@ from app.accounts.policy import Action
 from app.cases import access
 from app.cases.models import Engagement
 from app.errors import DomainError
+from app.presentation.i18n import current_locale, gettext
+from app.presentation.submission_labels import JINJA_LABELS
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_list, int_or_none, local_datetime, text_values
-from app.web.i18n import current_locale, gettext
-from app.web.submission_labels import JINJA_LABELS
 from notifications.wording import local_time
 from rights_checklist import complaints
 from rights_checklist.deadlines import load_context

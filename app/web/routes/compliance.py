@@ -19,11 +19,8 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.orgs.models import BarAssociation
-from app.web import compliance_views as views
-from app.web.auth import permitted
-from app.web.case_views import render
-from app.web.checklist_labels import DUTY_STATUS_LABELS
-from app.web.compliance_filters import (
+from app.presentation.checklist_labels import DUTY_STATUS_LABELS
+from app.presentation.compliance_filters import (
     Choices,
     FilterError,
     Filters,
@@ -32,15 +29,19 @@ from app.web.compliance_filters import (
     parse_filters,
     quick_periods,
 )
-from app.web.compliance_labels import (
+from app.presentation.compliance_labels import (
     BREACH_COLUMNS,
     FACILITY_COLUMNS,
     FIGURE_NAMES,
     QUICK_PERIODS,
     TALLY_COLUMNS,
 )
+from app.presentation.i18n import current_locale
+from app.presentation.messages import message
+from app.web import compliance_views as views
+from app.web.auth import permitted
+from app.web.case_views import render
 from app.web.forms import show_local
-from app.web.i18n import current_locale, message
 from rights_checklist import compliance
 from rights_checklist.catalogue import load_catalogue
 from rights_checklist.compliance_types import Breach, Figure, Grain

@@ -3,8 +3,8 @@ list, and the printable report with the audit-trail verification run for it.
 
 Same access as the dashboard: ``Action.VIEW_COMPLIANCE``; auditors see their jurisdiction
 (a facility or agency outside it answers 404), admins everything. Query parameters as the
-dashboard's (``app.web.compliance_filters``), plus ``bom=1`` for a UTF-8 byte-order mark that
-lets Excel open Chinese text correctly.
+dashboard's (``app.presentation.compliance_filters``), plus ``bom=1`` for a UTF-8 byte-order
+mark that lets Excel open Chinese text correctly.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from app.audit.verify import (
     verify_chain,
 )
 from app.orgs.models import BarAssociation
+from app.presentation.compliance_export import breaches_csv, render_report_html, table_csv
+from app.presentation.compliance_filters import FilterError, Filters, local_today, parse_filters
+from app.presentation.i18n import current_locale
+from app.presentation.messages import message
 from app.web.auth import permitted
-from app.web.compliance_export import breaches_csv, render_report_html, table_csv
-from app.web.compliance_filters import FilterError, Filters, local_today, parse_filters
 from app.web.errors import error_page
-from app.web.i18n import current_locale, message
 from rights_checklist import compliance
 from rights_checklist.compliance_types import Breach, Figure, ReportScope
 

@@ -13,8 +13,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
+from app.presentation.i18n import _, gettext
+from app.presentation.messages import message
 from app.web.auth import permitted
-from app.web.i18n import _, gettext, message
 from scheduling.calendar_store import load_rest_day_calendar
 from scheduling.deadline_service import DeadlineInputError, InputProblem, calculate, read_request
 from scheduling.explanations import format_offset

@@ -9,10 +9,10 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, allowed
 from app.errors import DomainError
+from app.presentation.messages import message
+from app.presentation.notification_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.i18n import message
-from app.web.notification_labels import JINJA_LABELS
 from notifications import escalation
 
 

@@ -23,10 +23,10 @@ from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.errors import DomainError
 from app.orgs.models import Facility
+from app.presentation.facility_labels import JINJA_LABELS
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.facility_labels import JINJA_LABELS
 from app.web.forms import form_errors, int_list, local_datetime, text_values, zone
 from scheduling import closures
 from scheduling import facility_admin as admin

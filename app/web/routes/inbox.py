@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
+from app.presentation.inbox import entry
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from notifications import services
-from notifications.models import Notification
-from notifications.rendering import RenderError, render
-
-
-@dataclass(frozen=True)
-class InboxEntry:
-    id: int
-    subject: str
-    text: str
-    created_at: datetime
-    read: bool
-
-
-def entry(row: Notification) -> InboxEntry:
-    try:
-        message = render(row.template, row.language, row.payload)
-        subject, text = message.subject, message.text
-    except RenderError:  # a template removed since: still show that a notice was there
-        subject, text = row.template, ""
-    return InboxEntry(row.id, subject, text, row.created_at, row.read_at is not None)
 
 
 def _page_number(request: Request) -> int:

@@ -18,11 +18,11 @@ from app.accounts.roles import Role
 from app.cases import access as case_access
 from app.cases.models import Engagement
 from app.errors import DomainError
+from app.presentation.meeting_labels import JINJA_LABELS
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, local_datetime, show_local, text_values
-from app.web.meeting_labels import JINJA_LABELS
 from app.web.meeting_views import Clock, clock
 from scheduling.access import requests_in_scope
 from scheduling.calendar_store import load_rest_day_calendar

@@ -8,9 +8,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action, NotFound
+from app.presentation.notification_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.notification_labels import JINJA_LABELS
 from notifications import preferences, services
 from notifications.previews import previews
 

@@ -9,9 +9,9 @@ from starlette.routing import Route
 from app.accounts import services
 from app.accounts.models import ApiToken
 from app.accounts.policy import Action, NotFound
+from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.i18n import message
 
 
 async def _render(

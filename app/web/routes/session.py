@@ -9,9 +9,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts import services
+from app.presentation.i18n import LOCALE_COOKIE, LOCALES
+from app.presentation.messages import message
 from app.web.auth import client_address, signed_in
 from app.web.csrf import checked_form
-from app.web.i18n import LOCALE_COOKIE, LOCALES, message
 
 
 def _safe_next(target: str | None) -> str:

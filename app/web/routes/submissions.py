@@ -16,11 +16,11 @@ from app.cases import access
 from app.cases.models import Engagement
 from app.cases.storage import document_root
 from app.errors import DomainError
+from app.presentation.submission_labels import JINJA_LABELS
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, local_datetime, text_values
-from app.web.submission_labels import JINJA_LABELS
 from rights_checklist import submissions
 from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import MAX_ATTACHMENTS, Decision, SubmissionKind

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.accounts.policy import NotFound
-from app.web.compliance_filters import local_today, quick_periods
+from app.presentation.compliance_filters import local_today, quick_periods
 from rights_checklist.compliance import compliance_report
 from rights_checklist.compliance_types import ComplianceReport, Figure, ReportScope, Tally
 

@@ -18,9 +18,9 @@ from app.accounts.roles import Role
 from app.accounts.verification import clear_licence_flag, register_matches
 from app.errors import DomainError
 from app.orgs.models import BarAssociation
+from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.i18n import message
 from notifications.account_notices import refuse_lawyer_and_notify, verify_lawyer_and_notify
 
 

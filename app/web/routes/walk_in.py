@@ -28,13 +28,13 @@ from app.cases import engagements
 from app.cases.kinds import DocumentKind, EngagementKind, EngagementStatus
 from app.cases.models import Detainee
 from app.errors import DomainError
+from app.presentation.board_labels import JINJA_LABELS
+from app.presentation.case_labels import DOCUMENT_LABELS, ENGAGEMENT_KIND_LABELS
+from app.presentation.meeting_labels import REFUSAL_REASON_LABELS
 from app.web import case_views
 from app.web.auth import permitted
-from app.web.board_labels import JINJA_LABELS
-from app.web.case_labels import DOCUMENT_LABELS, ENGAGEMENT_KIND_LABELS
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_or_none, text_values, zone
-from app.web.meeting_labels import REFUSAL_REASON_LABELS
 from app.web.routes.board import local_day, staff_facility
 from rights_checklist.deadlines import load_context
 from scheduling import access, attendance, document_checks

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.audit.chain import GENESIS_HASH, Break, ChainEntry, ChainWalker, Pin, link_hash
-from app.audit.commands import parse_bound
 from app.audit.service import clean_summary
 from app.audit.stream import export_line
 from app.audit.verify import Checkpoint, CheckpointError, Outcome, read_checkpoint
+from app.cli.audit import parse_bound
 
 AT = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from app.web.charts import BAR_AREA, PLOT_HEIGHT, Share, bar_chart, percent, trend_chart
+from app.presentation.charts import BAR_AREA, PLOT_HEIGHT, Share, bar_chart, percent, trend_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from app.cli_progress import BarProgress, Progress, SilentProgress, progress_for
+from app.cli.progress import BarProgress, Progress, SilentProgress, progress_for
 
 
 class FakeTerminal(io.StringIO):

@@ -12,7 +12,7 @@ import pytest
 import tortoise.timezone
 
 from app import clock
-from app.clock_commands import parse_instant
+from app.cli.clock import parse_instant
 from app.settings import SettingsError, load_settings
 
 FRIDAY_NIGHT = datetime(2026, 12, 11, 21, 40, tzinfo=ZoneInfo("Asia/Shanghai"))

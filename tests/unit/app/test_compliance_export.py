@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from app.audit.chain import Break
 from app.audit.verify import Outcome
-from app.web.compliance_export import (
+from app.presentation.compliance_export import (
     breaches_csv,
     render_report_html,
     report_csv,

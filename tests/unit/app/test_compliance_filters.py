@@ -9,7 +9,7 @@ import pytest
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.web.compliance_filters import FilterError, Filters, parse_filters, quick_periods
+from app.presentation.compliance_filters import FilterError, Filters, parse_filters, quick_periods
 from rights_checklist.compliance_types import Figure, ReportScope
 
 TODAY = date(2026, 11, 27)

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from app.presentation.compliance_filters import Filters
+from app.presentation.i18n import current_locale
 from app.web import compliance_views as views
-from app.web.compliance_filters import Filters
-from app.web.i18n import current_locale
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
     AgencyFigures,

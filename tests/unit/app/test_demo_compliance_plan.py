@@ -9,8 +9,8 @@ from itertools import pairwise
 
 import pytest
 
-from app.demo_compliance import AGENCIES, FACILITIES, HAIDIAN, STATE_SECURITY
-from app.demo_compliance_plan import MEETING, OPEN_DAYS, SESSIONS, ZONE, PlanCase, plan_history
+from app.demo.compliance import AGENCIES, FACILITIES, HAIDIAN, STATE_SECURITY
+from app.demo.compliance_plan import MEETING, OPEN_DAYS, SESSIONS, ZONE, PlanCase, plan_history
 
 NOW = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
 ROOMS = {"北京市海淀区看守所": 5, "北京市朝阳区看守所": 2, "北京市西城区看守所": 3}

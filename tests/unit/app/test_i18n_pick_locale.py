@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.web.i18n import LOCALES, pick_locale
+from app.presentation.i18n import LOCALES, pick_locale
 
 
 def test_the_switch_wins_over_the_account_and_the_browser() -> None:

@@ -3,7 +3,7 @@
 The messages are extracted here the way `make messages` extracts them (babel.cfg's method map,
 the same keywords), so a new English text without a Chinese translation fails this test. To fix
 a failure: run `make messages`, then translate the new entries of
-app/web/translations/zh_CN/LC_MESSAGES/messages.po.
+app/presentation/translations/zh_CN/LC_MESSAGES/messages.po.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from app.web import i18n
+from app.presentation import i18n
 
 ROOT = Path(__file__).resolve().parents[3]
 MAPPING_FILE = ROOT / "babel.cfg"
@@ -100,7 +100,7 @@ def test_every_message_has_a_chinese_translation() -> None:
             missing.append(f"{key!r} (empty)")
     assert not missing, (
         f"{len(missing)} message(s) lack a Chinese translation; run `make messages` and "
-        "translate them in app/web/translations/zh_CN/LC_MESSAGES/messages.po:\n  "
+        "translate them in app/presentation/translations/zh_CN/LC_MESSAGES/messages.po:\n  "
         + "\n  ".join(missing)
     )
 

@@ -8,7 +8,7 @@ past is left open: a request the centre did not arrange in time was met days lat
 lawyer pressed, so no months-old request waits on today's day board. Outcomes are placed against
 the deadlines of the period engine (passed in as ``due``), so each facility's share of meetings
 within 48 hours comes out as designed: 海淀 ~96 %, 西城 ~85 %, 朝阳 ~71 % (story 15).
-``app.demo_compliance`` writes the plan through the ORM.
+``app.demo.compliance`` writes the plan through the ORM.
 """
 
 from __future__ import annotations

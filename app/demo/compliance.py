@@ -1,7 +1,7 @@
 """Demo history for the compliance dashboard (`make run`): six months, three centres, three
 agencies, and the duty ledger judged at the end, so `/compliance` tells story 15 at once.
 
-The plan comes from ``app.demo_compliance_plan`` (fixed seed, times relative to now). Past
+The plan comes from ``app.demo.compliance_plan`` (fixed seed, times relative to now). Past
 records cannot be made through the services, which stamp the current time (an engagement's
 notice, a notice's delivery), so they are written through the same ORM models in bulk, in one
 transaction, with one audit entry saying so; the triggers of migration 0012 mark each case and
@@ -30,7 +30,7 @@ from app.audit.service import record
 from app.cases.kinds import CaseStage, EngagementStatus, EventKind
 from app.cases.models import Case, CaseDetainee, CaseEvent, Detainee, Engagement
 from app.demo import DEMO_PASSWORD
-from app.demo_compliance_plan import (
+from app.demo.compliance_plan import (
     OPEN_DAYS,
     AgencyProfile,
     FacilityProfile,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.web.i18n import _
+from app.presentation.i18n import _
 
 ROOM_KIND_LABELS: dict[str, str] = {
     "in_person": _("In person"),

@@ -38,7 +38,7 @@ from app.cases.kinds import REQUIRED_DOCUMENTS, CaseCategory, DocumentKind, Enga
 from app.cases.kinds import EventKind as K
 from app.cases.models import Case, CaseEvent, Engagement, EngagementDocument
 from app.cases.storage import document_root
-from app.demo_compliance import demo_lawyers
+from app.demo.compliance import demo_lawyers
 from app.orgs.models import Facility
 from app.settings import Settings
 from rights_checklist import case_notices, submissions
@@ -55,7 +55,7 @@ HAIDIAN: Final = "北京市海淀区看守所"
 DESK: Final = "haidian.desk"
 INVESTIGATOR: Final = "zhao.investigator"
 PDF: Final = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-SESSIONS: Final = ((8 * 60 + 30, 11 * 60 + 30), (14 * 60, 17 * 60 + 30))  # as demo_meetings
+SESSIONS: Final = ((8 * 60 + 30, 11 * 60 + 30), (14 * 60, 17 * 60 + 30))  # as app.demo.meetings
 HOUR: Final = timedelta(hours=1)
 MEETING_LIMIT: Final = timedelta(hours=48)
 

@@ -15,26 +15,26 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from app.web.checklist_labels import DUTY_STATUS_LABELS
-from app.web.compliance_export_labels import (
+from app.presentation.checklist_labels import DUTY_STATUS_LABELS
+from app.presentation.compliance_export_labels import (
     COLUMN_LABELS,
     EXPORT_TALLY_COLUMNS,
     FIGURE_LABELS,
     SCOPE_LABELS,
     SECTION_LABELS,
 )
-from app.web.compliance_labels import (
+from app.presentation.compliance_labels import (
     AGENCY_COLUMNS,
     BREACH_COLUMNS,
     FACILITY_COLUMNS,
     GRAIN_NAMES,
 )
-from app.web.compliance_report_view import (
+from app.presentation.compliance_report_view import (
     refusal_grounds,
     refusal_summary,
     render_report_html,
 )
-from app.web.i18n import translations_for
+from app.presentation.i18n import translations_for
 from rights_checklist.catalogue import load_catalogue
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.web.i18n import _
+from app.presentation.i18n import _
 
 SCHEDULING_MESSAGES: dict[str, str] = {
     "meeting_conflict": _(

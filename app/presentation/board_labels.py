@@ -1,10 +1,14 @@
 """English message ids for the day board and walk-in desk; Chinese in the catalogue.
-Request statuses and room kinds come from app.web.meeting_labels (one label per status)."""
+Request statuses and room kinds come from app.presentation.meeting_labels (one label per status)."""
 
 from __future__ import annotations
 
-from app.web.i18n import _
-from app.web.meeting_labels import MEETING_STATUS_LABELS, REQUEST_STATUS_LABELS, ROOM_KIND_LABELS
+from app.presentation.i18n import _
+from app.presentation.meeting_labels import (
+    MEETING_STATUS_LABELS,
+    REQUEST_STATUS_LABELS,
+    ROOM_KIND_LABELS,
+)
 
 # What the board shows for one meeting: the meeting's own attendance, or "cancelled".
 BOARD_STATE_LABELS: dict[str, str] = {

@@ -1,10 +1,10 @@
 """English message ids for meetings (request statuses, room kinds, the pages' form errors and
 the request lifecycle's error codes); Chinese in the catalogue. Booking's own codes are in
-app.web.scheduling_labels."""
+app.presentation.scheduling_labels."""
 
 from __future__ import annotations
 
-from app.web.i18n import _
+from app.presentation.i18n import _
 
 REQUEST_STATUS_LABELS: dict[str, str] = {
     "requested": _("Waiting to be scheduled"),

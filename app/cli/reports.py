@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from app.orgs.models import Agency, Facility
 from app.orgs.regions import is_region_code, jurisdiction_prefix
+from app.presentation.i18n import LOCALES, current_locale, gettext
 from app.settings import Settings
-from app.web.i18n import LOCALES, current_locale, gettext
 from rights_checklist.compliance_types import ComplianceReport, ReportScope
 
 if TYPE_CHECKING:
     from app.audit.verify import Outcome
-    from app.cli_progress import Progress
+    from app.cli.progress import Progress
 
 FORMATS: Final = ("csv", "json", "html")
 _DAY = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -147,7 +147,7 @@ async def render(
 ) -> bytes:
     """The report in the requested format, as the bytes to write; what the user should know
     about it (a broken audit trail) goes to ``warnings``."""
-    from app.web import compliance_export
+    from app.presentation import compliance_export
 
     if request.format == "json":
         text = json.dumps(compliance_export.report_json(report), ensure_ascii=False, indent=2)
@@ -205,7 +205,7 @@ async def run_report(args: argparse.Namespace, settings: Settings) -> int:
         request = await read_request(args, settings)
     except InputError as exc:
         return _fail(str(exc))
-    from app.cli_progress import progress_for
+    from app.cli.progress import progress_for
     from rights_checklist.compliance import compliance_report
 
     warnings: list[str] = []
@@ -228,7 +228,7 @@ async def run_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_duties(args: argparse.Namespace, settings: Settings) -> int:
-    from app.cli_progress import progress_for
+    from app.cli.progress import progress_for
 
     current_locale.set(settings.i18n.default_locale)
     with progress_for(sys.stderr, args.quiet) as progress:

@@ -10,7 +10,7 @@ from typing import Any
 from app.accounts import services
 from app.accounts.models import User
 from app.accounts.roles import AccountStatus, Role
-from app.web.i18n import message
+from app.presentation.messages import message
 
 
 def add_parser(sub: Any) -> None:

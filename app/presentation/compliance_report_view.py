@@ -11,16 +11,19 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from app.audit.verify import Outcome
-from app.web.charts import Share, bar_chart, trend_chart
-from app.web.compliance_export_labels import CHART_TEXTS, EXPORT_TALLY_COLUMNS, FIGURE_LABELS
-from app.web.compliance_labels import FACILITY_COLUMNS, NO_JUDGED_DUTIES
-from app.web.i18n import current_locale, translations_for
-from app.web.meeting_labels import REFUSAL_REASON_LABELS
-from app.web.templating import build_environment
+from app.presentation.charts import Share, bar_chart, trend_chart
+from app.presentation.compliance_export_labels import (
+    CHART_TEXTS,
+    EXPORT_TALLY_COLUMNS,
+    FIGURE_LABELS,
+)
+from app.presentation.compliance_labels import FACILITY_COLUMNS, NO_JUDGED_DUTIES
+from app.presentation.i18n import current_locale, gettext, ngettext, translations_for
+from app.presentation.meeting_labels import REFUSAL_REASON_LABELS
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
     FACILITY_FIGURES,
@@ -54,7 +57,16 @@ class PivotTable:
 
 @cache
 def _environment() -> Environment:
-    return build_environment()
+    """The report is a document of its own: no site layout, no request."""
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 @contextmanager

@@ -1,4 +1,10 @@
-"""Demo data for `make run`: a small, realistic world. Loading twice changes nothing."""
+"""Demo data for `make run`: a small, realistic world. Loading twice changes nothing.
+
+Here the organisations, the demo logins and the bar's register (``load_demo_data``); then, in
+order, the cases (``app.demo.cases``), rooms, hours and meetings with today's work
+(``app.demo.meetings``, ``app.demo.today``) and six months of compliance history
+(``app.demo.compliance`` from ``app.demo.compliance_plan``). `lawmeet demo` loads them all.
+"""
 
 from __future__ import annotations
 
@@ -171,7 +177,7 @@ REGISTER_LINES = [
 
 
 def demo_register() -> str:
-    from app.demo_compliance import LAWYERS  # the history's lawyers, licences as created there
+    from app.demo.compliance import LAWYERS  # the history's lawyers, licences as created there
 
     history = [f"110120181107{i:05d},{name},{firm},执业" for i, (_, name, firm) in
                enumerate(LAWYERS)]  # fmt: skip

@@ -10,7 +10,7 @@ exists is left alone, and a lawyer with any meeting request gets no new one.
   the centre opens; li.lawyer has a request for a new client still waiting for a slot, so the
   Haidian desk can add a session and see him told (story 10). Li's documents in his first case
   stay unreviewed, for the document-check demo.
-* Then today's work at Haidian (``app.demo_today``): meetings across the day board, two
+* Then today's work at Haidian (``app.demo.today``): meetings across the day board, two
   requests at risk, the investigator's tasks and a case-status notice in Zhang's inbox.
 """
 
@@ -26,7 +26,7 @@ from app.cases import engagements, services
 from app.cases.kinds import REQUIRED_DOCUMENTS, CaseCategory, DocumentKind, EngagementKind
 from app.cases.models import Engagement, EngagementDocument
 from app.cases.storage import document_root
-from app.demo_today import AT_RISK, MEETINGS, load_demo_today
+from app.demo.today import AT_RISK, MEETINGS, load_demo_today
 from app.orgs.models import Facility
 from app.settings import Settings
 from scheduling import facility_admin as admin

@@ -6,7 +6,6 @@ Chinese. Catalogues are compiled in memory at start-up, so no build step is need
 
 from __future__ import annotations
 
-import importlib
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -135,29 +134,3 @@ STATUS_LABELS: dict[str, str] = {
     "disabled": _("Disabled"),
     "refused": _("Registration refused"),
 }
-
-
-# Each area keeps its error codes in its own labels module; message() looks them up in order.
-MESSAGE_TABLES: tuple[tuple[str, str], ...] = (
-    ("app.web.case_labels", "CASE_MESSAGES"),
-    ("app.web.submission_labels", "SUBMISSION_MESSAGES"),
-    ("app.web.notification_labels", "NOTIFICATION_MESSAGES"),
-    ("app.web.scheduling_labels", "SCHEDULING_MESSAGES"),
-    ("app.web.checklist_labels", "CHECKLIST_MESSAGES"),
-    ("app.web.meeting_labels", "MEETING_MESSAGES"),
-    ("app.web.meeting_labels", "MEETING_PAGE_MESSAGES"),
-    ("app.web.board_labels", "BOARD_MESSAGES"),
-    ("app.web.facility_labels", "FACILITY_MESSAGES"),
-    ("app.web.calendar_labels", "CALENDAR_MESSAGES"),
-    ("app.web.compliance_labels", "COMPLIANCE_MESSAGES"),
-    ("app.web.verification_labels", "VERIFICATION_MESSAGES"),
-)
-
-
-def message(code: str) -> str:
-    text = MESSAGES.get(code)
-    for module_name, table in MESSAGE_TABLES:
-        if text is not None:
-            break
-        text = getattr(importlib.import_module(module_name), table).get(code)
-    return gettext(text or code)

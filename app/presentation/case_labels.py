@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.web.i18n import _
+from app.presentation.i18n import _
 
 CASE_MESSAGES: dict[str, str] = {
     "extension_after_expiry": _(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from app.web.i18n import _
+from app.presentation.i18n import _
 from rights_checklist.compliance_types import Figure, Grain
 
 # Short names, as column headings and chart titles.
@@ -109,7 +109,7 @@ QUICK_PERIODS: Final[dict[str, str]] = {
 
 NO_JUDGED_DUTIES: Final = _("nothing judged yet")
 
-# Error codes of the compliance filters (app.web.compliance_filters), through i18n.message().
+# Error codes of the compliance filters (compliance_filters), through messages.message().
 COMPLIANCE_MESSAGES: Final[dict[str, str]] = {
     "compliance_date_invalid": _("Enter the dates as YYYY-MM-DD, for example 2026-09-30."),
     "compliance_period_reversed": _("The end date is before the start date."),

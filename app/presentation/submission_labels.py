@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.web.i18n import _
+from app.presentation.i18n import _
 
 SUBMISSION_KIND_LABELS: dict[str, str] = {
     "opinion": _("Written defence opinion"),

@@ -11,7 +11,7 @@ Parameters (all optional): ``from`` and ``to`` (YYYY-MM-DD, both inclusive; defa
 ``agency`` (ids), ``figure`` (a ``Figure`` value) and ``page`` (1, 2, ...).
 
 - Malformed input raises ``FilterError`` (a ``DomainError``, status 400): ``code`` names a
-  message of ``app.web.compliance_labels.COMPLIANCE_MESSAGES`` (``i18n.message(code)``),
+  message of ``compliance_labels.COMPLIANCE_MESSAGES`` (``messages.message(code)``),
   ``field`` the parameter, ``values`` what was typed (to keep the form).
 - A facility or agency that does not exist or lies outside the user's jurisdiction raises
   ``app.accounts.policy.NotFound`` (404): ``rights_checklist.compliance.scope_for`` and
@@ -75,7 +75,7 @@ class Filters:
 
 @dataclass(frozen=True, slots=True)
 class QuickPeriod:
-    key: str  # app.web.compliance_labels.QUICK_PERIODS
+    key: str  # app.presentation.compliance_labels.QUICK_PERIODS
     period_from: date
     period_to: date
 

@@ -1,12 +1,12 @@
 """English message ids of the compliance exports (CSV headers, printable report, transparency
-page) beyond the shared ones of ``app.web.compliance_labels``; Chinese in the catalogue."""
+page) beyond the shared ones of ``app.presentation.compliance_labels``; Chinese in the catalogue."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from app.web.compliance_labels import FIGURE_NAMES, TALLY_COLUMNS
-from app.web.i18n import _
+from app.presentation.compliance_labels import FIGURE_NAMES, TALLY_COLUMNS
+from app.presentation.i18n import _
 from rights_checklist.compliance_types import Figure
 
 # The columns of one tally in an export, in order (Tally attributes; "on_time_share" the share).

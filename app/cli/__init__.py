@@ -1,5 +1,11 @@
 """The `lawmeet` command: migrate, serve, worker, demo, check, users, deadlines, calendar, audit,
-reports."""
+reports.
+
+Here the parser, the commands of the installation (migrate, serve, worker, demo, check) and the
+dispatch; each area's arguments and work are a module beside it (``app.cli.users``,
+``app.cli.deadlines``, ``app.cli.reports``, ...). The command line calls services and may use
+``app.presentation`` and ``app.demo``; it never imports the web or the API layer.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from typing import Any
 
 from tortoise.exceptions import BaseORMException
 
-from app import clock, db
+from app import db
+from app.clock import use_data_dir  # not `from app import clock`: app.cli.clock shadows it
 from app.settings import Settings, SettingsError, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -48,18 +55,18 @@ async def cmd_makemigrations(args: argparse.Namespace, settings: Settings) -> in
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from app.demo import DEMO_PASSWORD, load_demo_data
-    from app.web.i18n import ROLE_LABELS
+    from app.presentation.i18n import ROLE_LABELS
 
     async def work() -> int:
-        from app.demo_cases import load_demo_cases
+        from app.demo.cases import load_demo_cases
 
         users = await load_demo_data()
         cases = await load_demo_cases(settings.data_dir, settings.uploads.max_bytes)
         print(f"Demo cases created: {cases}")
-        from app.demo_meetings import load_demo_meetings  # rooms and hours need the cases first
+        from app.demo.meetings import load_demo_meetings  # rooms and hours need the cases first
 
         print(f"Demo meeting requests created: {await load_demo_meetings(settings)}")
-        from app.demo_compliance import load_demo_compliance  # history for the compliance audit
+        from app.demo.compliance import load_demo_compliance  # history for the compliance audit
 
         print(f"Demo history cases created: {await load_demo_compliance(settings)}")
         print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -114,15 +121,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
-    from app.accounts import user_commands
+    from app.cli import users
 
-    return await _with_database(settings, lambda: user_commands.run(args))
+    return await _with_database(settings, lambda: users.run(args))
 
 
 async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    from app.audit import commands as audit_commands
+    from app.cli import audit
 
-    return await _with_database(settings, lambda: audit_commands.run(args, settings))
+    return await _with_database(settings, lambda: audit.run(args, settings))
 
 
 async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -146,39 +153,39 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_notify(args: argparse.Namespace, settings: Settings) -> int:
-    from notifications import commands as notify_commands
+    from app.cli import notify
 
-    return await _with_database(settings, lambda: notify_commands.run(args, settings))
+    return await _with_database(settings, lambda: notify.run(args, settings))
 
 
 async def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
-    from app import deadline_commands
+    from app.cli import deadlines
 
-    return await deadline_commands.run_deadline(args, settings)
+    return await deadlines.run_deadline(args, settings)
 
 
 async def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
-    from app import deadline_commands
+    from app.cli import deadlines
 
-    return await _with_database(settings, lambda: deadline_commands.run_calendar(args))
+    return await _with_database(settings, lambda: deadlines.run_calendar(args))
 
 
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from app import report_commands
+    from app.cli import reports
 
-    return await _with_database(settings, lambda: report_commands.run_report(args, settings))
+    return await _with_database(settings, lambda: reports.run_report(args, settings))
 
 
 async def cmd_duties(args: argparse.Namespace, settings: Settings) -> int:
-    from app import report_commands
+    from app.cli import reports
 
-    return await _with_database(settings, lambda: report_commands.run_duties(args, settings))
+    return await _with_database(settings, lambda: reports.run_duties(args, settings))
 
 
 async def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
-    from app.accounts import register_commands
+    from app.cli import register
 
-    return await _with_database(settings, lambda: register_commands.run(args))
+    return await _with_database(settings, lambda: register.run(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,25 +205,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "worker", help="deliver queued notifications until SIGTERM or SIGINT (see README)"
     )
-    from app.accounts.user_commands import add_parser as add_user_parser
+    from app.cli.users import add_parser as add_user_parser
 
     add_user_parser(sub)
-    from app.deadline_commands import add_parsers as add_deadline_parsers
+    from app.cli.deadlines import add_parsers as add_deadline_parsers
 
     add_deadline_parsers(sub)
-    from app.audit.commands import add_parser as add_audit_parser
+    from app.cli.audit import add_parser as add_audit_parser
 
     add_audit_parser(sub)
-    from notifications.commands import add_parser as add_notify_parser
+    from app.cli.notify import add_parser as add_notify_parser
 
     add_notify_parser(sub)
-    from app.report_commands import add_parsers as add_report_parsers
+    from app.cli.reports import add_parsers as add_report_parsers
 
     add_report_parsers(sub)
-    from app.accounts.register_commands import add_parser as add_register_parser
+    from app.cli.register import add_parser as add_register_parser
 
     add_register_parser(sub)
-    from app.clock_commands import add_parser as add_clock_parser
+    from app.cli.clock import add_parser as add_clock_parser
 
     add_clock_parser(sub)
     return parser
@@ -248,9 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import configure_logging
 
     configure_logging(settings.log_format(), settings.logging.level)
-    clock.use_data_dir(settings.clock_dir)
+    use_data_dir(settings.clock_dir)
     if args.command == "clock":
-        from app.clock_commands import run_clock
+        from app.cli.clock import run_clock
 
         return run_clock(args, settings)
     if args.command == "serve":
@@ -259,7 +266,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(ASYNC_COMMANDS[args.command](args, settings))
     except BaseORMException as exc:
         return _fail(f"database error: {exc}", 1)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The message of an error code a service raised (``DomainError.code``), in the visit's language.
+
+Each area keeps its codes in its own labels module; this table lists them all, in the order
+they are looked up, so web, API and command line answer every code alike."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from app.presentation import (
+    board_labels,
+    calendar_labels,
+    case_labels,
+    checklist_labels,
+    compliance_labels,
+    facility_labels,
+    meeting_labels,
+    notification_labels,
+    scheduling_labels,
+    submission_labels,
+    verification_labels,
+)
+from app.presentation.i18n import MESSAGES, gettext
+
+MESSAGE_TABLES: Final[tuple[dict[str, str], ...]] = (
+    MESSAGES,
+    case_labels.CASE_MESSAGES,
+    submission_labels.SUBMISSION_MESSAGES,
+    notification_labels.NOTIFICATION_MESSAGES,
+    scheduling_labels.SCHEDULING_MESSAGES,
+    checklist_labels.CHECKLIST_MESSAGES,
+    meeting_labels.MEETING_MESSAGES,
+    meeting_labels.MEETING_PAGE_MESSAGES,
+    board_labels.BOARD_MESSAGES,
+    facility_labels.FACILITY_MESSAGES,
+    calendar_labels.CALENDAR_MESSAGES,
+    compliance_labels.COMPLIANCE_MESSAGES,
+    verification_labels.VERIFICATION_MESSAGES,
+)
+
+
+def message(code: str) -> str:
+    text = next((table[code] for table in MESSAGE_TABLES if code in table), code)
+    return gettext(text)
