@@ -35,6 +35,14 @@ class ComplaintBody(StrEnum):
     BAR_ASSOCIATION = "bar_association"
 
 
+# Who a complaint goes to when the lawyer does not choose: obstruction (C1) to the
+# procuratorate, with a copy to the bar association, which supports lawyers (CPL 49; SPP 57-58).
+ADDRESSEES: dict[str, tuple[ComplaintBody, ComplaintBody | None]] = {
+    "C1": (ComplaintBody.PROCURATORATE, ComplaintBody.BAR_ASSOCIATION),
+    "C2": (ComplaintBody.PROCURATORATE, None),
+}
+
+
 class ComplaintOutcome(StrEnum):
     UPHELD = "upheld"
     PARTLY_UPHELD = "partly_upheld"

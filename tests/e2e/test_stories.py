@@ -119,6 +119,14 @@ def _nav(page: Page, label: str) -> None:
     ).click()
 
 
+def _engage_checked(lawyer: Page, client: Client, open_as: OpenAs) -> None:
+    """The lawyer registers the engagement with its three documents and sends the notice; the
+    Haidian desk accepts the documents."""
+    register_engagement(lawyer, client.number, client.name, client.id_number)
+    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
+    accept_documents(open_as("haidian.desk"), client.name)
+
+
 def _open_client(lawyer: Page, client: Client) -> None:
     _nav(lawyer, "My clients")
     lawyer.get_by_role("link", name=client.name, exact=True).click()
@@ -445,9 +453,7 @@ def test_story_5_a_custody_extension_notice_names_the_basis_and_new_expiry(
     arrested = engaged - timedelta(days=50)
     _record_event(investigator, "arrest", arrested, "经检察院批准逮捕")
     lawyer = story_as("zhang.lawyer")
-    register_engagement(lawyer, client.number, client.name, client.id_number)
-    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
-    accept_documents(story_as("haidian.desk"), client.name)
+    _engage_checked(lawyer, client, story_as)
 
     # That afternoon the investigator records the extension: one more month (CPL 156).
     extended = _at(0, MON, 15, 0)
@@ -494,9 +500,7 @@ def test_story_6_a_written_opinion_gets_a_fingerprinted_receipt_and_is_attached_
     investigator = story_as("zhao.investigator")
     client = _new_client(investigator, submitted - timedelta(days=20))
     lawyer = story_as("zhang.lawyer")
-    register_engagement(lawyer, client.number, client.name, client.id_number)
-    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
-    accept_documents(story_as("haidian.desk"), client.name)
+    _engage_checked(lawyer, client, story_as)
 
     # Zhang submits the opinion with two PDF attachments.
     text = f"关于{client.name}涉嫌诈骗一案的书面辩护意见：现有证据不足以认定其具有非法占有目的。"
@@ -571,9 +575,7 @@ def test_story_7_a_meeting_missed_52_hours_on_is_complained_of_with_a_copy_to_th
     investigator = story_as("zhao.investigator")
     client = _new_client(investigator, asked - timedelta(days=1))
     lawyer = story_as("li.lawyer")
-    register_engagement(lawyer, client.number, client.name, client.id_number)
-    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
-    accept_documents(story_as("haidian.desk"), client.name)
+    _engage_checked(lawyer, client, story_as)
     _open_client(lawyer, client)
     _ask_for_meeting(lawyer)
     deadline = _instant(lawyer, "#deadline time[datetime]")
@@ -808,9 +810,7 @@ def test_story_12_an_arrest_recorded_for_yesterday_owes_the_lawyer_and_the_famil
     investigator = story_as("zhao.investigator")
     client = _new_client(investigator, engaged - timedelta(days=1))
     lawyer = story_as("zhang.lawyer")
-    register_engagement(lawyer, client.number, client.name, client.id_number)
-    lawyer.get_by_role("button", name=re.compile("Send the engagement notice")).click()
-    accept_documents(story_as("haidian.desk"), client.name)
+    _engage_checked(lawyer, client, story_as)
 
     # The next morning the investigator records the arrest, effective yesterday 17:30.
     today = _at(1, WED, 9, 0)

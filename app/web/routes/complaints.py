@@ -28,6 +28,7 @@ from notifications.wording import local_time
 from rights_checklist import complaints
 from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import (
+    ADDRESSEES,
     C2_TYPES,
     ComplaintBody,
     ComplaintOutcome,
@@ -115,10 +116,14 @@ async def _prefill(user: User, query: dict[str, str]) -> dict[str, str]:
     breached, occurrence = query.get("breached", ""), query.get("occurrence", "")
     if not (re.fullmatch(r"[A-Z]\d", breached) and OCCURRENCE.fullmatch(occurrence)):
         return values
-    # From a breached duty on the rights checklist (story 7): the facts, for the lawyer to edit;
-    # obstruction goes to the procuratorate with a copy to the bar association (SPP 57-58).
-    if query.get("duty") == "C1":
-        values["copied_to"] = ComplaintBody.BAR_ASSOCIATION.value
+    # From a breached duty on the rights checklist (story 7): the facts, for the lawyer to edit,
+    # addressed as the law has it.
+    if query.get("duty") in ADDRESSEES:
+        addressed, copied = ADDRESSEES[query["duty"]]
+        values["addressed_to"], values["copied_to"] = (
+            addressed.value,
+            copied.value if copied else "",
+        )
     facts = await complaints.meeting_breach_facts(user, occurrence)
     if facts is not None:
         values["description"] = _meeting_facts(facts)
