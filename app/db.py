@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "app.accounts.models",
     "app.audit.models",
     "app.cases.models",
+    "app.law.models",
     "notifications.models",
     "scheduling.models",
     "rights_checklist.models",

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import clock, db
 from app.api.framework import Endpoint, as_route, openapi_document, openapi_response
 from app.api.routes import ENDPOINTS
+from app.law.context import Law
 from app.settings import Settings, load_settings
 from app.web.errors import EXCEPTION_HANDLERS, error_page
 from app.web.middleware import (
@@ -30,7 +31,6 @@ from app.web.middleware import (
 from app.web.routes import admin, home, profile, session, verification
 from app.web.templating import Templates
 from rights_checklist import ledger as duty_ledger
-from rights_checklist.catalogue import load_catalogue
 from scheduling import meeting_notices
 
 VERSION = "0.1.0"
@@ -165,12 +165,10 @@ def api_endpoints() -> list[Endpoint]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     clock.use_data_dir(settings.clock_dir)
-    # A malformed statutory catalogue must stop start-up, not surface on the first checklist.
-    load_catalogue()
+    # Built once: a malformed statutory catalogue or policy stops start-up here.
+    law = Law.from_settings(settings.legal)
     # Booking's notices (sender, alarms, reminder offsets, links) follow this app's settings.
     meeting_notices.configure(settings)
-    # The compliance ledger judges duties by the configured legal policies (P1-P6).
-    duty_ledger.configure(settings.legal)
     endpoints = api_endpoints()
     document = openapi_document(endpoints, VERSION)
 
@@ -198,13 +196,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             # The embedded worker also keeps the compliance ledger current (as `lawmeet worker`).
             # And tells supervisors of newly overdue tasks (story 13).
+            ledger = partial(duty_ledger.keep_current, law)
             overdue = partial(
                 watch_overdue,
-                settings.legal,
+                law,
                 settings.app.public_url,
                 interval_seconds=settings.notifications.overdue_sweep_seconds,
             )
-            async with in_process(settings, companions=[duty_ledger.keep_current, overdue]):
+            async with in_process(settings, companions=[ledger, overdue]):
                 yield
         finally:
             await db.close_database(context)
@@ -222,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.law = law  # the legal context's policies and catalogue, for every request
     available = frozenset(r.path for r in routes if isinstance(r, Route))
     app.state.templates = Templates(available)
     app.state.openapi = document

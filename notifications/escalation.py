@@ -23,12 +23,10 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import NotFound
-from app.accounts.roles import Role
+from app.accounts.scopes import visible
 from app.audit.service import record
 from app.cases.models import Case
 from app.errors import DomainError
-from app.orgs.regions import jurisdiction_prefix
 from notifications.kinds import Status
 from notifications.models import Escalation, Notification
 
@@ -96,27 +94,8 @@ async def sweep(grace_minutes: int, now: datetime | None = None, limit: int = 50
     return raised
 
 
-def escalations_in_scope(user: User) -> QuerySet[Escalation]:
-    """Investigators: their agency's; staff: their facility's; auditors: their jurisdiction's
-    agencies and facilities; admins: all. Anyone else: none."""
-    if not user.is_active:
-        return Escalation.filter(id__in=[])
-    if user.role == Role.ADMIN:
-        return Escalation.all()
-    if user.role == Role.INVESTIGATOR and user.agency_id:
-        return Escalation.filter(agency_id=user.agency_id)
-    if user.role == Role.DETENTION_STAFF and user.facility_id:
-        return Escalation.filter(facility_id=user.facility_id)
-    if user.role == Role.BAR_AUDITOR and user.region_code:
-        prefix = jurisdiction_prefix(user.region_code)
-        return Escalation.filter(
-            Q(agency__region_code__startswith=prefix) | Q(facility__region_code__startswith=prefix)
-        )
-    return Escalation.filter(id__in=[])
-
-
 async def listing(user: User, *, open_only: bool = False, limit: int = 200) -> list[Escalation]:
-    query = escalations_in_scope(user)
+    query = visible(Escalation, user)
     if open_only:
         query = query.filter(resolved_at__isnull=True)
     return (
@@ -128,18 +107,11 @@ async def listing(user: User, *, open_only: bool = False, limit: int = 200) -> l
 
 async def open_for_case(user: User, case_id: int) -> list[Escalation]:
     return (
-        await escalations_in_scope(user)
+        await visible(Escalation, user)
         .filter(case_id=case_id, resolved_at__isnull=True)
         .order_by("-raised_at", "-id")
         .select_related("notification")
     )
-
-
-async def escalation_for(user: User, escalation_id: int) -> Escalation:
-    found = await escalations_in_scope(user).get_or_none(id=escalation_id)
-    if found is None:
-        raise NotFound("escalation")
-    return found
 
 
 async def resolve(actor: User, escalation: Escalation, note: str) -> Escalation:

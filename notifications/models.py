@@ -126,3 +126,8 @@ class Escalation(Model):
     class Meta:
         table = "notification_escalation"
         ordering = ["-raised_at"]
+
+
+# This package's entries in the scope table (app.accounts.scopes): loaded with the models, so
+# that the table is complete wherever they are.
+from notifications import access as _scope_rules  # noqa: E402, F401

@@ -28,16 +28,16 @@ from app.cases.kinds import EngagementStatus, EventKind, lawful_family_reason
 from app.cases.models import Case, CaseEvent, Detainee, Engagement
 from app.errors import DomainError
 from app.law.basis import in_words
+from app.law.catalogue import load_catalogue
+from app.law.context import LegalContext
+from app.law.periods import prompt_target_deadline
 from notifications.kinds import Channel
 from notifications.models import Notification
 from notifications.services import notice_language, notify_user
 from notifications.wording import day_in_words, local_time
-from rights_checklist.catalogue import load_catalogue
-from rights_checklist.deadlines import DeadlineContext
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import FamilyNotice, Submission
 from scheduling import permissions
-from scheduling.periods import prompt_target_deadline
 
 _K = EventKind
 NOTICE_DUTY: Final[dict[EventKind, str]] = {
@@ -63,7 +63,7 @@ async def record_case_event(
     case: Case,
     new: services.NewEvent,
     *,
-    context: DeadlineContext,
+    context: LegalContext,
     public_url: str,
     unheard_reason: str = "",
 ) -> CaseEvent:
@@ -91,7 +91,7 @@ async def record_case_event(
 
 
 async def owe_event_notices(
-    case: Case, event: CaseEvent, *, context: DeadlineContext, public_url: str
+    case: Case, event: CaseEvent, *, context: LegalContext, public_url: str
 ) -> list[Notification]:
     """N2-N4: each lawyer actively engaged for the detainee the event concerns (every lawyer
     of the case for a case-wide event) is told, by every channel that reaches them."""
@@ -116,7 +116,7 @@ async def terminate_engagement(
     received_at: datetime,
     note: str,
     *,
-    context: DeadlineContext,
+    context: LegalContext,
     public_url: str,
 ) -> CaseEvent:
     """The client's termination reached the agency: record it and tell the lawyer (N5)."""
@@ -135,7 +135,7 @@ async def inform_of_charges(
     charges: str,
     facts: str,
     *,
-    context: DeadlineContext,
+    context: LegalContext,
     public_url: str,
 ) -> list[Notification]:
     """N1: after the engagement notice, tell the lawyer the suspected charges and main facts."""
@@ -203,7 +203,7 @@ async def _notify_lawyer(
     occurred_at: datetime,
     detail: str,
     event_id: int | None,
-    context: DeadlineContext,
+    context: LegalContext,
     public_url: str,
     *,
     extension: tuple[date, str] | None = None,

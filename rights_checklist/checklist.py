@@ -16,8 +16,8 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.cases.models import Case, CaseEvent, Engagement
-from rights_checklist.catalogue import load_catalogue
-from rights_checklist.deadlines import DeadlineContext
+from app.law.catalogue import load_catalogue
+from app.law.context import LegalContext
 from rights_checklist.evaluation import evaluate
 from rights_checklist.kinds import ComplaintType, complaint_duty
 from rights_checklist.models import Complaint, Submission
@@ -58,7 +58,7 @@ class ComplaintDraft:
 
 async def case_checklist(
     case: Case,
-    context: DeadlineContext,
+    context: LegalContext,
     *,
     viewer: User | None = None,
     now: datetime | None = None,

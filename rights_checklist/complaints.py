@@ -7,20 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import NotFound
 from app.accounts.roles import Role
 from app.audit.service import record
 from app.cases.models import CaseEvent, Detainee, Engagement
 from app.errors import DomainError
+from app.law.context import LegalContext, duty_deadline
 from app.orgs.models import Facility
-from app.orgs.regions import jurisdiction_prefix
 from rights_checklist import submission_notices
-from rights_checklist.deadlines import DeadlineContext, duty_deadline
 from rights_checklist.kinds import ComplaintBody, ComplaintOutcome, ComplaintType, complaint_duty
 from rights_checklist.models import Complaint, Submission
 from scheduling.models import Meeting, MeetingRequest
@@ -74,24 +71,6 @@ async def meeting_breach_facts(lawyer: User, occurrence: str) -> MeetingBreachFa
     )
 
 
-def complaints_in_scope(user: User) -> QuerySet[Complaint]:
-    if not user.is_active:
-        return Complaint.filter(id__in=[])
-    if user.role == Role.LAWYER:
-        return Complaint.filter(lawyer_id=user.id)
-    if user.role == Role.BAR_AUDITOR and user.region_code:
-        prefix = jurisdiction_prefix(user.region_code)
-        return Complaint.filter(case__agency__region_code__startswith=prefix)
-    return Complaint.filter(id__in=[])
-
-
-async def complaint_for(user: User, complaint_id: int) -> Complaint:
-    complaint = await complaints_in_scope(user).get_or_none(id=complaint_id)
-    if complaint is None:
-        raise NotFound("complaint")
-    return complaint
-
-
 async def _check_evidence(lawyer: User, new: NewComplaint) -> None:
     """Evidence must belong to the same case, and a lawyer may only cite what they can see."""
     events = set(new.event_ids)
@@ -111,7 +90,7 @@ async def _check_evidence(lawyer: User, new: NewComplaint) -> None:
 async def file_complaint(
     lawyer: User,
     new: NewComplaint,
-    context: DeadlineContext,
+    context: LegalContext,
     now: datetime | None = None,
     *,
     public_url: str = "",

@@ -23,6 +23,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import Role
+from app.law.context import Law
 from app.orgs.models import Agency, Facility
 from app.orgs.regions import jurisdiction_prefix
 from rights_checklist import ledger
@@ -152,11 +153,12 @@ class _Tallies:
 
 
 async def compliance_report(
-    scope: ReportScope, *, now: datetime | None = None, refresh: bool = True
+    scope: ReportScope, *, refresh_by: Law | None, now: datetime | None = None
 ) -> ComplianceReport:
-    """Every figure of ``scope`` judged as of ``now`` (default: the current time)."""
-    if refresh:
-        await ledger.refresh_ledger(limit=REFRESH_LIMIT, now=now)
+    """Every figure of ``scope`` judged as of ``now`` (default: the current time). With
+    ``refresh_by``, the cases changed since the ledger last judged them are judged first."""
+    if refresh_by is not None:
+        await ledger.refresh_ledger(refresh_by, limit=REFRESH_LIMIT, now=now)
     now = now or clock.now()
     async with _snapshot():
         return await _report(scope, now)
@@ -347,12 +349,12 @@ async def breach_list(
     now: datetime | None = None,
     limit: int = 200,
     offset: int = 0,
-    refresh: bool = True,
+    refresh_by: Law | None,
 ) -> tuple[list[Breach], int]:
     """The duties of ``scope`` (and ``figure``; None: every figure) met late or missed, oldest
-    first, and how many there are in all."""
-    if refresh:
-        await ledger.refresh_ledger(limit=REFRESH_LIMIT, now=now)
+    first, and how many there are in all (``refresh_by`` as for ``compliance_report``)."""
+    if refresh_by is not None:
+        await ledger.refresh_ledger(refresh_by, limit=REFRESH_LIMIT, now=now)
     async with _snapshot():
         return await _breaches(scope, figure, ledger.to_us(now or clock.now()), limit, offset)
 

@@ -37,7 +37,10 @@ from zoneinfo import ZoneInfo
 
 from app.cases.kinds import IMPEDE_EXCEPTION_CATEGORIES
 from app.cases.kinds import EventKind as K
-from rights_checklist.catalogue import Catalogue, Duty
+from app.law.catalogue import Catalogue, Duty
+from app.law.periods import Deadline, PeriodKind, compute_deadline, prompt_target_deadline
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from rights_checklist.timeline import (
     CaseTimeline,
     DutyResult,
@@ -49,9 +52,6 @@ from rights_checklist.timeline import (
     judge,
     utc,
 )
-from scheduling.periods import Deadline, PeriodKind, compute_deadline, prompt_target_deadline
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 
 __all__ = ["STANDING_DUTIES", "evaluate", "judge"]
 

@@ -27,9 +27,8 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.cases.models import Case, CaseDetainee
-from app.settings import LegalSection
-from rights_checklist.catalogue import load_catalogue
-from rights_checklist.deadlines import DeadlineContext, load_context
+from app.law.catalogue import load_catalogue
+from app.law.context import Law, LegalContext
 from rights_checklist.evaluation import evaluate
 from rights_checklist.ledger_models import DutyLedgerMark, DutyRecord
 from rights_checklist.timeline import CaseTimeline, DutyResult, DutyStatus, judge
@@ -41,13 +40,6 @@ log = logging.getLogger("lawmeet.ledger")
 Progress = Callable[[int, int], None]  # (cases done, cases to do)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _OPEN = frozenset({DutyStatus.PENDING, DutyStatus.DUE_SOON})
-_legal = LegalSection()
-
-
-def configure(legal: LegalSection) -> None:
-    """The policies the ledger judges by: the entry points pass settings.legal at start-up."""
-    global _legal
-    _legal = legal
 
 
 def to_us(t: datetime) -> int:
@@ -67,6 +59,7 @@ async def pending_refresh() -> int:
 
 
 async def refresh_ledger(
+    law: Law,
     *,
     all_cases: bool = False,
     limit: int | None = None,
@@ -83,7 +76,7 @@ async def refresh_ledger(
     total = await pending_refresh()
     if limit is not None:
         total = min(total, limit)
-    context = await load_context(_legal)
+    context = await law.context()
     done = 0
     if on_progress:
         on_progress(done, total)
@@ -105,12 +98,12 @@ async def refresh_ledger(
     return done
 
 
-async def keep_current(stop: asyncio.Event, interval_seconds: float = 30.0) -> None:
+async def keep_current(law: Law, stop: asyncio.Event, interval_seconds: float = 30.0) -> None:
     """Re-judge the marked cases every ``interval_seconds`` until ``stop`` (`lawmeet worker`),
     so reports rarely find work left to do."""
     while not stop.is_set():
         try:
-            done = await refresh_ledger(limit=5000)
+            done = await refresh_ledger(law, limit=5000)
             if done:
                 log.info("duty ledger: %d cases re-judged", done)
         except Exception:  # a bad case must not stop notice delivery beside it
@@ -119,9 +112,7 @@ async def keep_current(stop: asyncio.Event, interval_seconds: float = 30.0) -> N
             await asyncio.wait_for(stop.wait(), interval_seconds)
 
 
-async def refresh_case(
-    case_id: int, context: DeadlineContext, *, now: datetime | None = None
-) -> None:
+async def refresh_case(case_id: int, context: LegalContext, *, now: datetime | None = None) -> None:
     """Replace one case's ledger rows by its checklist as judged now."""
     now = now or clock.now()
     async with in_transaction() as connection:

@@ -151,3 +151,8 @@ class FamilyNotice(Model):
     class Meta:
         table = "family_notice"
         ordering = ["recorded_at"]
+
+
+# This package's entries in the scope table (app.accounts.scopes): loaded with the models, so
+# that the table is complete wherever they are.
+from rights_checklist import access as _scope_rules  # noqa: E402, F401

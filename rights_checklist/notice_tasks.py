@@ -11,11 +11,11 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.cases.kinds import EngagementStatus, EventKind
 from app.cases.models import Case, CaseDetainee, CaseEvent, Engagement
+from app.law.context import LegalContext, duty_deadline
+from app.law.periods import prompt_target_deadline
 from notifications.models import Notification
 from rights_checklist.case_notices import FAMILY_DUTY
-from rights_checklist.deadlines import DeadlineContext, duty_deadline
 from rights_checklist.models import FamilyNotice
-from scheduling.periods import prompt_target_deadline
 
 DEFAULT_ZONE = "Asia/Shanghai"
 
@@ -30,14 +30,14 @@ class NoticeTask:
     event_id: int | None = None  # N6/N7: the detention or arrest
 
 
-async def owed_notices(investigator: User, context: DeadlineContext) -> list[NoticeTask]:
+async def owed_notices(investigator: User, context: LegalContext) -> list[NoticeTask]:
     """The investigator's agency's open notice duties, the earliest due first."""
     if investigator.role != Role.INVESTIGATOR or investigator.agency_id is None:
         return []
     return await agency_owed_notices(investigator.agency_id, context)
 
 
-async def agency_owed_notices(agency_id: int, context: DeadlineContext) -> list[NoticeTask]:
+async def agency_owed_notices(agency_id: int, context: LegalContext) -> list[NoticeTask]:
     cases = {c.id: c for c in await Case.filter(agency_id=agency_id)}
     zones = await _zones(list(cases))
     tasks = await _charges_tasks(cases, zones, context)
@@ -46,7 +46,7 @@ async def agency_owed_notices(agency_id: int, context: DeadlineContext) -> list[
 
 
 async def _charges_tasks(
-    cases: dict[int, Case], zones: dict[int, str], context: DeadlineContext
+    cases: dict[int, Case], zones: dict[int, str], context: LegalContext
 ) -> list[NoticeTask]:
     told = await Notification.filter(duty_id="N1", case_id__in=list(cases)).only("id", "payload")
     told_engagements = {row.payload.get("engagement_id") for row in told}
@@ -65,7 +65,7 @@ async def _charges_tasks(
 
 
 async def _family_tasks(
-    cases: dict[int, Case], zones: dict[int, str], context: DeadlineContext
+    cases: dict[int, Case], zones: dict[int, str], context: LegalContext
 ) -> list[NoticeTask]:
     events = await CaseEvent.filter(
         case_id__in=list(cases), kind__in=[EventKind.CRIMINAL_DETENTION, EventKind.ARREST]

@@ -17,11 +17,10 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotPermitted
 from app.accounts.roles import AccountStatus, Role
-from app.settings import LegalSection
+from app.law.context import Law, LegalContext
 from notifications.models import Notification
 from notifications.services import notice_language, notify_user
 from notifications.wording import local_time
-from rights_checklist.deadlines import DeadlineContext, load_context
 from rights_checklist.models import Submission
 from rights_checklist.notice_tasks import agency_owed_notices
 from rights_checklist.submissions import unfinished
@@ -62,7 +61,7 @@ async def _submission_tasks(agency_id: int, now: datetime) -> list[OverdueTask]:
     return tasks
 
 
-async def agency_overdue(agency_id: int, context: DeadlineContext,
+async def agency_overdue(agency_id: int, context: LegalContext,
                          now: datetime | None = None) -> list[OverdueTask]:  # fmt: skip
     """Every task of the agency past its deadline, the longest overdue first."""
     now = now or clock.now()
@@ -77,7 +76,7 @@ async def agency_overdue(agency_id: int, context: DeadlineContext,
     return sorted(tasks, key=lambda t: (t.due_at, t.key))
 
 
-async def overdue_for_supervisor(user: User, context: DeadlineContext) -> list[OverdueTask]:
+async def overdue_for_supervisor(user: User, context: LegalContext) -> list[OverdueTask]:
     if not is_supervisor(user):
         raise NotPermitted("tasks.supervise")
     assert user.agency_id is not None
@@ -89,7 +88,7 @@ async def _told(supervisor: User) -> set[str]:
     return {str(row.payload.get("task", "")) for row in rows}
 
 
-async def tell_supervisors(context: DeadlineContext, public_url: str = "",
+async def tell_supervisors(context: LegalContext, public_url: str = "",
                            now: datetime | None = None) -> int:  # fmt: skip
     """Tell each supervisor of each overdue task once; how many notices were written."""
     now = now or clock.now()
@@ -120,12 +119,12 @@ async def tell_supervisors(context: DeadlineContext, public_url: str = "",
     return written
 
 
-async def watch_overdue(legal: LegalSection, public_url: str, stop: asyncio.Event,
+async def watch_overdue(law: Law, public_url: str, stop: asyncio.Event,
                         interval_seconds: float = 60.0) -> None:  # fmt: skip
     """A companion of the notification worker: sweep for newly overdue tasks every minute."""
     while not stop.is_set():
         try:
-            written = await tell_supervisors(await load_context(legal), public_url)
+            written = await tell_supervisors(await law.context(), public_url)
             if written:
                 log.info("overdue tasks: %d supervisor notices written", written)
         except Exception:  # a bad row must not stop notice delivery beside it

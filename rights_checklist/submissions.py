@@ -20,17 +20,16 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.accounts.models import User
-from app.accounts.policy import NotFound
 from app.accounts.roles import Role
+from app.accounts.scopes import visible
 from app.audit.service import record
 from app.cases.kinds import EngagementStatus
 from app.cases.models import Detainee, Engagement
 from app.cases.storage import StoredFile, UploadRejected, store
 from app.errors import DomainError
+from app.law.context import LegalContext, duty_deadline
 from app.orgs.models import Facility
-from app.orgs.regions import jurisdiction_prefix
 from rights_checklist import submission_notices
-from rights_checklist.deadlines import DeadlineContext, duty_deadline
 from rights_checklist.kinds import DECISION_DUTIES, MAX_ATTACHMENTS, Decision, SubmissionKind
 from rights_checklist.models import Submission, SubmissionAttachment
 
@@ -51,28 +50,6 @@ def fingerprint(kind: str, text: str, attachment_hashes: list[str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def submissions_in_scope(user: User) -> QuerySet[Submission]:
-    """Lawyers see only their own; investigators their agency's; auditors their jurisdiction's
-    (the entry points hide text and files from auditors)."""
-    if not user.is_active:
-        return Submission.filter(id__in=[])
-    if user.role == Role.LAWYER:
-        return Submission.filter(lawyer_id=user.id)
-    if user.role == Role.INVESTIGATOR and user.agency_id:
-        return Submission.filter(case__agency_id=user.agency_id)
-    if user.role == Role.BAR_AUDITOR and user.region_code:
-        prefix = jurisdiction_prefix(user.region_code)
-        return Submission.filter(case__agency__region_code__startswith=prefix)
-    return Submission.filter(id__in=[])
-
-
-async def submission_for(user: User, submission_id: int) -> Submission:
-    submission = await submissions_in_scope(user).get_or_none(id=submission_id)
-    if submission is None:
-        raise NotFound("submission")
-    return submission
-
-
 def sees_content(user: User) -> bool:
     return user.role in (Role.LAWYER, Role.INVESTIGATOR)
 
@@ -85,7 +62,7 @@ async def submit(
     files: list[tuple[str, bytes]],
     root: Path,
     max_bytes: int,
-    context: DeadlineContext,
+    context: LegalContext,
     now: datetime | None = None,
     *,
     public_url: str = "",
@@ -242,7 +219,7 @@ async def decide(
 
 def open_tasks(user: User) -> QuerySet[Submission]:
     """An investigator's to-do: unacknowledged, unattached opinions and undecided applications."""
-    return unfinished(submissions_in_scope(user))
+    return unfinished(visible(Submission, user))
 
 
 def unfinished(query: QuerySet[Submission]) -> QuerySet[Submission]:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from app.cases.kinds import EventKind  # a pure enum module: no ORM, no I/O
-from scheduling.periods import Deadline
+from app.law.periods import Deadline
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,14 @@ from app.accounts.models import User
 from app.audit.service import record
 from app.cases.kinds import DocumentKind
 from app.errors import DomainError
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from notifications.kinds import Channel
 from notifications.services import notice_language, notify_user
 from notifications.wording import local_time
 from scheduling import booking, requests
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, Room
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 
 CLOCK_SKEW: Final = timedelta(minutes=1)  # a desk clock slightly ahead is not "the future"
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Final, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scheduling.periods import (
+from app.law.periods import (
     Deadline,
     Period,
     PeriodError,
@@ -28,8 +28,8 @@ from scheduling.periods import (
     PeriodUnit,
     compute_deadline,
 )
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 
 FIELDS: Final = ("from", "period", "kind", "tz")
 DEFAULT_KIND: Final = PeriodKind.PROCEDURAL

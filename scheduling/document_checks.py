@@ -27,11 +27,11 @@ from app.accounts.models import User
 from app.cases import engagements
 from app.cases.kinds import DocumentKind, EngagementStatus
 from app.cases.models import Engagement, EngagementDocument
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from scheduling import attendance, requests
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 
 # Requests a failed document check ends: not yet met, not already refused.
 OPEN: Final = (RequestStatus.REQUESTED, RequestStatus.AWAITING_PERMISSION, RequestStatus.SCHEDULED)

@@ -23,14 +23,14 @@ from app.audit.service import record
 from app.cases.models import Case
 from app.errors import DomainError
 from app.law.basis import in_words
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from notifications.kinds import Channel
 from notifications.services import notice_language, notify_user
 from notifications.wording import local_time
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
-from scheduling.policies import LegalPolicies
-from scheduling.requests import PERMISSION_BASIS, meeting_deadline, permission_needed
-from scheduling.restdays import RestDayCalendar
+from scheduling.requests import meeting_deadline, permission_basis, permission_needed
 
 NOTICE_KIND = "meeting_permission_decided"
 
@@ -74,7 +74,7 @@ async def decide_permission(
         await record(actor, "meeting_request.permission_decided", "meeting_request", request.id,
                      {"granted": granted, "reasons": reasons, "due_at": request.permission_due_at,
                       "late": _late(request, now), "deadline_at": request.deadline_at,
-                      "basis": PERMISSION_BASIS})  # fmt: skip
+                      "basis": permission_basis()})  # fmt: skip
         # M5's written answer is statutory: it carries its duty and the date it was due.
         language = await notice_language(request.lawyer)
         payload = _payload(request, case, language)
@@ -113,7 +113,7 @@ def _payload(request: MeetingRequest, case: Case, language: str) -> dict[str, ob
         "reasons": request.permission_reasons,
         "decided_at": shown(request.permission_decided_at),
         "deadline": shown(request.deadline_at),
-        "legal_basis": in_words(PERMISSION_BASIS, language),
+        "legal_basis": in_words(permission_basis(), language),
         "request_id": request.id,
     }
 

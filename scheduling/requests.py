@@ -29,18 +29,19 @@ from app.cases.engagements import documents_not_presented
 from app.cases.kinds import CaseStage, EngagementStatus
 from app.cases.models import Case, Engagement
 from app.errors import DomainError
+from app.law.catalogue import load_catalogue
+from app.law.context import LegalContext
+from app.law.periods import Deadline
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from scheduling.availability import FacilityPlan, Interval, Slot, alternatives, earliest_slot
 from scheduling.kinds import RequestStatus, RoomKind
 from scheduling.models import MeetingRequest
-from scheduling.periods import Period, PeriodKind, PeriodUnit, compute_deadline
 from scheduling.plan_store import load_plan, schedule_of
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 
-MEETING_LIMIT: Final = Period(48, PeriodUnit.HOURS)
-MEETING_BASIS: Final = "CPL 39(2); MPS 53; R2015 Art 7"
-PERMISSION_LIMIT: Final = Period(3, PeriodUnit.DAYS)
-PERMISSION_BASIS: Final = "CPL 39(3); MPS 52-53; R2015 Art 9"
+# The 48 hours and the 3 days, with their kind and legal basis, are the statutory catalogue's.
+MEETING_DUTY: Final = "M1"
+PERMISSION_DUTY: Final = "M5"
 SEARCH_AHEAD: Final = timedelta(days=7)  # how far to look when no clock runs yet
 
 
@@ -224,10 +225,7 @@ def meeting_deadline(
     clock: datetime, zone: str, policies: LegalPolicies, calendar: RestDayCalendar
 ) -> tuple[datetime, dict[str, object]]:
     """The 48-hour limit from ``clock``: its UTC end and the stored JSON (naming P1 too)."""
-    deadline = compute_deadline(
-        clock, MEETING_LIMIT, PeriodKind.PROCEDURAL, tz=zone, calendar=calendar,
-        policies=policies, basis=MEETING_BASIS,
-    )  # fmt: skip
+    deadline = _duty_deadline(MEETING_DUTY, clock, zone, policies, calendar)
     stored = deadline.to_json_dict()
     applied = dict(deadline.policies)
     applied["meeting_clock_start"] = policies.meeting_clock_start  # P1 chose the trigger
@@ -254,12 +252,20 @@ def _set_permission_due(
     calendar: RestDayCalendar,
 ) -> None:
     """M5: the authority answers within 3 days of the application (P4 picks the day kind)."""
-    due = compute_deadline(
-        applied_at, PERMISSION_LIMIT, PeriodKind.DECISION, tz=zone, calendar=calendar,
-        policies=policies, basis=PERMISSION_BASIS,
-    )  # fmt: skip
+    due = _duty_deadline(PERMISSION_DUTY, applied_at, zone, policies, calendar)
     request.permission_due_at = due.expires_at_utc
     request.permission_deadline = due.to_json_dict()
+
+
+def _duty_deadline(
+    duty_id: str, trigger: datetime, zone: str, policies: LegalPolicies, calendar: RestDayCalendar
+) -> Deadline:
+    return LegalContext(calendar, policies).duty_deadline(duty_id, trigger, zone)
+
+
+def permission_basis() -> str:
+    """M5's legal basis as the catalogue states it (stored with the decision, shown in words)."""
+    return load_catalogue().by_id(PERMISSION_DUTY).basis
 
 
 def _aware(moment: datetime) -> datetime:

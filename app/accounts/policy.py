@@ -1,7 +1,8 @@
 """The permission policy: every page and API route asks here, on the server, per object.
 
-Role rules say which kinds of user may use a feature; object rules say which records a user
-may see. A record outside the user's scope is reported as absent (404), never as forbidden.
+Role rules say which kinds of user may use a feature (here); object rules say which records a
+user may see (the scope table, `app.accounts.scopes`). A record outside the user's scope is
+reported as absent (404, `NotFound`), never as forbidden.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.api.framework import Endpoint
 from app.audit.models import AuditVerification
-from app.audit.queries import PAGE_SIZE, EntryFilter, entry_page, latest_verification
 from app.audit.verify import run_verification
+from app.audit_access.queries import PAGE_SIZE, EntryFilter, entry_page, latest_verification
 
 
 class AuditEntryQuery(BaseModel):

@@ -11,11 +11,11 @@ from starlette.responses import Response
 
 from app.accounts.models import User
 from app.accounts.policy import Action
+from app.accounts.scopes import visible_row
 from app.api.framework import Endpoint
 from app.presentation.calendar_feeds import calendar_response, feed_url, webcal_url
 from scheduling import feeds
-from scheduling.access import meeting_for
-from scheduling.models import CalendarFeed
+from scheduling.models import CalendarFeed, Meeting
 
 P = "/api/v1"
 
@@ -67,7 +67,7 @@ async def revoke_calendar_feed(user: User, feed_id: int) -> None:
 
 
 async def meeting_invite_file(request: Request, user: User, meeting_id: int) -> Response:
-    meeting = await meeting_for(user, meeting_id)
+    meeting = await visible_row(Meeting, user, meeting_id)
     config = feeds.FeedSettings.of(request.app.state.settings)
     text = await feeds.invite_text(meeting, config)
     return calendar_response(text, f"meeting-{meeting.reference}.ics")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
+from tortoise.expressions import Subquery
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
+from app.accounts.scopes import visible, visible_row
 from app.api.case_models import (
     AdmissionCreate,
     CaseChoice,
@@ -37,19 +39,20 @@ from app.cases import access, engagements, reading, services
 from app.cases.kinds import DocumentKind
 from app.cases.models import (
     Case,
+    Detainee,
     Engagement,
+    EngagementDocument,
 )
 from app.cases.storage import document_root
 from app.errors import DomainError
 from rights_checklist import case_notices
-from rights_checklist.deadlines import load_context
 from scheduling import document_checks
 
 P = "/api/v1"
 
 
 async def list_cases(user: User) -> list[CaseOut]:
-    return await cases_out(user, list(await access.cases_in_scope(user)))
+    return await cases_out(user, list(await visible(Case, user)))
 
 
 async def open_case(user: User, body: CaseCreate) -> CaseOut:
@@ -61,7 +64,7 @@ async def open_case(user: User, body: CaseCreate) -> CaseOut:
 
 
 async def get_case(user: User, case_id: int) -> CaseOut:
-    return await case_out(user, await access.case_for(user, case_id))
+    return await case_out(user, await visible_row(Case, user, case_id))
 
 
 async def _own_engagement(user: User, case: Case) -> Engagement | None:
@@ -69,7 +72,7 @@ async def _own_engagement(user: User, case: Case) -> Engagement | None:
 
 
 async def list_events(user: User, case_id: int) -> list[EventOut]:
-    case = await access.case_for(user, case_id)
+    case = await visible_row(Case, user, case_id)
     engagement = await _own_engagement(user, case) if user.role == "lawyer" else None
     return [event_out(user, e) for e in await access.timeline_for(user, case, engagement)]
 
@@ -81,26 +84,26 @@ async def record_event(request: Request, user: User, case_id: int, body: EventCr
     )
     settings = request.app.state.settings
     event = await case_notices.record_case_event(
-        user, case, new, context=await load_context(settings.legal),
+        user, case, new, context=await request.app.state.law.context(),
         public_url=settings.app.public_url, unheard_reason=body.unheard_reason,
     )  # fmt: skip
     return event_out(user, event)
 
 
 async def _case_for_recording(user: User, case_id: int) -> Case:
-    """Staff reach a case through a detainee held at their facility, investigators directly."""
+    """Staff reach a case through a detainee they see (held at their facility), investigators
+    directly."""
     if user.role == "detention_staff":
-        case = await Case.get_or_none(
-            id=case_id, detainee_links__detainee__facility_id=user.facility_id
-        )
+        held = Subquery(visible(Detainee, user).values("id"))
+        case = await Case.filter(id=case_id, detainee_links__detainee_id__in=held).first()
         if case is None:
             raise NotFound("case")
         return case
-    return await access.case_for(user, case_id)
+    return await visible_row(Case, user, case_id)
 
 
 async def assign_investigators(user: User, case_id: int, body: InvestigatorsAssign) -> CaseOut:
-    case = await access.case_for(user, case_id)
+    case = await visible_row(Case, user, case_id)
     await services.assign_investigators(user, case, body.investigator_ids)
     return await case_out(user, case)
 
@@ -115,12 +118,12 @@ async def list_detainees(user: User) -> list[DetaineeOut]:
             custody_status=d.custody_status,
             admitted_at=d.admitted_at,
         )
-        for d in await access.detainees_in_scope(user)
+        for d in await visible(Detainee, user)
     ]
 
 
 async def get_detainee(user: User, detainee_id: int) -> DetaineeOut:
-    detainee = await access.detainee_for(user, detainee_id)
+    detainee = await visible_row(Detainee, user, detainee_id)
     number = await reading.identity_number_for(user, detainee) if access.sees_notes(user) else None
     return DetaineeOut(
         id=detainee.id,
@@ -158,15 +161,15 @@ async def start_engagement(user: User, body: EngagementCreate) -> EngagementOut:
 
 
 async def list_engagements(user: User) -> list[EngagementOut]:
-    return await engagements_out(user, list(await access.engagements_in_scope(user)))
+    return await engagements_out(user, list(await visible(Engagement, user)))
 
 
 async def get_engagement(user: User, engagement_id: int) -> EngagementOut:
-    return await engagement_out(user, await access.engagement_for(user, engagement_id))
+    return await engagement_out(user, await visible_row(Engagement, user, engagement_id))
 
 
 async def upload_document(user: User, engagement_id: int, request: Request) -> DocumentOut:
-    engagement = await access.engagement_for(user, engagement_id)
+    engagement = await visible_row(Engagement, user, engagement_id)
     settings = request.app.state.settings
     form = await request.form(max_part_size=settings.uploads.max_bytes + 1)
     upload, kind = form.get("file"), str(form.get("kind", ""))
@@ -188,7 +191,7 @@ async def upload_document(user: User, engagement_id: int, request: Request) -> D
 
 
 async def send_notice(user: User, engagement_id: int) -> EngagementOut:
-    engagement = await access.engagement_for(user, engagement_id)
+    engagement = await visible_row(Engagement, user, engagement_id)
     await engagements.send_engagement_notice(user, engagement)
     return await engagement_out(user, engagement)
 
@@ -196,9 +199,9 @@ async def send_notice(user: User, engagement_id: int) -> EngagementOut:
 async def review_document(
     user: User, document_id: int, body: DocumentReviewIn, request: Request
 ) -> EngagementOut:
-    document = await access.document_for(user, document_id)
+    document = await visible_row(EngagementDocument, user, document_id)
     settings = request.app.state.settings
-    context = await load_context(settings.legal)
+    context = await request.app.state.law.context()
     engagement = await document_checks.review_document(
         user, document, body.accept, body.note, policies=context.policies,
         calendar=context.calendar, public_url=settings.app.public_url,
@@ -209,11 +212,11 @@ async def review_document(
 async def record_termination(
     request: Request, user: User, engagement_id: int, body: TerminationIn
 ) -> EngagementOut:
-    engagement = await access.engagement_for(user, engagement_id)
+    engagement = await visible_row(Engagement, user, engagement_id)
     settings = request.app.state.settings
     await case_notices.terminate_engagement(
         user, engagement, body.received_at, body.note,
-        context=await load_context(settings.legal), public_url=settings.app.public_url,
+        context=await request.app.state.law.context(), public_url=settings.app.public_url,
     )  # fmt: skip
     return await engagement_out(user, engagement)
 

@@ -11,13 +11,12 @@ from starlette.requests import Request
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.roles import Role
+from app.accounts.scopes import visible_row
 from app.api.framework import Endpoint
-from app.cases import access
-from app.cases.models import CaseEvent
+from app.cases.models import Case, CaseEvent, Engagement
+from app.law.catalogue import load_catalogue
 from rights_checklist import case_notices
-from rights_checklist.catalogue import load_catalogue
 from rights_checklist.checklist import case_checklist, complaint_draft
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import ComplaintType
 from rights_checklist.timeline import DutyStatus
 
@@ -81,8 +80,8 @@ class FamilyNoticeOut(BaseModel):
 
 
 async def get_checklist(request: Request, user: User, case_id: int) -> list[DutyOut]:
-    case = await access.case_for(user, case_id)
-    context = await load_context(request.app.state.settings.legal)
+    case = await visible_row(Case, user, case_id)
+    context = await request.app.state.law.context()
     catalogue = load_catalogue()
     out = []
     for r in await case_checklist(case, context, viewer=user):
@@ -114,11 +113,11 @@ async def get_checklist(request: Request, user: User, case_id: int) -> list[Duty
 async def inform_of_charges(
     request: Request, user: User, engagement_id: int, body: ChargesNoticeIn
 ) -> NoticesOut:
-    engagement = await access.engagement_for(user, engagement_id)
+    engagement = await visible_row(Engagement, user, engagement_id)
     settings = request.app.state.settings
     written = await case_notices.inform_of_charges(
         user, engagement, body.charges, body.facts,
-        context=await load_context(settings.legal), public_url=settings.app.public_url,
+        context=await request.app.state.law.context(), public_url=settings.app.public_url,
     )  # fmt: skip
     return NoticesOut(notices=len(written))
 
@@ -127,7 +126,7 @@ async def record_family_notice(user: User, event_id: int, body: FamilyNoticeIn) 
     event = await CaseEvent.get_or_none(id=event_id)
     if event is None:
         raise NotFound("event")
-    await access.case_for(user, event.case_id)  # 404 outside the investigator's agency
+    await visible_row(Case, user, event.case_id)  # 404 outside the investigator's agency
     row = await case_notices.record_family_notice(
         user, event, notified_at=body.notified_at, manner=body.manner,
         lawful_reason=body.lawful_reason, details=body.details,

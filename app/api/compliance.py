@@ -63,7 +63,7 @@ async def compliance_report(
     filters = await _filters(request, user, query)
     if isinstance(filters, Response):
         return filters
-    report = await compliance.compliance_report(filters.scope)
+    report = await compliance.compliance_report(filters.scope, refresh_by=request.app.state.law)
     return ComplianceReportOut.model_validate(report_json(report))
 
 
@@ -104,7 +104,11 @@ async def compliance_breaches(
     if isinstance(filters, Response):
         return filters
     rows, total = await compliance.breach_list(
-        filters.scope, filters.figure, limit=per_page, offset=(filters.page - 1) * per_page
+        filters.scope,
+        filters.figure,
+        limit=per_page,
+        offset=(filters.page - 1) * per_page,
+        refresh_by=request.app.state.law,
     )
     return BreachPageOut(
         total=total, page=filters.page, per_page=per_page, items=[breach_out(b) for b in rows]

@@ -11,10 +11,8 @@ from starlette.requests import Request
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.api.framework import Endpoint, InvalidInput
-from scheduling.calendar_store import load_rest_day_calendar
+from app.law.periods import PeriodKind
 from scheduling.deadline_service import DeadlineInputError, calculate, read_request
-from scheduling.periods import PeriodKind
-from scheduling.policies import policies_from_settings
 
 
 class DeadlineQuery(BaseModel):
@@ -67,10 +65,11 @@ async def get_deadline(request: Request, user: User, query: DeadlineQuery) -> De
         wanted = read_request(
             query.trigger, query.period, query.kind, query.tz or settings.i18n.timezone
         )
+        legal = await request.app.state.law.context()
         deadline = calculate(
             wanted,
-            calendar=await load_rest_day_calendar(),
-            policies=policies_from_settings(settings.legal),
+            calendar=legal.calendar,
+            policies=legal.policies,
         )
     except DeadlineInputError as exc:
         first, *rest = [(p.field, p.message) for p in exc.problems]

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound, NotPermitted, require
 from app.accounts.tokens import authenticate_token
+from app.commands import error_code, field_path
 from app.errors import DomainError
 from app.presentation.i18n import _, gettext
 from app.presentation.messages import message
@@ -73,8 +74,9 @@ async def _bearer_user(request: Request) -> User:
 
 
 def _field_problems(exc: ValidationError) -> list[FieldProblem]:
+    """Each bad field in the user's words, as a domain command's error would say it."""
     return [
-        FieldProblem(field=".".join(str(p) for p in err["loc"]) or "body", message=err["msg"])
+        FieldProblem(field=field_path(err) or "body", message=message(error_code(err)))
         for err in exc.errors()
     ]
 

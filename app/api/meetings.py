@@ -17,6 +17,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.roles import Role
+from app.accounts.scopes import visible, visible_row
 from app.api.framework import Endpoint
 from app.api.meeting_models import (
     AvailabilityOut,
@@ -46,26 +47,24 @@ from app.api.meeting_presenters import (
     risk_out,
     slot_out,
 )
-from app.cases import access as case_access
+from app.commands import build
 from app.errors import DomainError
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from app.orgs.models import Facility
 from scheduling import (
-    access,
     attendance,
     booking,
     booking_reads,
-    document_checks,
     forecast,
     permissions,
     requests,
 )
+from scheduling.asking import AskForMeeting, ask_for_meeting
 from scheduling.availability import Interval, Slot, free_slots
-from scheduling.calendar_store import load_rest_day_calendar
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import load_plan
-from scheduling.policies import LegalPolicies, policies_from_settings
-from scheduling.restdays import RestDayCalendar
 
 P = "/api/v1"
 MAX_WINDOW = timedelta(days=14)
@@ -87,8 +86,8 @@ def _from_conflict(exc: booking.MeetingConflict) -> SlotProblem:
 
 
 async def _legal(request: Request) -> tuple[LegalPolicies, RestDayCalendar]:
-    legal = request.app.state.settings.legal
-    return policies_from_settings(legal), await load_rest_day_calendar()
+    legal = await request.app.state.law.context()
+    return legal.policies, legal.calendar
 
 
 async def _request_out(user: User, mr: MeetingRequest) -> RequestOut:
@@ -100,52 +99,24 @@ async def _request_out(user: User, mr: MeetingRequest) -> RequestOut:
 
 
 async def create_request(user: User, body: RequestCreate, request: Request) -> RequestOut:
-    engagement = await case_access.engagement_for(user, body.engagement_id)
-    staff = user.role == Role.DETENTION_STAFF
-    desk_only = {"walk_in": body.walk_in, "requested_at": body.requested_at is not None,
-                 "documents_presented": body.documents_presented is not None}  # fmt: skip
-    if not staff and any(desk_only.values()):
-        raise DomainError("desk_only_field", field=next(k for k, v in desk_only.items() if v))
-    if body.requested_at is not None and body.requested_at > clock.now():
-        raise DomainError("time_in_future", field="requested_at")
-    policies, calendar = await _legal(request)
-    new = requests.NewRequest(
-        length_minutes=body.length_minutes,
-        room_kind=body.room_kind,
-        preferred_windows=[
-            {"from": w.start.isoformat(), "to": w.end.isoformat()} for w in body.preferred_windows
-        ],
-        assistant_name=body.assistant_name,
-        assistant_id_number=body.assistant_id_number,
-        interpreter_needed=body.interpreter_needed,
-        walk_in=body.walk_in,
-        requested_at=body.requested_at,
-    )
-    if body.documents_presented is not None:  # a walk-in checked at the gate
-        opened = await document_checks.open_walk_in(
-            user, engagement, set(body.documents_presented), new, policies=policies,
-            calendar=calendar,
-        )  # fmt: skip
-    else:
-        opened = await requests.open_request(
-            user, engagement, new, policies=policies, calendar=calendar
-        )
+    command = build(AskForMeeting, **body.model_dump(exclude_none=True))
+    opened = await ask_for_meeting(user, command, await request.app.state.law.context())
     return request_out(user, opened, None)
 
 
 async def list_requests(user: User, query: RequestQuery) -> list[RequestOut]:
-    rows = access.requests_in_scope(user)
+    rows = visible(MeetingRequest, user)
     if query.status is not None:
         rows = rows.filter(status=query.status)
     return await requests_out(user, await rows.limit(500))
 
 
 async def get_request(user: User, request_id: int) -> RequestOut:
-    return await _request_out(user, await access.request_for(user, request_id))
+    return await _request_out(user, await visible_row(MeetingRequest, user, request_id))
 
 
 async def availability(user: User, request_id: int, query: AvailabilityQuery) -> AvailabilityOut:
-    mr = await access.request_for(user, request_id)
+    mr = await visible_row(MeetingRequest, user, request_id)
     now = clock.now()
     start = max(query.start or now, now)
     end = query.end or mr.deadline_at or now + requests.SEARCH_AHEAD
@@ -213,7 +184,7 @@ async def book(user: User, request_id: int, body: BookingIn, request: Request) -
 async def decide_permission(
     user: User, request_id: int, body: PermissionIn, request: Request
 ) -> RequestOut:
-    mr = await access.request_for(user, request_id)
+    mr = await visible_row(MeetingRequest, user, request_id)
     policies, calendar = await _legal(request)
     decided = await permissions.decide_permission(
         user, mr, granted=body.granted, reasons=body.reasons, policies=policies,
@@ -225,7 +196,7 @@ async def decide_permission(
 async def documents_checked(
     user: User, request_id: int, body: MomentIn, request: Request
 ) -> RequestOut:
-    mr = await access.request_for(user, request_id)
+    mr = await visible_row(MeetingRequest, user, request_id)
     policies, calendar = await _legal(request)
     started = await attendance.documents_checked(
         user, mr, body.at, policies=policies, calendar=calendar
@@ -234,7 +205,7 @@ async def documents_checked(
 
 
 async def refuse(user: User, request_id: int, body: RefusalIn, request: Request) -> RequestOut:
-    mr = await access.request_for(user, request_id)
+    mr = await visible_row(MeetingRequest, user, request_id)
     refused = await attendance.refuse_request(
         user, mr, body.reason, body.details, document=body.document,
         public_url=request.app.state.settings.app.public_url,
@@ -246,16 +217,16 @@ async def refuse(user: User, request_id: int, body: RefusalIn, request: Request)
 
 
 async def list_meetings(user: User) -> list[MeetingOut]:
-    rows = await access.meetings_in_scope(user).prefetch_related("request").limit(500)
+    rows = await visible(Meeting, user).prefetch_related("request").limit(500)
     return [meeting_out(m, m.request.status) for m in rows]
 
 
 async def get_meeting(user: User, meeting_id: int) -> MeetingOut:
-    return await meeting_with_status(await access.meeting_for(user, meeting_id))
+    return await meeting_with_status(await visible_row(Meeting, user, meeting_id))
 
 
 async def reschedule(user: User, meeting_id: int, body: RescheduleIn) -> MeetingOut:
-    meeting = await access.meeting_for(user, meeting_id)
+    meeting = await visible_row(Meeting, user, meeting_id)
     if user.role == Role.DETENTION_STAFF and not body.reason:
         raise DomainError("reschedule_reason_required", field="reason")
     mr = await MeetingRequest.get(id=meeting.request_id)
@@ -271,7 +242,7 @@ async def reschedule(user: User, meeting_id: int, body: RescheduleIn) -> Meeting
 
 
 async def cancel(user: User, meeting_id: int, body: CancelIn) -> MeetingOut:
-    meeting = await access.meeting_for(user, meeting_id)
+    meeting = await visible_row(Meeting, user, meeting_id)
     if user.role == Role.DETENTION_STAFF:
         cancelled = await attendance.cancel_by_facility(user, meeting, body.reason)
     else:
@@ -280,7 +251,7 @@ async def cancel(user: User, meeting_id: int, body: CancelIn) -> MeetingOut:
 
 
 async def check_in(user: User, meeting_id: int, body: CheckInIn) -> MeetingOut:
-    meeting = await access.meeting_for(user, meeting_id)
+    meeting = await visible_row(Meeting, user, meeting_id)
     done = await attendance.check_in(
         user, meeting, documents_verified=body.documents_verified,
         assistant_present=body.assistant_present, at=body.at,
@@ -289,17 +260,17 @@ async def check_in(user: User, meeting_id: int, body: CheckInIn) -> MeetingOut:
 
 
 async def start_meeting(user: User, meeting_id: int, body: MomentIn) -> MeetingOut:
-    meeting = await access.meeting_for(user, meeting_id)
+    meeting = await visible_row(Meeting, user, meeting_id)
     return await meeting_with_status(await attendance.start(user, meeting, body.at))
 
 
 async def complete_meeting(user: User, meeting_id: int, body: MomentIn) -> MeetingOut:
-    meeting = await access.meeting_for(user, meeting_id)
+    meeting = await visible_row(Meeting, user, meeting_id)
     return await meeting_with_status(await attendance.complete(user, meeting, body.at))
 
 
 async def no_show(user: User, meeting_id: int, body: MomentIn) -> MeetingOut:
-    meeting = await access.meeting_for(user, meeting_id)
+    meeting = await visible_row(Meeting, user, meeting_id)
     return await meeting_with_status(await attendance.mark_no_show(user, meeting, body.at))
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.models import User
 from app.accounts.policy import Action
+from app.accounts.scopes import visible_row
 from app.api.framework import Endpoint
 from notifications import escalation, preferences
 from notifications.models import Escalation
@@ -96,7 +97,7 @@ async def list_escalations(user: User, query: EscalationQuery) -> list[Escalatio
 
 
 async def resolve_escalation(user: User, escalation_id: int, body: ResolveIn) -> EscalationOut:
-    found = await escalation.escalation_for(user, escalation_id)
+    found = await visible_row(Escalation, user, escalation_id)
     await escalation.resolve(user, found, body.note)
     await found.fetch_related("notification")
     return present(found)

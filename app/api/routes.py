@@ -6,6 +6,7 @@ from starlette.requests import Request
 
 from app.accounts import policy, services
 from app.accounts.models import ApiToken, User
+from app.accounts.organisations import create_organisation
 from app.accounts.policy import Action
 from app.accounts.roles import AccountStatus, Role
 from app.api.framework import Endpoint
@@ -18,7 +19,6 @@ from app.api.models import (
     UserOut,
 )
 from app.orgs.models import Agency, BarAssociation, Facility
-from app.orgs.services import create_organisation
 from notifications.account_notices import verify_lawyer_and_notify
 
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
+from app.accounts.scopes import visible, visible_row
 from app.api.framework import Endpoint
 from app.api.submission_models import (
     AttachIn,
@@ -22,13 +23,11 @@ from app.api.submission_models import (
     ReplyIn,
     SubmissionOut,
 )
-from app.cases import access
 from app.cases.kinds import EngagementStatus
-from app.cases.models import Engagement
+from app.cases.models import Case, Engagement
 from app.cases.storage import document_root
 from app.errors import DomainError
 from rights_checklist import complaints, submissions
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import MAX_ATTACHMENTS, SubmissionKind
 from rights_checklist.models import Complaint, Submission, SubmissionAttachment
 
@@ -76,7 +75,7 @@ async def submission_out(user: User, s: Submission) -> SubmissionOut:
 
 
 async def receipt_for(user: User, submission_id: int) -> ReceiptOut:
-    s = await submissions.submission_for(user, submission_id)
+    s = await visible_row(Submission, user, submission_id)
     if not submissions.sees_content(user):
         raise DomainError("not_found", None, 404)
     local = s.submitted_at.astimezone(ZoneInfo(s.timezone))
@@ -93,7 +92,7 @@ async def receipt_for(user: User, submission_id: int) -> ReceiptOut:
 
 
 async def active_engagement(user: User, case_id: int) -> Engagement:
-    case = await access.case_for(user, case_id)
+    case = await visible_row(Case, user, case_id)
     engagement = await Engagement.get_or_none(
         lawyer_id=user.id, case_id=case.id, status=EngagementStatus.ACTIVE
     )
@@ -103,8 +102,8 @@ async def active_engagement(user: User, case_id: int) -> Engagement:
 
 
 async def list_submissions(user: User, case_id: int) -> list[SubmissionOut]:
-    case = await access.case_for(user, case_id)
-    rows = await submissions.submissions_in_scope(user).filter(case_id=case.id)
+    case = await visible_row(Case, user, case_id)
+    rows = await visible(Submission, user).filter(case_id=case.id)
     return [await submission_out(user, s) for s in rows]
 
 
@@ -129,14 +128,14 @@ async def file_submission(user: User, case_id: int, request: Request) -> Submiss
         files,
         document_root(settings.data_dir),
         settings.uploads.max_bytes,
-        await load_context(settings.legal),
+        await request.app.state.law.context(),
         public_url=settings.app.public_url,
     )
     return await submission_out(user, submission)
 
 
 async def get_submission(user: User, submission_id: int) -> SubmissionOut:
-    return await submission_out(user, await submissions.submission_for(user, submission_id))
+    return await submission_out(user, await visible_row(Submission, user, submission_id))
 
 
 def _public_url(request: Request) -> str:
@@ -144,7 +143,7 @@ def _public_url(request: Request) -> str:
 
 
 async def acknowledge(request: Request, user: User, submission_id: int) -> SubmissionOut:
-    s = await submissions.submission_for(user, submission_id)
+    s = await visible_row(Submission, user, submission_id)
     acknowledged = await submissions.acknowledge(user, s, public_url=_public_url(request))
     return await submission_out(user, acknowledged)
 
@@ -152,7 +151,7 @@ async def acknowledge(request: Request, user: User, submission_id: int) -> Submi
 async def attach_to_file(
     request: Request, user: User, submission_id: int, body: AttachIn
 ) -> SubmissionOut:
-    s = await submissions.submission_for(user, submission_id)
+    s = await visible_row(Submission, user, submission_id)
     attached = await submissions.attach_to_file(
         user, s, body.file_reference, public_url=_public_url(request)
     )
@@ -160,7 +159,7 @@ async def attach_to_file(
 
 
 async def decide(request: Request, user: User, submission_id: int, body: DecideIn) -> SubmissionOut:
-    s = await submissions.submission_for(user, submission_id)
+    s = await visible_row(Submission, user, submission_id)
     decided = await submissions.decide(
         user, s, body.decision, body.reasons, body.decided_at, public_url=_public_url(request)
     )
@@ -189,25 +188,25 @@ def complaint_out(c: Complaint) -> ComplaintOut:
 
 
 async def list_complaints(user: User) -> list[ComplaintOut]:
-    return [complaint_out(c) for c in await complaints.complaints_in_scope(user)]
+    return [complaint_out(c) for c in await visible(Complaint, user)]
 
 
 async def file_complaint(user: User, body: ComplaintCreate, request: Request) -> ComplaintOut:
-    await access.case_for(user, body.case_id)
+    await visible_row(Case, user, body.case_id)
     new = complaints.NewComplaint(**body.model_dump())
-    context = await load_context(request.app.state.settings.legal)
+    context = await request.app.state.law.context()
     filed = await complaints.file_complaint(user, new, context, public_url=_public_url(request))
     return complaint_out(filed)
 
 
 async def get_complaint(user: User, complaint_id: int) -> ComplaintOut:
-    return complaint_out(await complaints.complaint_for(user, complaint_id))
+    return complaint_out(await visible_row(Complaint, user, complaint_id))
 
 
 async def record_reply(
     request: Request, user: User, complaint_id: int, body: ReplyIn
 ) -> ComplaintOut:
-    complaint = await complaints.complaint_for(user, complaint_id)
+    complaint = await visible_row(Complaint, user, complaint_id)
     replied = await complaints.record_reply(
         user, complaint, body.reply_at, body.summary, body.outcome,
         public_url=_public_url(request),

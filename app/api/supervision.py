@@ -13,7 +13,6 @@ from app.accounts.models import User
 from app.accounts.policy import Action
 from app.api.framework import Endpoint
 from app.api.models import UserOut
-from rights_checklist.deadlines import load_context
 from rights_checklist.overdue_tasks import OverdueTask, overdue_for_supervisor
 
 
@@ -45,7 +44,7 @@ def task_out(task: OverdueTask, now: datetime) -> OverdueTaskOut:
 
 
 async def list_overdue(request: Request, user: User) -> list[OverdueTaskOut]:
-    context = await load_context(request.app.state.settings.legal)
+    context = await request.app.state.law.context()
     now = clock.now()
     return [task_out(task, now) for task in await overdue_for_supervisor(user, context)]
 

@@ -125,6 +125,19 @@ REQUIRED_DOCUMENTS = {
     ),
     EngagementKind.DUTY_LAWYER: (DocumentKind.PRACTICE_LICENCE,),
 }
+# The desk's check at the gate (CPL 39(2)), item by item: the licence, the firm's letter, and
+# whichever mandate the engagement needs (a power of attorney or a legal-aid letter). An item
+# ticked presents each of its kinds; REQUIRED_DOCUMENTS says which of them the engagement needs.
+GATE_CHECK: dict[str, tuple[DocumentKind, ...]] = {
+    "licence": (DocumentKind.PRACTICE_LICENCE,),
+    "firm": (DocumentKind.FIRM_LETTER,),
+    "mandate": (DocumentKind.POWER_OF_ATTORNEY, DocumentKind.LEGAL_AID_LETTER),
+}
+
+
+def presented_at_gate(items: set[str]) -> set[DocumentKind]:
+    """The documents the ticked gate-check items present (unknown items present nothing)."""
+    return {kind for item in items for kind in GATE_CHECK.get(item, ())}
 
 
 # N6/N7: the only lawful reasons not to tell the family within 24 hours (CPL 85, 93). "Would

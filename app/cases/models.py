@@ -199,3 +199,8 @@ class CaseEvent(Model):
     class Meta:
         table = "case_event"
         ordering = ["effective_at", "id"]
+
+
+# This package's entries in the scope table (app.accounts.scopes): loaded with the models, so
+# that the table is complete wherever they are.
+from app.cases import access as _scope_rules  # noqa: E402, F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.accounts.models import User
+from app.accounts.scopes import visible_row
 from app.audit.service import record_view
 from app.cases import access
 from app.cases.models import Detainee, EngagementDocument
@@ -15,7 +16,7 @@ from app.cases.storage import document_root, path_for
 async def open_document(
     user: User, document_id: int, data_dir: Path
 ) -> tuple[EngagementDocument, Path]:
-    document = await access.document_for(user, document_id)
+    document = await visible_row(EngagementDocument, user, document_id)
     await record_view(user, "document", document.id, f"engagement {document.engagement_id}")
     return document, path_for(document_root(data_dir), document.sha256)
 

@@ -20,6 +20,7 @@ from tortoise.exceptions import BaseORMException
 
 from app import db
 from app.clock import use_data_dir  # not `from app import clock`: app.cli.clock shadows it
+from app.law.context import Law
 from app.settings import Settings, SettingsError, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -31,9 +32,6 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
-    from rights_checklist import ledger
-
-    ledger.configure(settings.legal)  # commands that judge duties use the configured policies
     context = await db.open_database(settings)
     try:
         return await work()
@@ -60,15 +58,17 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
         from app.demo.cases import load_demo_cases
 
+        law = Law.from_settings(settings.legal)
+
         users = await load_demo_data()
         cases = await load_demo_cases(settings.data_dir, settings.uploads.max_bytes)
         print(f"Demo cases created: {cases}")
         from app.demo.meetings import load_demo_meetings  # rooms and hours need the cases first
 
-        print(f"Demo meeting requests created: {await load_demo_meetings(settings)}")
+        print(f"Demo meeting requests created: {await load_demo_meetings(settings, law)}")
         from app.demo.compliance import load_demo_compliance  # history for the compliance audit
 
-        print(f"Demo history cases created: {await load_demo_compliance(settings)}")
+        print(f"Demo history cases created: {await load_demo_compliance(law)}")
         print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             note = " (pending verification)" if demo.status == "pending" else ""
@@ -82,7 +82,7 @@ async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     print(f"settings: ok ({settings.app.env})")
     from pydantic import ValidationError
 
-    from rights_checklist.catalogue import load_catalogue
+    from app.law.catalogue import load_catalogue
 
     try:
         print(f"statutory catalogue: ok ({len(load_catalogue().duty)} duties)")
@@ -140,13 +140,14 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
         # Keeps the compliance ledger current and tells supervisors of overdue tasks besides
         # delivering notices.
+        law = Law.from_settings(settings.legal)
         overdue = partial(
             watch_overdue,
-            settings.legal,
+            law,
             settings.app.public_url,
             interval_seconds=settings.notifications.overdue_sweep_seconds,
         )
-        await run_until_signalled(settings, companions=[keep_current, overdue])
+        await run_until_signalled(settings, companions=[partial(keep_current, law), overdue])
         return 0
 
     return await _with_database(settings, work)

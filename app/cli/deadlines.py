@@ -16,19 +16,19 @@ from pathlib import Path
 from typing import Any, Final
 
 from app import db
-from app.settings import Settings
-from scheduling.calendar_store import (
+from app.law.calendar_store import (
     decode_calendar_file,
     import_calendar,
     imported_years,
     load_rest_day_calendar,
     official_years,
 )
+from app.law.explanations import normalise_locale
+from app.law.periods import Deadline
+from app.law.policies import POLICY_IDS, policies_from_settings
+from app.law.restdays import CalendarFileError, RestDayCalendar
+from app.settings import Settings
 from scheduling.deadline_service import DeadlineInputError, calculate, read_request
-from scheduling.explanations import normalise_locale
-from scheduling.periods import Deadline
-from scheduling.policies import POLICY_IDS, policies_from_settings
-from scheduling.restdays import CalendarFileError, RestDayCalendar
 
 DATABASE_TIMEOUT: Final = 5.0  # seconds; a calculator should answer, not hang on a dead server
 _OPTIONS: Final = {"from": "--from", "period": "--period", "kind": "--kind", "tz": "--tz"}
@@ -75,7 +75,7 @@ def add_parsers(sub: Any) -> None:
     calendar = sub.add_parser("calendar", help="import or list rest-day calendar years")
     actions = calendar.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
     imported = actions.add_parser("import", help="import a CSV or TOML file of holidays")
-    imported.add_argument("file", help="a .csv or .toml file (see scheduling/restdays.py)")
+    imported.add_argument("file", help="a .csv or .toml file (see app/law/restdays.py)")
     actions.add_parser("list", help="list the official and the imported years")
 
 

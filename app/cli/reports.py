@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from app.law.context import Law
 from app.orgs.models import Agency, Facility
 from app.orgs.regions import is_region_code, jurisdiction_prefix
 from app.presentation.i18n import LOCALES, current_locale, gettext
@@ -176,12 +177,12 @@ async def refresh_with_progress(
     policies, showing how far it got."""
     from rights_checklist import ledger
 
-    ledger.configure(settings.legal)
+    law = Law.from_settings(settings.legal)
     if all_cases:
         progress.step(_("Re-judging every case"))
-        return await ledger.refresh_ledger(all_cases=True, on_progress=progress.update)
+        return await ledger.refresh_ledger(law, all_cases=True, on_progress=progress.update)
     progress.step(_("Re-judging the cases changed since last judged"))
-    return await ledger.refresh_ledger(on_progress=progress.update)
+    return await ledger.refresh_ledger(law, on_progress=progress.update)
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -212,7 +213,7 @@ async def run_report(args: argparse.Namespace, settings: Settings) -> int:
     with progress_for(sys.stderr, args.quiet) as progress:
         await refresh_with_progress(progress, settings)
         progress.step(_("Computing the figures"))
-        report = await compliance_report(request.scope, refresh=False)
+        report = await compliance_report(request.scope, refresh_by=None)
         progress.step(_("Writing the report"))
         try:
             data = await render(request, report, settings, warnings)

@@ -37,18 +37,17 @@ from app.demo.compliance_plan import (
     PlanCase,
     plan_history,
 )
+from app.law.catalogue import load_catalogue
+from app.law.context import Law, LegalContext, duty_deadline
+from app.law.periods import prompt_target_deadline
 from app.orgs.models import Agency, Facility
-from app.settings import Settings
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
 from rights_checklist import ledger
-from rights_checklist.catalogue import load_catalogue
-from rights_checklist.deadlines import DeadlineContext, duty_deadline, load_context
 from rights_checklist.kinds import ComplaintBody, ComplaintType, Decision, SubmissionKind
 from rights_checklist.models import Complaint, FamilyNotice, Submission
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import FacilitySchedule, Meeting, MeetingRequest, OpeningSession, Room
-from scheduling.periods import prompt_target_deadline
 from scheduling.reference import new_reference
 from scheduling.requests import meeting_deadline
 
@@ -81,13 +80,12 @@ LAWYERS: Final = (("zhou.lawyer", "周律师", "北京明德律师事务所"),
                   ("kong.lawyer", "孔律师", "北京君合律师事务所"))  # fmt: skip
 
 
-async def load_demo_compliance(settings: Settings) -> int:
+async def load_demo_compliance(law: Law) -> int:
     """Write the history if it is missing and judge the ledger; return the cases created."""
-    ledger.configure(settings.legal)
     xicheng = await _organisations()
     created = 0
     if not await Detainee.filter(facility_id=xicheng.id).exists():
-        context = await load_context(settings.legal)
+        context = await law.context()
         lawyers = await demo_lawyers()
         rooms = {
             name: await Room.filter(facility__name=name).order_by("name")
@@ -105,7 +103,7 @@ async def load_demo_compliance(settings: Settings) -> int:
         created = len(plan)
     else:
         await _flag_earlier_history()
-    await ledger.refresh_ledger()
+    await ledger.refresh_ledger(law)
     return created
 
 
@@ -125,7 +123,7 @@ async def _flag_earlier_history() -> None:
         await record(None, "demo.history_flagged", "case", "", {"cases": len(ids)})
 
 
-def _due(context: DeadlineContext) -> Any:
+def _due(context: LegalContext) -> Any:
     catalogue = load_catalogue()
 
     def due(duty_id: str, trigger: datetime) -> datetime:
@@ -178,7 +176,7 @@ async def demo_lawyers() -> list[User]:
 
 class _Writer:
     def __init__(self, plan: list[PlanCase], lawyers: list[User], rooms: dict[str, list[Room]],
-                 context: DeadlineContext, now: datetime) -> None:  # fmt: skip
+                 context: LegalContext, now: datetime) -> None:  # fmt: skip
         self.plan, self.lawyers, self.rooms, self.context, self.now = (
             plan, lawyers, rooms, context, now)  # fmt: skip
         self.due = _due(context)

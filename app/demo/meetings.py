@@ -27,14 +27,13 @@ from app.cases.kinds import REQUIRED_DOCUMENTS, CaseCategory, DocumentKind, Enga
 from app.cases.models import Engagement, EngagementDocument
 from app.cases.storage import document_root
 from app.demo.today import AT_RISK, MEETINGS, load_demo_today
+from app.law.context import Law
 from app.orgs.models import Facility
 from app.settings import Settings
 from scheduling import facility_admin as admin
 from scheduling.booking import book
-from scheduling.calendar_store import load_rest_day_calendar
 from scheduling.kinds import DEFAULT_LENGTHS, RoomKind
 from scheduling.models import FacilitySchedule, MeetingRequest, OpeningSession, Room
-from scheduling.policies import policies_from_settings
 from scheduling.requests import NewRequest, open_request
 
 HAIDIAN: Final = "北京市海淀区看守所"
@@ -57,7 +56,7 @@ LI_CASE: Final = "京海公(刑)立字〔2026〕1107号"
 _PDF: Final = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-async def load_demo_meetings(settings: Settings) -> int:
+async def load_demo_meetings(settings: Settings, law: Law) -> int:
     """Create what is missing; return how many demo meeting requests were created."""
     for name, rooms in ROOMS.items():
         facility = await Facility.get(name=name)
@@ -65,12 +64,12 @@ async def load_demo_meetings(settings: Settings) -> int:
         await _rooms_and_hours(desk, facility, rooms)
     created = 0
     if not await MeetingRequest.filter(lawyer__username="zhang.lawyer").exists():
-        await _zhang_booked(settings)
+        await _zhang_booked(settings, law)
         created += 1
     if not await MeetingRequest.filter(lawyer__username="li.lawyer").exists():
-        await _li_waiting(settings)
+        await _li_waiting(settings, law)
         created += 1
-    if await load_demo_today(settings):
+    if await load_demo_today(settings, law):
         created += len(MEETINGS) + len(AT_RISK)
     return created
 
@@ -91,17 +90,18 @@ async def _rooms_and_hours(
         )
 
 
-async def _request(settings: Settings, lawyer: User, case_number: str) -> MeetingRequest:
+async def _request(law: Law, lawyer: User, case_number: str) -> MeetingRequest:
     engagement = await Engagement.get(lawyer_id=lawyer.id, case__case_number=case_number)
+    legal = await law.context()
     return await open_request(
-        lawyer, engagement, NewRequest(length_minutes=60),
-        policies=policies_from_settings(settings.legal), calendar=await load_rest_day_calendar(),
+        lawyer, engagement, NewRequest(length_minutes=60), policies=legal.policies,
+        calendar=legal.calendar,
     )  # fmt: skip
 
 
-async def _zhang_booked(settings: Settings) -> None:
+async def _zhang_booked(settings: Settings, law: Law) -> None:
     lawyer = await User.get(username="zhang.lawyer")
-    request = await _request(settings, lawyer, "京海公(刑)立字〔2026〕1024号")
+    request = await _request(law, lawyer, "京海公(刑)立字〔2026〕1024号")
     facility = await Facility.get(name=HAIDIAN)
     room = await Room.get(facility_id=facility.id, name="会见室1")
     await book(lawyer, request, room, next_opening_at_nine(facility.timezone), timedelta(hours=1))
@@ -116,7 +116,7 @@ def next_opening_at_nine(zone_name: str, now: datetime | None = None) -> datetim
     return datetime.combine(day, time(9, 0), tzinfo=zone).astimezone(UTC)
 
 
-async def _li_waiting(settings: Settings) -> None:
+async def _li_waiting(settings: Settings, law: Law) -> None:
     """A new client of Li's at Haidian, his documents checked at the desk (story 2)."""
     lawyer = await User.get(username="li.lawyer")
     investigator = await User.get(username="zhao.investigator")
@@ -140,4 +140,4 @@ async def _li_waiting(settings: Settings) -> None:
     desk = await User.get(username=DESKS[HAIDIAN])
     for document in await EngagementDocument.filter(engagement_id=engagement.id):
         await engagements.review_document(desk, document, accept=True)
-    await _request(settings, lawyer, LI_CASE)
+    await _request(law, lawyer, LI_CASE)

@@ -39,10 +39,10 @@ from app.cases.kinds import EventKind as K
 from app.cases.models import Case, CaseEvent, Engagement, EngagementDocument
 from app.cases.storage import document_root
 from app.demo.compliance import demo_lawyers
+from app.law.context import Law, LegalContext, duty_deadline
 from app.orgs.models import Facility
 from app.settings import Settings
 from rights_checklist import case_notices, submissions
-from rights_checklist.deadlines import DeadlineContext, duty_deadline, load_context
 from rights_checklist.kinds import SubmissionKind
 from scheduling import attendance
 from scheduling import facility_admin as admin
@@ -113,7 +113,7 @@ def id_number(body: str) -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
 
 
-def asked_at(now: datetime, left: timedelta, zone: str, context: DeadlineContext) -> datetime:
+def asked_at(now: datetime, left: timedelta, zone: str, context: LegalContext) -> datetime:
     """When a lawyer asked, so that her 48 hours (from the next full hour) run out about
     ``left`` after ``now``; earlier where a rest day moves the limit further."""
     asked = now - MEETING_LIMIT + left
@@ -137,19 +137,19 @@ def plus_month(day: date) -> date:
     )
 
 
-async def load_demo_today(settings: Settings) -> bool:
+async def load_demo_today(settings: Settings, law: Law) -> bool:
     """Load today's work at Haidian unless it is there; True when it was loaded."""
     investigator = await User.get(username=INVESTIGATOR)
     first = CLIENTS[0].case_number
     if await Case.filter(agency_id=investigator.agency_id, case_number=first).exists():
         return False
     async with in_transaction():
-        await _Today(settings, investigator, await load_context(settings.legal)).load()
+        await _Today(settings, investigator, await law.context()).load()
     return True
 
 
 class _Today:
-    def __init__(self, settings: Settings, investigator: User, context: DeadlineContext) -> None:
+    def __init__(self, settings: Settings, investigator: User, context: LegalContext) -> None:
         self.settings, self.investigator, self.context = settings, investigator, context
         self.now = clock.now()
         self.public_url = settings.app.public_url

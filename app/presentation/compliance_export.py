@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from app.law.catalogue import load_catalogue
 from app.presentation.checklist_labels import DUTY_STATUS_LABELS
 from app.presentation.compliance_export_labels import (
     COLUMN_LABELS,
@@ -35,7 +36,6 @@ from app.presentation.compliance_report_view import (
     render_report_html,
 )
 from app.presentation.i18n import translations_for
-from rights_checklist.catalogue import load_catalogue
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
     FACILITY_FIGURES,

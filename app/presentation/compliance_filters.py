@@ -2,8 +2,8 @@
 printable report and API (issue 8).
 
     filters = await parse_filters(request.query_params, user, local_today(settings))
-    report = await compliance_report(filters.scope)
-    rows, total = await breach_list(filters.scope, filters.figure, limit=..., offset=...)
+    report = await compliance_report(filters.scope, refresh_by=request.app.state.law)
+    rows, total = await breach_list(filters.scope, filters.figure, ..., refresh_by=...)
     f"/compliance/export/breaches.csv?{filters.query()}"   # the same selection elsewhere
 
 Parameters (all optional): ``from`` and ``to`` (YYYY-MM-DD, both inclusive; default the last

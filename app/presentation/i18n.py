@@ -90,6 +90,9 @@ def _(message: str) -> str:
 
 MESSAGES: dict[str, str] = {
     "required": _("This field is required."),
+    "text_too_long": _("This text is too long."),
+    "too_many_items": _("Too many entries."),
+    "value_invalid": _("This value is not valid here."),
     "username_invalid": _(
         "User name: 3-64 lower-case letters, digits, dots, dashes or underscores."
     ),

@@ -12,14 +12,14 @@ from babel.dates import format_date
 
 from app import clock as app_clock
 from app.errors import DomainError
+from app.law.explanations import ExplanationStep, render_explanation
+from app.law.policies import POLICY_IDS
 from app.web.forms import show_local, zone
 from app.web.routes.deadlines import POLICY_LABELS
 from scheduling.availability import Interval, Slot, free_slots
-from scheduling.explanations import ExplanationStep, render_explanation
 from scheduling.kinds import RoomKind
 from scheduling.models import MeetingRequest, Room
 from scheduling.plan_store import load_plan
-from scheduling.policies import POLICY_IDS
 
 SLOT_DAYS: Final = 7  # how far ahead the page offers free times
 MAX_STARTS_PER_DAY: Final = 48

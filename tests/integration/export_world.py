@@ -13,14 +13,14 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.cases.kinds import EngagementStatus
 from app.cases.models import Case, CaseDetainee, Detainee, Engagement
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from app.orgs.models import Agency, Facility
 from scheduling import attendance
 from scheduling.booking import book
 from scheduling.kinds import RoomKind
 from scheduling.models import MeetingRequest, OpeningSession, Room
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, earliest_free_slot, open_request
-from scheduling.restdays import RestDayCalendar
 from tests.integration.helpers import make_organisation, make_user
 
 _serial = itertools.count(1)

@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.errors import DomainError
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from scheduling import attendance
 from scheduling.attendance import RefusalReason
 from scheduling.booking import book
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Closure, Meeting, MeetingRequest
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, open_request
-from scheduling.restdays import RestDayCalendar
 from tests.integration.helpers import audit_actions
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 

@@ -13,11 +13,11 @@ from tortoise.exceptions import BaseORMException
 
 from app.accounts import services, verification
 from app.accounts.models import ApiToken, User
+from app.accounts.organisations import create_organisation
 from app.accounts.roles import AccountStatus, Role
 from app.audit.chain import GENESIS_HASH, ChainEntry, first_broken_link
 from app.audit.models import AuditEntry, AuditHead
 from app.audit.service import record
-from app.orgs.services import create_organisation
 from tests.integration.helpers import DEFAULT_PASSWORD, licence_for, make_user, put_on_register
 
 pytestmark = pytest.mark.usefixtures("database")

@@ -9,9 +9,9 @@ from httpx import AsyncClient, Response
 
 from app.accounts.roles import Role
 from app.audit.models import AuditEntry
-from scheduling.calendar_store import import_calendar, imported_years, load_rest_day_calendar
-from scheduling.models import ImportedRestDay, ImportedRestDayYear
-from scheduling.restdays import CalendarFileError
+from app.law.calendar_store import import_calendar, imported_years, load_rest_day_calendar
+from app.law.models import ImportedRestDay, ImportedRestDayYear
+from app.law.restdays import CalendarFileError
 from tests.integration.helpers import csrf_from, make_user, signed_in
 
 CAL_2027 = "date,kind,name\n2027-01-01,holiday,New Year's Day\n2027-01-04,holiday,Test holiday\n"

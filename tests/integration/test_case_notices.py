@@ -12,12 +12,12 @@ from app.cases import services
 from app.cases.kinds import CaseCategory, EngagementKind, EngagementStatus, EventKind
 from app.cases.models import CaseDetainee, CaseEvent, Detainee, Engagement
 from app.errors import DomainError
+from app.law.context import LegalContext, load_context
 from app.settings import Settings
 from notifications.kinds import Channel
 from notifications.models import Notification
 from notifications.rendering import render
 from rights_checklist import case_notices
-from rights_checklist.deadlines import DeadlineContext, load_context
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import FamilyNotice, Submission
 from tests.integration.helpers import make_user
@@ -40,7 +40,7 @@ async def side(settings: Settings) -> Side:
 
 
 @pytest.fixture
-async def context(settings: Settings) -> DeadlineContext:
+async def context(settings: Settings) -> LegalContext:
     return await load_context(settings.legal)
 
 
@@ -48,7 +48,7 @@ def an_hour_ago() -> datetime:
     return datetime.now(UTC) - timedelta(hours=1)
 
 
-async def arrest(side: Side, context: DeadlineContext, detainee_id: int | None = None) -> CaseEvent:
+async def arrest(side: Side, context: LegalContext, detainee_id: int | None = None) -> CaseEvent:
     new = services.NewEvent(EventKind.ARREST, an_hour_ago(), "", detainee_id or side.detainee.id)
     return await case_notices.record_case_event(
         side.investigator, side.case, new, context=context, public_url=URL
@@ -56,7 +56,7 @@ async def arrest(side: Side, context: DeadlineContext, detainee_id: int | None =
 
 
 async def test_an_arrest_owes_the_engaged_lawyer_a_notice_on_every_channel(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     event = await arrest(side, context)
     rows = await Notification.filter(duty_id="N2", recipient_id=side.lawyer.id)
@@ -69,7 +69,7 @@ async def test_an_arrest_owes_the_engaged_lawyer_a_notice_on_every_channel(
 
 
 async def test_the_notice_names_the_legal_basis_and_the_event(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     await arrest(side, context)
     row = await Notification.filter(duty_id="N2", channel=Channel.INAPP).get()
@@ -78,7 +78,7 @@ async def test_the_notice_names_the_legal_basis_and_the_event(
     assert row.payload["legal_basis"] == basis
 
 
-async def test_a_refused_event_leaves_no_notice(side: Side, context: DeadlineContext) -> None:
+async def test_a_refused_event_leaves_no_notice(side: Side, context: LegalContext) -> None:
     future = services.NewEvent(EventKind.ARREST, datetime.now(UTC) + timedelta(days=1))
     with pytest.raises(DomainError):
         await case_notices.record_case_event(
@@ -88,7 +88,7 @@ async def test_a_refused_event_leaves_no_notice(side: Side, context: DeadlineCon
 
 
 async def test_a_co_defendants_arrest_is_not_sent_to_this_lawyer(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     other = await Detainee.create(
         name="Co-defendant", id_number="CODEF0000001", facility=side.facility,
@@ -106,7 +106,7 @@ async def test_a_co_defendants_arrest_is_not_sent_to_this_lawyer(
 
 
 async def test_a_custody_extension_notice_gives_the_new_expiry(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     details = {"new_expiry": "2027-01-31", "legal_basis": "CPL 158"}
     new = services.NewEvent(EventKind.CUSTODY_EXTENSION, an_hour_ago(), "", None, details)
@@ -119,7 +119,7 @@ async def test_a_custody_extension_notice_gives_the_new_expiry(
 
 
 async def test_every_channel_of_a_custody_extension_notice_names_the_new_expiry_and_basis(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     details = {"new_expiry": "2027-01-31", "legal_basis": "CPL art. 156"}
     new = services.NewEvent(EventKind.CUSTODY_EXTENSION, an_hour_ago(), "", None, details)
@@ -137,7 +137,7 @@ async def test_every_channel_of_a_custody_extension_notice_names_the_new_expiry_
 
 
 async def test_transfer_with_an_unacknowledged_opinion_needs_a_reason(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     await Submission.create(
         receipt_number="R-1", case=side.case, engagement=side.engagement, lawyer=side.lawyer,
@@ -154,7 +154,7 @@ async def test_transfer_with_an_unacknowledged_opinion_needs_a_reason(
 
 
 async def test_a_stated_reason_lets_the_transfer_through_and_stays_on_the_event(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     await Submission.create(
         receipt_number="R-2", case=side.case, engagement=side.engagement, lawyer=side.lawyer,
@@ -171,7 +171,7 @@ async def test_a_stated_reason_lets_the_transfer_through_and_stays_on_the_event(
     assert await Notification.filter(duty_id="N4").exists()
 
 
-async def test_a_termination_tells_the_lawyer(side: Side, context: DeadlineContext) -> None:
+async def test_a_termination_tells_the_lawyer(side: Side, context: LegalContext) -> None:
     await case_notices.terminate_engagement(
         side.investigator, side.engagement, an_hour_ago(), "", context=context, public_url=URL
     )
@@ -180,9 +180,7 @@ async def test_a_termination_tells_the_lawyer(side: Side, context: DeadlineConte
     assert row.payload["engagement_id"] == side.engagement.id
 
 
-async def test_informing_of_charges_sends_the_n1_notice(
-    side: Side, context: DeadlineContext
-) -> None:
+async def test_informing_of_charges_sends_the_n1_notice(side: Side, context: LegalContext) -> None:
     await case_notices.inform_of_charges(
         side.investigator, side.engagement, "诈骗罪", "main facts", context=context,
         public_url=URL,
@@ -191,7 +189,7 @@ async def test_informing_of_charges_sends_the_n1_notice(
     assert "诈骗罪" in row.payload["detail"]
 
 
-async def test_informing_of_charges_needs_the_charges(side: Side, context: DeadlineContext) -> None:
+async def test_informing_of_charges_needs_the_charges(side: Side, context: LegalContext) -> None:
     with pytest.raises(DomainError) as refused:
         await case_notices.inform_of_charges(
             side.investigator, side.engagement, "  ", "", context=context, public_url=URL
@@ -200,7 +198,7 @@ async def test_informing_of_charges_needs_the_charges(side: Side, context: Deadl
 
 
 async def test_another_agency_cannot_inform_of_charges(
-    side: Side, context: DeadlineContext, settings: Settings
+    side: Side, context: LegalContext, settings: Settings
 ) -> None:
     stranger = await make_user(Role.INVESTIGATOR, "stranger")
     with pytest.raises(DomainError) as refused:
@@ -220,7 +218,7 @@ async def test_a_family_notice_records_time_and_manner(side: Side) -> None:
 
 
 async def test_would_impede_is_no_lawful_reason_after_an_arrest(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     event = await arrest(side, context)
     with pytest.raises(DomainError) as refused:

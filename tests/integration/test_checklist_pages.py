@@ -11,9 +11,9 @@ from httpx import AsyncClient
 from app.accounts.roles import Role
 from app.cases.kinds import EventKind
 from app.cases.models import CaseEvent, Engagement
+from app.law.context import load_context
 from app.settings import Settings
 from notifications.models import Notification
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import FamilyNotice, Submission
 from rights_checklist.notice_tasks import owed_notices

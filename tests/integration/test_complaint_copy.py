@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from httpx import AsyncClient
 
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from app.settings import Settings
 from notifications.kinds import Channel
 from notifications.models import Notification
 from rights_checklist.kinds import ComplaintBody
 from rights_checklist.models import Complaint
 from scheduling.models import MeetingRequest
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, open_request
-from scheduling.restdays import RestDayCalendar
 from tests.integration.helpers import bearer, post_form, sign_in_as
 from tests.integration.submission_world import active_world
 from tests.integration.world import Side, World

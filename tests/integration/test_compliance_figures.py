@@ -11,20 +11,21 @@ import pytest
 
 from app.accounts.policy import NotFound
 from app.cases.models import Case
-from app.settings import Settings
+from app.law.context import Law, LegalContext, load_context
+from app.settings import LegalSection, Settings
 from notifications.kinds import Status
 from notifications.models import Notification
 from rights_checklist import ledger
 from rights_checklist.checklist import case_checklist
 from rights_checklist.compliance import breach_list, check_scope, compliance_report, scope_for
 from rights_checklist.compliance_types import FIGURE_DUTIES, Figure, ReportScope, Tally
-from rights_checklist.deadlines import DeadlineContext, load_context
 from rights_checklist.ledger_models import DutyLedgerMark, DutyRecord
 from rights_checklist.timeline import DutyStatus
 from tests.integration.compliance_world import ComplianceWorld, make_world
 
 pytestmark = pytest.mark.usefixtures("database")
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
+LAW = Law.from_settings(LegalSection())
 EVERYTHING = ReportScope(date(2025, 1, 1), date(2027, 1, 1))
 _FIELD = {DutyStatus.MET_ON_TIME: "met_on_time", DutyStatus.MET_LATE: "met_late",
           DutyStatus.MISSED: "missed", DutyStatus.PENDING: "open", DutyStatus.DUE_SOON: "open",
@@ -33,12 +34,12 @@ _FIGURE_OF = {d: f for f, ds in FIGURE_DUTIES.items() for d in ds}
 
 
 @pytest.fixture
-async def context(settings: Settings) -> DeadlineContext:
+async def context(settings: Settings) -> LegalContext:
     return await load_context(settings.legal)
 
 
 async def checklist_tallies(
-    world: ComplianceWorld, context: DeadlineContext, region: str = ""
+    world: ComplianceWorld, context: LegalContext, region: str = ""
 ) -> dict[tuple[str, Figure], Tally]:
     """Tallies counted from each case's checklist, by ("all" | "f<id>" | "a<id>", figure)."""
     counts: dict[tuple[str, Figure], Counter[str]] = defaultdict(Counter)
@@ -58,11 +59,11 @@ async def checklist_tallies(
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_the_report_counts_every_duty_as_the_checklist_judges_it(
-    seed: int, context: DeadlineContext
+    seed: int, context: LegalContext
 ) -> None:
     world = await make_world(seed, cases=8, now=NOW)
     expected = await checklist_tallies(world, context)
-    report = await compliance_report(EVERYTHING, now=NOW)
+    report = await compliance_report(EVERYTHING, refresh_by=LAW, now=NOW)
     for figure in Figure:
         assert report.totals[figure] == expected.get(("all", figure), Tally()), figure
     for row in report.facilities:
@@ -75,12 +76,12 @@ async def test_the_report_counts_every_duty_as_the_checklist_judges_it(
 
 
 async def test_a_jurisdiction_counts_only_the_cases_of_its_agencies(
-    context: DeadlineContext,
+    context: LegalContext,
 ) -> None:
     world = await make_world(4, cases=10, now=NOW)
     expected = await checklist_tallies(world, context, region="11")
     scope = scope_for(world.auditor, EVERYTHING.period_from, EVERYTHING.period_to)
-    report = await compliance_report(scope, now=NOW)
+    report = await compliance_report(scope, refresh_by=LAW, now=NOW)
     assert scope.jurisdiction == "11"
     for figure in Figure:
         assert report.totals[figure] == expected.get(("all", figure), Tally())
@@ -89,7 +90,7 @@ async def test_a_jurisdiction_counts_only_the_cases_of_its_agencies(
 
 async def test_the_weekly_and_monthly_trends_add_up_to_the_totals() -> None:
     await make_world(5, cases=8, now=NOW)
-    report = await compliance_report(EVERYTHING, now=NOW)
+    report = await compliance_report(EVERYTHING, refresh_by=LAW, now=NOW)
     for trend in (report.weekly, report.monthly):
         summed: dict[Figure, Counter[str]] = defaultdict(Counter)
         for point in trend:
@@ -101,11 +102,13 @@ async def test_the_weekly_and_monthly_trends_add_up_to_the_totals() -> None:
 
 
 async def test_the_breach_list_holds_exactly_the_late_and_missed_duties(
-    context: DeadlineContext,
+    context: LegalContext,
 ) -> None:
     world = await make_world(6, cases=8, now=NOW)
     expected = await checklist_tallies(world, context)
-    rows, total = await breach_list(EVERYTHING, Figure.MEETINGS, now=NOW, limit=1000)
+    rows, total = await breach_list(
+        EVERYTHING, Figure.MEETINGS, now=NOW, limit=1000, refresh_by=LAW
+    )
     assert total == expected.get(("all", Figure.MEETINGS), Tally()).breaches == len(rows)
     assert {r.status for r in rows} <= {"missed", "met_late"}
     assert all(r.duty_id == "M1" and r.case_number.startswith("CMP-") for r in rows)
@@ -114,23 +117,25 @@ async def test_the_breach_list_holds_exactly_the_late_and_missed_duties(
 
 async def test_a_period_before_any_record_has_no_figures() -> None:
     await make_world(7, cases=4, now=NOW)
-    report = await compliance_report(ReportScope(date(2020, 1, 1), date(2020, 12, 31)), now=NOW)
+    report = await compliance_report(
+        ReportScope(date(2020, 1, 1), date(2020, 12, 31)), refresh_by=LAW, now=NOW
+    )
     assert all(t == Tally() for t in report.totals.values())
     assert report.facilities == () and report.agencies == ()
 
 
 async def test_a_change_made_behind_the_applications_back_reaches_the_report(
-    context: DeadlineContext,
+    context: LegalContext,
 ) -> None:
     world = await make_world(8, cases=6, now=NOW)
-    await ledger.refresh_ledger(now=NOW)
+    await ledger.refresh_ledger(LAW, now=NOW)
     assert await DutyLedgerMark.all().count() == 0
     # A bulk update, as the notification worker makes: no ORM save, no application hook.
     await Notification.filter(case_id__in=[c.id for c in world.cases]).update(
         status=Status.DEAD, sent_at=None, delivered_at=None
     )
     assert await ledger.pending_refresh() > 0
-    report = await compliance_report(EVERYTHING, now=NOW)
+    report = await compliance_report(EVERYTHING, refresh_by=LAW, now=NOW)
     assert report.totals[Figure.NOTICES].met_on_time == 0
     assert report.totals[Figure.NOTICES] == (await checklist_tallies(world, context)).get(
         ("all", Figure.NOTICES), Tally()
@@ -140,7 +145,7 @@ async def test_a_change_made_behind_the_applications_back_reaches_the_report(
 async def test_a_change_to_the_case_row_itself_marks_the_case_for_re_judging() -> None:
     # SQLite lost this trigger when migration 0013 rebuilt the table; 0018 restores it.
     world = await make_world(14, cases=2, now=NOW)
-    await ledger.refresh_ledger(now=NOW)
+    await ledger.refresh_ledger(LAW, now=NOW)
     assert await DutyLedgerMark.all().count() == 0
     await Case.filter(id=world.cases[0].id).update(stage="investigation_ended")
     assert await DutyLedgerMark.filter(case_id=world.cases[0].id).count() == 1
@@ -149,8 +154,8 @@ async def test_a_change_to_the_case_row_itself_marks_the_case_for_re_judging() -
 
 async def test_refreshing_one_case_twice_at_once_keeps_one_row_per_duty() -> None:
     world = await make_world(9, cases=3, now=NOW)
-    await asyncio.gather(ledger.refresh_ledger(all_cases=True, now=NOW),
-                         ledger.refresh_ledger(all_cases=True, now=NOW))  # fmt: skip
+    await asyncio.gather(ledger.refresh_ledger(LAW, all_cases=True, now=NOW),
+                         ledger.refresh_ledger(LAW, all_cases=True, now=NOW))  # fmt: skip
     keys = await DutyRecord.filter(case_id__in=[c.id for c in world.cases]).values_list(
         "case_id", "duty_id", "occurrence"
     )
@@ -159,7 +164,7 @@ async def test_refreshing_one_case_twice_at_once_keeps_one_row_per_duty() -> Non
 
 async def test_median_and_90th_percentile_hours_are_nearest_rank() -> None:
     world = await make_world(10, cases=12, now=NOW)
-    report = await compliance_report(EVERYTHING, now=NOW)
+    report = await compliance_report(EVERYTHING, refresh_by=LAW, now=NOW)
     for row in report.facilities:
         hours = sorted(
             (r.fulfilled_us - r.arose_us) / 3_600_000_000
@@ -189,7 +194,7 @@ async def test_an_auditor_cannot_scope_a_facility_outside_the_jurisdiction() -> 
 
 async def test_refusals_and_facility_cancellations_are_counted_with_their_reasons() -> None:
     await make_world(12, cases=12, now=NOW)
-    report = await compliance_report(EVERYTHING, now=NOW)
+    report = await compliance_report(EVERYTHING, refresh_by=LAW, now=NOW)
     refused = sum(f.refusals for f in report.facilities)
     cancelled = sum(f.facility_cancellations for f in report.facilities)
     from tortoise.expressions import Q
@@ -212,7 +217,7 @@ async def test_refusals_and_facility_cancellations_are_counted_with_their_reason
 async def test_the_worker_companion_keeps_the_ledger_current() -> None:
     world = await make_world(13, cases=2, now=NOW)
     stop = asyncio.Event()
-    task = asyncio.create_task(ledger.keep_current(stop, interval_seconds=0.05))
+    task = asyncio.create_task(ledger.keep_current(LAW, stop, interval_seconds=0.05))
     for _ in range(200):
         if await ledger.pending_refresh() == 0:
             break

@@ -254,7 +254,7 @@ async def test_a_report_with_cases_awaiting_judgement_says_so(
     real = compliance.compliance_report
 
     async def lagging(scope: ReportScope, **kwargs: object) -> ComplianceReport:
-        return replace(await real(scope), pending_refresh=3)
+        return replace(await real(scope, refresh_by=None), pending_refresh=3)
 
     monkeypatch.setattr(compliance, "compliance_report", lagging)
     await sign_in_as(client, audited.auditor)

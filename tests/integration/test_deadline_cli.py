@@ -18,8 +18,8 @@ from httpx import ASGITransport, AsyncClient
 from app import cli
 from app.accounts.roles import Role
 from app.audit.models import AuditEntry
+from app.law.models import ImportedRestDay
 from app.settings import Settings
-from scheduling.models import ImportedRestDay
 from tests.integration.helpers import api_token, bearer, in_database, make_user
 
 CAL_2027 = "date,kind,name\n2027-01-01,holiday,New Year's Day\n2027-01-04,holiday,Test holiday\n"

@@ -8,7 +8,7 @@ import pytest
 from httpx import AsyncClient
 
 from app.accounts.roles import Role
-from scheduling.calendar_store import import_calendar
+from app.law.calendar_store import import_calendar
 from tests.integration.helpers import api_token, bearer, make_user
 
 URL = "/api/v1/deadlines"

@@ -18,8 +18,9 @@ from httpx import AsyncClient
 from app.audit.models import AuditEntry
 from app.audit.verify import verify_chain
 from app.cases.models import Case
+from app.law.context import Law
 from app.orgs.models import Agency, Facility
-from app.settings import Settings
+from app.settings import LegalSection, Settings
 from notifications.models import Notification
 from rights_checklist.compliance import compliance_report
 from rights_checklist.compliance_types import Figure, ReportScope
@@ -143,7 +144,9 @@ def test_demo_report_tells_story_15(demo: str, settings: Settings) -> None:
     """The compliance report over the demo year: 海淀 ~96%, 朝阳 ~71%, breaches to drill into."""
     today = datetime.now(UTC).date()
     scope = ReportScope(today - timedelta(days=365), today, jurisdiction="11")
-    report = in_database(settings, lambda: compliance_report(scope))
+    report = in_database(
+        settings, lambda: compliance_report(scope, refresh_by=Law.from_settings(settings.legal))
+    )
     shares = {f.name: f.tallies[Figure.MEETINGS].on_time_share for f in report.facilities}
     assert shares[HAIDIAN] == pytest.approx(0.96, abs=0.015)
     assert shares[CHAOYANG] == pytest.approx(0.71, abs=0.03)
@@ -177,7 +180,10 @@ def test_the_history_is_flagged_and_every_other_case_is_audited(
     async def work() -> tuple[list[Case], set[str], int, bool]:
         opened = await AuditEntry.filter(action="case.opened").values_list("object_id", flat=True)
         today = datetime.now(UTC).date()
-        report = await compliance_report(ReportScope(today - timedelta(days=365), today))
+        report = await compliance_report(
+            ReportScope(today - timedelta(days=365), today),
+            refresh_by=Law.from_settings(LegalSection()),
+        )
         intact = (await verify_chain()).broken is None
         return await Case.all(), {str(o) for o in opened}, report.demo_history_cases, intact
 

@@ -26,10 +26,10 @@ from app.demo import DEMO_PASSWORD, load_demo_data
 from app.demo.cases import load_demo_cases
 from app.demo.meetings import load_demo_meetings
 from app.demo.today import AT_RISK, CLIENTS, MEETINGS, id_number, load_demo_today
+from app.law.context import Law, load_context
 from app.orgs.models import Facility
 from app.settings import Settings
 from notifications.models import Notification
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.notice_tasks import owed_notices
 from rights_checklist.submissions import open_tasks
@@ -72,7 +72,7 @@ async def load_today(settings: Settings) -> None:
     """The demo without its six months of history (app.demo.compliance, tested elsewhere)."""
     await load_demo_data()
     await load_demo_cases(settings.data_dir, settings.uploads.max_bytes)
-    await load_demo_meetings(settings)
+    await load_demo_meetings(settings, Law.from_settings(settings.legal))
 
 
 async def audited_ids(action: str) -> set[str]:
@@ -202,6 +202,6 @@ async def test_todays_work_is_in_the_audit_trail_and_loads_once(
     assert (await verify_chain()).broken is None
 
     before = await row_counts()
-    assert await load_demo_today(settings) is False
+    assert await load_demo_today(settings, Law.from_settings(settings.legal)) is False
     await load_today(settings)
     assert await row_counts() == before

@@ -14,13 +14,13 @@ from app.audit.models import AuditEntry
 from app.cases.kinds import DocumentKind, EngagementKind, EngagementStatus
 from app.cases.models import Engagement, EngagementDocument
 from app.errors import DomainError
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from notifications.models import Notification
 from scheduling import document_checks
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, open_request
-from scheduling.restdays import RestDayCalendar
 from tests.integration.case_world import CaseWorld, engage, make_case_world
 from tests.integration.helpers import make_organisation, make_user
 

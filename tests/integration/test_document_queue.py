@@ -9,11 +9,11 @@ from httpx import AsyncClient
 
 from app.accounts.roles import Role
 from app.cases.models import EngagementDocument
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from scheduling import document_checks
 from scheduling.document_queue import documents_to_check
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, open_request
-from scheduling.restdays import RestDayCalendar
 from tests.integration.case_world import engage, make_case_world
 from tests.integration.helpers import sign_in_as, signed_in
 

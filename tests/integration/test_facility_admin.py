@@ -15,6 +15,7 @@ from app.demo.cases import load_demo_cases
 from app.demo.meetings import load_demo_meetings, next_opening_at_nine
 from app.demo.today import AT_RISK, MEETINGS
 from app.errors import DomainError
+from app.law.context import Law
 from app.orgs.models import Facility
 from app.settings import Settings
 from notifications.kinds import Channel
@@ -231,7 +232,7 @@ async def test_staff_of_another_facility_do_not_find_it(place: Place) -> None:
 async def load_whole_demo(settings: Settings) -> int:
     await load_demo_data()
     await load_demo_cases(settings.data_dir, settings.uploads.max_bytes)
-    return await load_demo_meetings(settings)
+    return await load_demo_meetings(settings, Law.from_settings(settings.legal))
 
 
 async def test_the_demo_gives_rooms_hours_a_booked_meeting_and_a_waiting_request(

@@ -13,17 +13,17 @@ from app.cases import services
 from app.cases.kinds import CaseCategory, CaseStage, EventKind
 from app.cases.models import Case, Engagement
 from app.errors import DomainError
+from app.law.context import LegalContext
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from rights_checklist import case_notices
-from rights_checklist.deadlines import DeadlineContext
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, open_request
-from scheduling.restdays import RestDayCalendar
 from tests.integration.case_world import CaseWorld, engage, make_case_world
 
 pytestmark = pytest.mark.usefixtures("database")
-CONTEXT = DeadlineContext(RestDayCalendar(), LegalPolicies())
+CONTEXT = LegalContext(RestDayCalendar(), LegalPolicies())
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import pytest
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import AccountStatus, Role
+from app.accounts.scopes import visible, visible_row
 from app.orgs.models import Agency
-from scheduling.access import meeting_for, meetings_in_scope, request_for, requests_in_scope
 from scheduling.booking import book
-from scheduling.models import Meeting
+from scheduling.models import Meeting, MeetingRequest
 from tests.integration.helpers import make_organisation, make_user
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
@@ -38,8 +38,8 @@ async def _booked_later(place: Place) -> tuple[Party, Meeting]:
 
 
 async def _ids(user: User) -> tuple[set[int], set[int]]:
-    requests = {r.id for r in await requests_in_scope(user)}
-    meetings = {m.id for m in await meetings_in_scope(user)}
+    requests = {r.id for r in await visible(MeetingRequest, user)}
+    meetings = {m.id for m in await visible(Meeting, user)}
     return requests, meetings
 
 
@@ -48,7 +48,7 @@ async def test_a_lawyer_sees_only_their_own_requests_and_meetings(place: Place) 
     other, _other_meeting = await _booked_later(place)
     assert await _ids(mine.lawyer) == ({mine.request.id}, {meeting.id})
     with pytest.raises(NotFound):
-        await request_for(mine.lawyer, other.request.id)
+        await visible_row(MeetingRequest, mine.lawyer, other.request.id)
 
 
 async def test_staff_see_their_facility_only(place: Place) -> None:
@@ -57,7 +57,7 @@ async def test_staff_see_their_facility_only(place: Place) -> None:
     assert await _ids(place.staff) == ({party.request.id}, {meeting.id})
     assert await _ids(elsewhere) == (set(), set())
     with pytest.raises(NotFound):
-        await meeting_for(elsewhere, meeting.id)
+        await visible_row(Meeting, elsewhere, meeting.id)
 
 
 async def test_an_investigator_sees_the_requests_of_their_agencys_cases(place: Place) -> None:
@@ -66,7 +66,7 @@ async def test_an_investigator_sees_the_requests_of_their_agencys_cases(place: P
     stranger = await make_user(Role.INVESTIGATOR)  # another agency
     assert await _ids(investigator) == ({party.request.id}, {meeting.id})
     with pytest.raises(NotFound):
-        await request_for(stranger, party.request.id)
+        await visible_row(MeetingRequest, stranger, party.request.id)
 
 
 async def test_a_bar_auditor_sees_facilities_in_their_jurisdiction(place: Place) -> None:
@@ -82,7 +82,7 @@ async def test_an_admin_sees_no_meetings(place: Place) -> None:
     admin = await make_user(Role.ADMIN)
     assert await _ids(admin) == (set(), set())
     with pytest.raises(NotFound):
-        await meeting_for(admin, meeting.id)
+        await visible_row(Meeting, admin, meeting.id)
 
 
 async def test_a_disabled_account_sees_nothing(place: Place) -> None:
@@ -99,6 +99,6 @@ async def test_a_guessed_id_is_not_found_whether_or_not_it_exists(place: Place) 
     outsider = await make_user(Role.INVESTIGATOR, agency=agency)
     for guessed in (meeting.id, meeting.id + 1000):
         with pytest.raises(NotFound):
-            await meeting_for(outsider, guessed)
+            await visible_row(Meeting, outsider, guessed)
     with pytest.raises(NotFound):
-        await request_for(party.lawyer, party.request.id + 1000)
+        await visible_row(MeetingRequest, party.lawyer, party.request.id + 1000)

@@ -11,8 +11,8 @@ import pytest
 from httpx import AsyncClient
 
 from app.accounts.models import User
+from app.law.explanations import ExplanationStep, render_step
 from scheduling.booking import book
-from scheduling.explanations import ExplanationStep, render_step
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from tests.integration.helpers import login, page_csrf, sign_in_as

@@ -13,16 +13,16 @@ from app.audit.models import AuditEntry
 from app.cases.kinds import CaseCategory, CaseStage
 from app.cases.models import Case
 from app.errors import DomainError
+from app.law.periods import Period, PeriodKind, PeriodUnit, compute_deadline
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from notifications.kinds import Channel
 from notifications.models import Notification
 from scheduling.booking import book
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
-from scheduling.periods import PeriodKind, compute_deadline
 from scheduling.permissions import decide_permission
-from scheduling.policies import LegalPolicies
-from scheduling.requests import MEETING_LIMIT, NewRequest, open_request
-from scheduling.restdays import RestDayCalendar
+from scheduling.requests import NewRequest, open_request
 from tests.integration.helpers import make_user
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
@@ -68,7 +68,7 @@ async def test_the_answer_is_due_three_calendar_days_after_the_application(place
     stored = request.permission_deadline
     assert stored is not None
     assert (stored["period"], stored["kind"]) == ("3d", "decision")
-    assert stored["basis"] == "CPL 39(3); MPS 52-53; R2015 Art 9"
+    assert stored["basis"] == "CPL 39(3); MPS 52-53; R2015 art. 9"  # as the catalogue states M5
     assert stored["policies"] == {"decision_days_kind": "calendar"}
 
 
@@ -113,7 +113,7 @@ async def test_a_grant_starts_the_48_hours_at_the_decision(place: Place) -> None
     assert stored.permission_decided_at is not None
     assert stored.clock_started_at == stored.permission_decided_at
     expected = compute_deadline(
-        stored.permission_decided_at, MEETING_LIMIT, PeriodKind.PROCEDURAL,
+        stored.permission_decided_at, Period(48, PeriodUnit.HOURS), PeriodKind.PROCEDURAL,
         tz="Asia/Shanghai", calendar=CALENDAR, policies=DEFAULT,
     )  # fmt: skip
     assert stored.deadline_at == expected.expires_at_utc

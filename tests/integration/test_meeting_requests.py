@@ -10,11 +10,11 @@ from app.audit.models import AuditEntry
 from app.cases.kinds import CaseCategory, EngagementStatus
 from app.cases.models import Case
 from app.errors import DomainError
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from scheduling.booking import book
 from scheduling.kinds import RequestStatus
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, earliest_free_slot, open_request, start_clock
-from scheduling.restdays import RestDayCalendar
 from tests.integration.meeting_world import Place, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -53,7 +53,7 @@ async def test_the_stored_deadline_names_its_rule_and_policies(place: Place) -> 
         "hour_periods_extend_on_holiday": False,
         "meeting_clock_start": "on_request",
     }
-    assert request.deadline["basis"] == "CPL 39(2); MPS 53; R2015 Art 7"
+    assert request.deadline["basis"] == "CPL 39(2); MPS 53; R2015 art. 7"  # the catalogue's M1
 
 
 async def test_opening_a_request_is_audited(place: Place) -> None:

@@ -12,15 +12,15 @@ from app import clock
 from app.accounts.models import User
 from app.cases import services
 from app.cases.kinds import EventKind
+from app.law.context import LegalContext
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from notifications.models import Notification, NotificationPreference
 from rights_checklist import case_notices
-from rights_checklist.deadlines import DeadlineContext
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 from tests.integration.case_world import engage, make_case_world
 from tests.integration.helpers import login, post_form
 
-CONTEXT = DeadlineContext(RestDayCalendar(), LegalPolicies())
+CONTEXT = LegalContext(RestDayCalendar(), LegalPolicies())
 
 
 async def test_switching_the_page_language_leaves_the_account_language_alone(

@@ -18,11 +18,11 @@ import pytest
 
 from app import cli
 from app.audit.models import AuditEntry
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from app.orgs.models import Facility
 from app.settings import Settings
-from scheduling.policies import LegalPolicies
 from scheduling.requests import NewRequest, open_request
-from scheduling.restdays import RestDayCalendar
 from tests.integration.audit_tampering import allow_tampering, edit_summary
 from tests.integration.case_world import engage, make_case_world
 from tests.integration.helpers import in_database

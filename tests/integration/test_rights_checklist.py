@@ -10,12 +10,12 @@ from app.accounts.roles import Role
 from app.cases import services
 from app.cases.kinds import EngagementKind, EngagementStatus, EventKind
 from app.cases.models import CaseDetainee, Detainee, Engagement
+from app.law.context import LegalContext, load_context
 from app.settings import Settings
 from notifications.kinds import Status
 from notifications.models import Notification
 from rights_checklist import case_notices
 from rights_checklist.checklist import case_checklist, complaint_draft
-from rights_checklist.deadlines import DeadlineContext, load_context
 from rights_checklist.kinds import ComplaintType
 from rights_checklist.timeline import DutyResult, DutyStatus
 from tests.integration.helpers import make_user
@@ -38,11 +38,11 @@ async def side(settings: Settings) -> Side:
 
 
 @pytest.fixture
-async def context(settings: Settings) -> DeadlineContext:
+async def context(settings: Settings) -> LegalContext:
     return await load_context(settings.legal)
 
 
-async def arrest_at(side: Side, context: DeadlineContext, at: datetime) -> None:
+async def arrest_at(side: Side, context: LegalContext, at: datetime) -> None:
     new = services.NewEvent(EventKind.ARREST, at, "", side.detainee.id)
     await case_notices.record_case_event(
         side.investigator, side.case, new, context=context, public_url=URL
@@ -54,7 +54,7 @@ def rows(results: list[DutyResult], duty: str) -> list[DutyResult]:
 
 
 async def test_a_notice_sent_within_the_target_is_met_on_time(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     await arrest_at(side, context, datetime.now(UTC) - timedelta(hours=2))
     await Notification.filter(duty_id="N2").update(
@@ -66,7 +66,7 @@ async def test_a_notice_sent_within_the_target_is_met_on_time(
 
 
 async def test_a_notice_never_sent_is_missed_after_its_target(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     await arrest_at(side, context, datetime.now(UTC) - timedelta(hours=30))
     [n2] = rows(await case_checklist(side.case, context), "N2")
@@ -74,7 +74,7 @@ async def test_a_notice_never_sent_is_missed_after_its_target(
 
 
 async def test_a_missed_notice_opens_a_not_informed_complaint(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     await arrest_at(side, context, datetime.now(UTC) - timedelta(hours=30))
     [n2] = rows(await case_checklist(side.case, context), "N2")
@@ -83,7 +83,7 @@ async def test_a_missed_notice_opens_a_not_informed_complaint(
     assert (draft.complaint_type, draft.duty) == (ComplaintType.NOT_INFORMED, "C1")
 
 
-async def test_a_duty_met_on_time_offers_no_complaint(side: Side, context: DeadlineContext) -> None:
+async def test_a_duty_met_on_time_offers_no_complaint(side: Side, context: LegalContext) -> None:
     await arrest_at(side, context, datetime.now(UTC) - timedelta(hours=2))
     await Notification.filter(duty_id="N2").update(status=Status.SENT, sent_at=datetime.now(UTC))
     [n2] = rows(await case_checklist(side.case, context), "N2")
@@ -91,7 +91,7 @@ async def test_a_duty_met_on_time_offers_no_complaint(side: Side, context: Deadl
 
 
 async def test_the_family_notice_duty_appears_after_an_arrest(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     await arrest_at(side, context, datetime.now(UTC) - timedelta(hours=2))
     [n7] = rows(await case_checklist(side.case, context), "N7")
@@ -99,7 +99,7 @@ async def test_the_family_notice_duty_appears_after_an_arrest(
 
 
 async def test_a_lawyer_does_not_see_a_co_defendants_duties(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     other = await Detainee.create(
         name="Co-defendant", id_number="CODEF0000002", facility=side.facility,
@@ -122,7 +122,7 @@ async def test_a_lawyer_does_not_see_a_co_defendants_duties(
 
 
 async def test_the_investigator_sees_every_duty_of_the_case(
-    side: Side, context: DeadlineContext
+    side: Side, context: LegalContext
 ) -> None:
     full = await case_checklist(side.case, context, viewer=side.investigator)
     assert {r.duty_id for r in full} >= {"M3", "N1", "N6"}

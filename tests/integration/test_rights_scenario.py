@@ -14,16 +14,16 @@ from httpx import AsyncClient
 from app.cases import services
 from app.cases.kinds import EventKind
 from app.cases.models import Case, Engagement
+from app.law.context import LegalContext, load_context
 from app.settings import Settings
 from notifications.channels import build_senders
 from notifications.worker import Worker
 from rights_checklist import case_notices, submissions
 from rights_checklist.checklist import case_checklist
-from rights_checklist.deadlines import DeadlineContext, load_context
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import Submission
 from rights_checklist.timeline import DutyStatus
-from tests.integration.helpers import beijing_yesterday_at, local_fields, page_csrf, sign_in_as
+from tests.integration.helpers import local_fields, page_csrf, sign_in_as
 from tests.integration.notification_fakes import smtp_server
 from tests.integration.submission_world import active_world
 from tests.integration.test_notification_email import email_config
@@ -53,7 +53,7 @@ async def record_arrest(client: AsyncClient, side: Side) -> None:
     await sign_in_as(client, side.investigator)
     token = await page_csrf(client, f"/cases/{side.case.id}")
     form = {"csrf_token": token, "kind": "arrest", "detainee_id": str(side.detainee.id),
-            **local_fields("effective", beijing_yesterday_at(17, 30))}  # fmt: skip
+            **local_fields("effective", datetime.now(UTC) - timedelta(hours=2))}  # fmt: skip
     assert (await client.post(f"/cases/{side.case.id}/events", data=form)).status_code == 303
 
 
@@ -64,7 +64,7 @@ async def file_opinion(side: Side, settings: Settings) -> Submission:
     )  # fmt: skip
 
 
-async def transfer(side: Side, context: DeadlineContext, reason: str = "") -> None:
+async def transfer(side: Side, context: LegalContext, reason: str = "") -> None:
     new = services.NewEvent(EventKind.TRANSFER_FOR_PROSECUTION, datetime.now(UTC))
     case = await Case.get(id=side.case.id)
     await case_notices.record_case_event(
@@ -72,7 +72,7 @@ async def transfer(side: Side, context: DeadlineContext, reason: str = "") -> No
     )
 
 
-async def status_of(side: Side, context: DeadlineContext, duty: str) -> list[DutyStatus]:
+async def status_of(side: Side, context: LegalContext, duty: str) -> list[DutyStatus]:
     results = await case_checklist(side.case, context, viewer=side.lawyer)
     return [r.status for r in results if r.duty_id == duty]
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.cases.models import Engagement
+from app.law.context import load_context
 from app.settings import Settings
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.submissions import submit
 from tests.integration.submission_world import active_world

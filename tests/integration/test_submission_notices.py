@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from app.errors import DomainError
+from app.law.context import load_context
 from app.settings import Settings
 from notifications.kinds import Channel
 from notifications.models import Notification
 from rights_checklist import complaints, submissions
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import ComplaintBody, ComplaintOutcome, ComplaintType, Decision
 from rights_checklist.kinds import SubmissionKind as Kind
 from rights_checklist.models import Submission

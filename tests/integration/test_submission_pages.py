@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from httpx import AsyncClient
 
 from app.cases.models import Engagement
+from app.law.context import load_context
 from app.settings import Settings
 from rights_checklist import submissions
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import Complaint, Submission
 from tests.integration.helpers import page_csrf, sign_in_as

@@ -16,10 +16,10 @@ from app.accounts.roles import Role
 from app.audit.models import AuditEntry
 from app.cases.models import Engagement
 from app.cli import main
+from app.law.context import load_context
 from app.settings import Settings
 from notifications.models import Notification
 from rights_checklist import submissions
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import Submission
 from rights_checklist.overdue_tasks import TEMPLATE, tell_supervisors

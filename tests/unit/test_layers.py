@@ -7,7 +7,19 @@
       <- app.web | app.api | app.cli    (siblings: none imports another)
       <- app.main                       (the composition root: web and API in one ASGI app)
 
-Every module of the project belongs to exactly one layer, by its package alone."""
+Every module of the project belongs to exactly one layer, by its package alone.
+
+Inside the foundation, packages and modules follow one order too (FOUNDATION_ORDER), lowest first:
+
+    app.settings <- app.errors <- app.commands <- app.clock <- app.logs <- app.db
+      <- app.orgs          (reference organisations, region codes)
+      <- app.audit         (writing and verifying the audit trail; an actor is any id + username)
+      <- app.accounts      (users, licences, sessions, verification, creating organisations)
+      <- app.cases         (detainees, cases, engagements, their documents)
+      <- app.law           (legal periods, rest days, the statutory catalogue, the legal context)
+      <- app.audit_access  (reading the audit trail within a reader's scope)
+
+so no two foundation packages import each other. Imports under `if TYPE_CHECKING:` count too."""
 
 from __future__ import annotations
 
@@ -20,6 +32,21 @@ ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ("notifications", "scheduling", "rights_checklist")
 ENTRY_POINTS = ("app.web", "app.api", "app.cli")
 HIGHER_IN_APP = ("app.presentation", "app.demo", *ENTRY_POINTS, "app.main")
+# The foundation, lowest first: a module imports only from its own step and the earlier ones.
+FOUNDATION_ORDER = (
+    "app.settings",
+    "app.errors",
+    "app.commands",
+    "app.clock",
+    "app.logs",
+    "app.db",
+    "app.orgs",
+    "app.audit",
+    "app.accounts",
+    "app.cases",
+    "app.law",
+    "app.audit_access",
+)
 # Each layer and what it may import of the project (the foundation is "app" minus the rest).
 ALLOWED: dict[str, tuple[str, ...]] = {
     "foundation": ("foundation",),
@@ -44,6 +71,15 @@ def layer_of(module: str) -> str | None:
         return "foundation"
     top = module.split(".")[0]
     return top if top in DOMAIN else None
+
+
+def foundation_step(module: str) -> int | None:
+    """The position in FOUNDATION_ORDER of a dotted module name; None outside the foundation
+    and for the package `app` itself (named by `from app import clock`; its __init__ is empty)."""
+    for step, prefix in enumerate(FOUNDATION_ORDER):
+        if module == prefix or module.startswith(prefix + "."):
+            return step
+    return None
 
 
 def _modules() -> list[tuple[str, Path]]:
@@ -101,3 +137,27 @@ def test_every_module_belongs_to_a_layer_by_its_package() -> None:
     assert layers["app.web.routes.meetings"] == "app.web"
     assert layers["app.main"] == "app.main"
     assert None not in layers.values()
+
+
+def test_a_foundation_module_imports_nothing_later_in_the_foundation_order() -> None:
+    breaches = []
+    for module, path in _modules():
+        step = foundation_step(module)
+        if step is None:
+            continue
+        for name in _imports(path):
+            target = foundation_step(name)
+            if target is not None and target > step:
+                breaches.append(
+                    f"{path.relative_to(ROOT)} imports {name}"
+                    f" ({FOUNDATION_ORDER[target]} comes after {FOUNDATION_ORDER[step]})"
+                )
+    assert sorted(breaches) == []
+
+
+def test_every_foundation_module_has_a_place_in_the_foundation_order() -> None:
+    foundation = [module for module, _path in _modules() if layer_of(module) == "foundation"]
+    assert [m for m in foundation if m != "app.__init__" and foundation_step(m) is None] == []
+    assert _imports(ROOT / "app" / "__init__.py") == set()  # so it may stay out of the order
+    # And every step names modules that exist, so the order cannot go stale.
+    assert {foundation_step(m) for m in foundation} - {None} == set(range(len(FOUNDATION_ORDER)))

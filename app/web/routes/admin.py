@@ -8,10 +8,10 @@ from starlette.routing import Route
 
 from app.accounts import policy, services
 from app.accounts.models import User
+from app.accounts.organisations import OrganisationKind, create_organisation
 from app.accounts.policy import Action
 from app.accounts.roles import ROLE_BINDING, AccountStatus, Role
 from app.orgs.models import Agency, BarAssociation, Facility
-from app.orgs.services import OrganisationKind, create_organisation
 from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form

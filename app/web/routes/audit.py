@@ -14,8 +14,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
-from app.audit.queries import EntryFilter, entry_page, latest_verification
 from app.audit.verify import CheckpointError, run_verification
+from app.audit_access.queries import EntryFilter, entry_page, latest_verification
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
+from app.accounts.scopes import visible, visible_row
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.presentation.board_labels import JINJA_LABELS
@@ -27,7 +28,7 @@ from app.web.auth import permitted
 from app.web.board_grid import build_grid, day_bounds
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, text_values, zone
-from scheduling import access, attendance, forecast
+from scheduling import attendance, forecast
 from scheduling.kinds import MeetingStatus
 from scheduling.models import Meeting, OpeningSession, Room
 
@@ -103,7 +104,7 @@ async def _board(
     start, end = day_bounds(day, tz)
     rooms = await Room.filter(facility_id=facility.id).order_by("name")
     meetings = await (
-        access.meetings_in_scope(user)
+        visible(Meeting, user)
         .filter(starts_at__lt=end, ends_at__gt=start)
         .select_related("request", "lawyer", "detainee", "room")
         .order_by("starts_at", "room_id")
@@ -155,7 +156,7 @@ async def board_page(request: Request) -> Response:
 async def _act(request: Request, step: str) -> Response:
     user = permitted(request, Action.RUN_DAY_BOARD)
     facility = await staff_facility(user)
-    meeting = await access.meeting_for(user, request.path_params["meeting_id"])
+    meeting = await visible_row(Meeting, user, request.path_params["meeting_id"])
     form = await checked_form(request)
     values = text_values(form, ("reason",))
     try:

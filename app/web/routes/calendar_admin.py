@@ -14,16 +14,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
-from app.presentation.i18n import _, gettext
-from app.web.auth import permitted
-from app.web.csrf import checked_form
-from scheduling.calendar_store import (
+from app.law.calendar_store import (
     decode_calendar_file,
     import_calendar,
     imported_years,
     official_years,
 )
-from scheduling.restdays import CalendarFileError
+from app.law.restdays import CalendarFileError
+from app.presentation.i18n import _, gettext
+from app.web.auth import permitted
+from app.web.csrf import checked_form
 
 _YEARS: Final = re.compile(r"\d{4}(,\d{4})*")
 _BABEL_LOCALES: Final = {"zh-CN": "zh_CN", "en": "en_GB"}

@@ -11,14 +11,14 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
+from app.accounts.scopes import visible_row
 from app.errors import DomainError
 from app.presentation.calendar_feeds import calendar_response, feed_url, webcal_url
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_or_none, text_values
 from scheduling import feeds
-from scheduling.access import meeting_for
-from scheduling.models import Room
+from scheduling.models import Meeting, Room
 
 FEED_FIELDS = ("scope", "room")
 
@@ -33,7 +33,7 @@ async def feed_file(request: Request) -> Response:
 
 async def invite_file(request: Request) -> Response:
     user = permitted(request, Action.VIEW_MEETINGS)
-    meeting = await meeting_for(user, request.path_params["meeting_id"])
+    meeting = await visible_row(Meeting, user, request.path_params["meeting_id"])
     config = feeds.FeedSettings.of(request.app.state.settings)
     text = await feeds.invite_text(meeting, config)
     return calendar_response(text, f"meeting-{meeting.reference}.ics")

@@ -7,8 +7,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action, allowed
+from app.accounts.scopes import visible
 from app.cases import access
-from app.cases.models import CaseDetainee, CaseEvent
+from app.cases.models import Case, CaseDetainee, CaseEvent
 from app.web import case_views
 from app.web.auth import permitted
 from app.web.forms import DEFAULT_ZONE, int_or_none
@@ -19,7 +20,7 @@ CASES_PER_PAGE = 50
 async def case_list(request: Request) -> Response:
     user = permitted(request, Action.BROWSE_CASES)
     page = max(int_or_none(request.query_params.get("page", "")) or 1, 1)
-    window = access.cases_in_scope(user).order_by("-created_at", "-id")
+    window = visible(Case, user).order_by("-created_at", "-id")
     cases = list(
         await window.offset((page - 1) * CASES_PER_PAGE)
         .limit(CASES_PER_PAGE + 1)

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.roles import AccountStatus, Role
+from app.accounts.scopes import visible_row
 from app.cases import access, services
 from app.cases.kinds import INVESTIGATOR_EVENTS, CaseCategory, EventKind
 from app.cases.models import (
@@ -36,7 +37,6 @@ from app.web.forms import (
 )
 from rights_checklist import case_notices
 from rights_checklist.checklist import case_checklist
-from rights_checklist.deadlines import load_context
 from rights_checklist.evaluation import extension_flags
 
 CASE_FIELDS = (
@@ -132,7 +132,7 @@ async def _case(request: Request, *actions: Action) -> tuple[User, Case]:
     user = permitted(request, Action.BROWSE_CASES)
     for action in actions:
         permitted(request, action)
-    return user, await access.case_for(user, request.path_params["case_id"])
+    return user, await visible_row(Case, user, request.path_params["case_id"])
 
 
 async def _case_page(
@@ -149,7 +149,7 @@ async def _case_page(
     if any(row.kind == EventKind.CUSTODY_EXTENSION for row in rows):
         # K1: an extension recorded after custody expired, or under 7 days ahead, is flagged
         # where it was recorded.
-        legal = await load_context(request.app.state.settings.legal)
+        legal = await request.app.state.law.context()
         flags = extension_flags(await case_checklist(case, legal))
         for row in rows:
             row.flag = flags.get(row.id)
@@ -229,7 +229,7 @@ async def record_event(request: Request) -> Response:
         )
         settings = request.app.state.settings
         event = await case_notices.record_case_event(
-            user, case, new, context=await load_context(settings.legal),
+            user, case, new, context=await request.app.state.law.context(),
             public_url=settings.app.public_url, unheard_reason=values["unheard_reason"],
         )  # fmt: skip
     except DomainError as exc:
@@ -254,7 +254,7 @@ async def assign_investigators(request: Request) -> Response:
 
 async def record_termination(request: Request) -> Response:
     user, case = await _case(request, Action.RECORD_TERMINATIONS)
-    engagement = await access.engagement_for(user, request.path_params["engagement_id"])
+    engagement = await visible_row(Engagement, user, request.path_params["engagement_id"])
     if engagement.case_id != case.id:
         raise NotFound("engagement")
     form = await checked_form(request)
@@ -268,7 +268,7 @@ async def record_termination(request: Request) -> Response:
         settings = request.app.state.settings
         await case_notices.terminate_engagement(
             user, engagement, received, values["note"],
-            context=await load_context(settings.legal), public_url=settings.app.public_url,
+            context=await request.app.state.law.context(), public_url=settings.app.public_url,
         )  # fmt: skip
     except DomainError as exc:
         errors = {key: form_errors(exc, (*TERMINATION_FIELDS, "received_at"))}

@@ -17,9 +17,10 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound, allowed
 from app.accounts.roles import Role
-from app.cases import access
+from app.accounts.scopes import visible_row
 from app.cases.models import Case, CaseEvent, Engagement
 from app.errors import DomainError
+from app.law.catalogue import load_catalogue
 from app.presentation.checklist_labels import (
     DUTY_STATUS_LABELS,
     FAMILY_REASON_LABELS,
@@ -31,9 +32,7 @@ from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, local_datetime, text_values
 from rights_checklist import case_notices
-from rights_checklist.catalogue import load_catalogue
 from rights_checklist.checklist import case_checklist, complaint_draft
-from rights_checklist.deadlines import load_context
 from rights_checklist.timeline import DutyResult
 
 CHARGES_FIELDS = ("charges", "facts")
@@ -52,7 +51,7 @@ class ChecklistRow:
 
 
 async def _rows(request: Request, user: User, case: Case, zone: str) -> list[ChecklistRow]:
-    context = await load_context(request.app.state.settings.legal)
+    context = await request.app.state.law.context()
     results = await case_checklist(case, context, viewer=user)
     catalogue, locale = load_catalogue(), current_locale.get()
     rows = []
@@ -116,20 +115,20 @@ async def _page(
 
 async def case_checklist_page(request: Request) -> Response:
     user = permitted(request, Action.BROWSE_CASES)
-    case = await access.case_for(user, request.path_params["case_id"])
+    case = await visible_row(Case, user, request.path_params["case_id"])
     return await _page(request, user, case, None)
 
 
 async def engagement_checklist_page(request: Request) -> Response:
     user = permitted(request, Action.ENGAGE_CLIENTS)
-    engagement = await access.engagement_for(user, request.path_params["engagement_id"])
+    engagement = await visible_row(Engagement, user, request.path_params["engagement_id"])
     case = await Case.get(id=engagement.case_id)
     return await _page(request, user, case, engagement)
 
 
 async def inform_of_charges(request: Request) -> Response:
     user = permitted(request, Action.RECORD_CASE_EVENTS)
-    case = await access.case_for(user, request.path_params["case_id"])
+    case = await visible_row(Case, user, request.path_params["case_id"])
     engagement = await Engagement.get_or_none(
         id=request.path_params["engagement_id"], case_id=case.id
     )
@@ -141,7 +140,7 @@ async def inform_of_charges(request: Request) -> Response:
     try:
         await case_notices.inform_of_charges(
             user, engagement, values["charges"], values["facts"],
-            context=await load_context(settings.legal), public_url=settings.app.public_url,
+            context=await request.app.state.law.context(), public_url=settings.app.public_url,
         )  # fmt: skip
     except DomainError as exc:
         errors = {key: form_errors(exc, CHARGES_FIELDS)}
@@ -151,7 +150,7 @@ async def inform_of_charges(request: Request) -> Response:
 
 async def record_family_notice(request: Request) -> Response:
     user = permitted(request, Action.RECORD_CASE_EVENTS)
-    case = await access.case_for(user, request.path_params["case_id"])
+    case = await visible_row(Case, user, request.path_params["case_id"])
     event = await CaseEvent.get_or_none(id=request.path_params["event_id"], case_id=case.id)
     if event is None or user.role != Role.INVESTIGATOR:
         raise NotFound("event")

@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action
-from app.cases import access, engagements
+from app.accounts.scopes import visible, visible_row
+from app.cases import engagements
 from app.cases.kinds import REQUIRED_DOCUMENTS, DocumentKind, EngagementKind
 from app.cases.models import Engagement, EngagementDocument
 from app.cases.storage import document_root
@@ -31,7 +32,7 @@ CHOICE_FIELDS = (*LOOKUP_FIELDS, "case_id", "kind")
 async def client_list(request: Request) -> Response:
     user = permitted(request, Action.ENGAGE_CLIENTS)
     items = list(
-        await access.engagements_in_scope(user).select_related("case__agency", "detainee__facility")
+        await visible(Engagement, user).select_related("case__agency", "detainee__facility")
     )
     return case_views.render(
         request,
@@ -153,7 +154,7 @@ async def _engagement_page(
 
 async def _engagement(request: Request) -> Engagement:
     user = permitted(request, Action.ENGAGE_CLIENTS)
-    return await access.engagement_for(user, request.path_params["engagement_id"])
+    return await visible_row(Engagement, user, request.path_params["engagement_id"])
 
 
 async def engagement_page(request: Request) -> Response:

@@ -15,8 +15,8 @@ from starlette.routing import Route
 from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
-from app.cases import access
-from app.cases.models import Engagement
+from app.accounts.scopes import visible, visible_row
+from app.cases.models import Case, Engagement
 from app.errors import DomainError
 from app.presentation.i18n import current_locale, gettext
 from app.presentation.submission_labels import JINJA_LABELS
@@ -26,7 +26,6 @@ from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_list, int_or_none, local_datetime, text_values
 from notifications.wording import local_time
 from rights_checklist import complaints
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import (
     ADDRESSEES,
     C2_TYPES,
@@ -50,7 +49,7 @@ def _overdue(c: Complaint) -> bool:
 
 async def complaint_list(request: Request) -> Response:
     user = permitted(request, Action.VIEW_COMPLAINTS)
-    items = await complaints.complaints_in_scope(user).select_related("case")
+    items = await visible(Complaint, user).select_related("case")
     rows = [(c, _overdue(c)) for c in items]
     files = user.role == "lawyer"
     return _render(request, "complaints/list.html", {"rows": rows, "files": files})
@@ -60,7 +59,7 @@ async def _new_page(
     request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> Response:
     user = request.state.user
-    engagements = await Engagement.filter(lawyer_id=user.id).select_related("case", "detainee")
+    engagements = await visible(Engagement, user).select_related("case", "detainee")
     context = {
         "values": values,
         "errors": errors,
@@ -148,7 +147,7 @@ async def file_complaint(request: Request) -> Response:
         case_id = int_or_none(values["case_id"])
         if case_id is None:
             raise DomainError("required", "case_id")
-        await access.case_for(user, case_id)
+        await visible_row(Case, user, case_id)
         if values["complaint_type"] not in {t.value for t in ComplaintType}:
             raise DomainError("required", "complaint_type")
         bodies = {b.value for b in ComplaintBody}
@@ -165,7 +164,7 @@ async def file_complaint(request: Request) -> Response:
             int_list(form, "submission_ids"),
             ComplaintBody(values["copied_to"]) if values["copied_to"] else None,
         )
-        context = await load_context(request.app.state.settings.legal)
+        context = await request.app.state.law.context()
         complaint = await complaints.file_complaint(
             user, new, context, public_url=request.app.state.settings.app.public_url
         )
@@ -190,13 +189,13 @@ async def _detail(
 
 async def complaint_page(request: Request) -> Response:
     user = permitted(request, Action.VIEW_COMPLAINTS)
-    complaint = await complaints.complaint_for(user, request.path_params["complaint_id"])
+    complaint = await visible_row(Complaint, user, request.path_params["complaint_id"])
     return await _detail(request, complaint, {})
 
 
 async def record_reply(request: Request) -> Response:
     user = permitted(request, Action.RECORD_COMPLAINT_REPLIES)
-    complaint = await complaints.complaint_for(user, request.path_params["complaint_id"])
+    complaint = await visible_row(Complaint, user, request.path_params["complaint_id"])
     form = await checked_form(request)
     values = text_values(form, ("day", "clock", "summary", "outcome"))
     try:

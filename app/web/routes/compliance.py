@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action
+from app.law.catalogue import load_catalogue
 from app.orgs.models import BarAssociation
 from app.presentation.checklist_labels import DUTY_STATUS_LABELS
 from app.presentation.compliance_filters import (
@@ -43,7 +44,6 @@ from app.web.auth import permitted
 from app.web.case_views import render
 from app.web.forms import show_local
 from rights_checklist import compliance
-from rights_checklist.catalogue import load_catalogue
 from rights_checklist.compliance_types import Breach, Figure, Grain
 
 PAGE_SIZE: Final = 50
@@ -128,7 +128,7 @@ async def dashboard(request: Request) -> Response:
     if isinstance(read, Response):
         return read
     user, options, filters = read
-    report = await compliance.compliance_report(filters.scope)
+    report = await compliance.compliance_report(filters.scope, refresh_by=request.app.state.law)
     trend_figure = filters.figure or Figure.MEETINGS
     whole = filters.query(figure=None)
     context = await _common(request, user, options, filters)
@@ -184,7 +184,11 @@ async def breaches(request: Request) -> Response:
     user, options, filters = read
     offset = (filters.page - 1) * PAGE_SIZE
     rows, total = await compliance.breach_list(
-        filters.scope, filters.figure, limit=PAGE_SIZE, offset=offset
+        filters.scope,
+        filters.figure,
+        limit=PAGE_SIZE,
+        offset=offset,
+        refresh_by=request.app.state.law,
     )
     zone = request.app.state.settings.i18n.timezone
     last_page = max(1, -(-total // PAGE_SIZE))

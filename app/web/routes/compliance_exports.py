@@ -24,6 +24,7 @@ from app.audit.verify import (
     read_checkpoint,
     verify_chain,
 )
+from app.law.context import Law
 from app.orgs.models import BarAssociation
 from app.presentation.compliance_export import breaches_csv, render_report_html, table_csv
 from app.presentation.compliance_filters import FilterError, Filters, local_today, parse_filters
@@ -41,13 +42,19 @@ MAX_BREACH_ROWS: Final = 200_000  # a CSV beyond this is cut; the report says ho
 
 
 async def collect_breaches(
-    scope: ReportScope, figure: Figure | None, *, max_rows: int = MAX_BREACH_ROWS
+    scope: ReportScope,
+    figure: Figure | None,
+    *,
+    refresh_by: Law | None,
+    max_rows: int = MAX_BREACH_ROWS,
 ) -> tuple[list[Breach], int]:
     """Every breach of the selection (up to ``max_rows``), fetched in batches; and the total."""
-    rows, total = await compliance.breach_list(scope, figure, limit=BREACH_BATCH)
+    rows, total = await compliance.breach_list(
+        scope, figure, limit=BREACH_BATCH, refresh_by=refresh_by
+    )
     while len(rows) < min(total, max_rows):
         more, _total = await compliance.breach_list(
-            scope, figure, limit=BREACH_BATCH, offset=len(rows), refresh=False
+            scope, figure, limit=BREACH_BATCH, offset=len(rows), refresh_by=None
         )
         if not more:
             break
@@ -89,13 +96,15 @@ async def export_csv(request: Request) -> Response:
         raise NotFound("export")
     locale, bom = current_locale.get(), _wants_bom(request)
     if table == "breaches":
-        rows, total = await collect_breaches(filters.scope, filters.figure)
+        rows, total = await collect_breaches(
+            filters.scope, filters.figure, refresh_by=request.app.state.law
+        )
         if total > len(rows):
             log.warning("breach export cut at %s of %s rows", len(rows), total)
         zone = request.app.state.settings.i18n.timezone
         text = breaches_csv(rows, locale, bom=bom, zone=zone)
     else:
-        report = await compliance.compliance_report(filters.scope)
+        report = await compliance.compliance_report(filters.scope, refresh_by=request.app.state.law)
         text = table_csv(report, table, locale, bom=bom)
     return Response(
         text.encode("utf-8"),
@@ -135,7 +144,7 @@ async def printable_report(request: Request) -> Response:
     filters = await _filters(request)
     if isinstance(filters, Response):
         return filters
-    report = await compliance.compliance_report(filters.scope)
+    report = await compliance.compliance_report(filters.scope, refresh_by=request.app.state.law)
     verification = await verification_for_report(request)
     html = render_report_html(
         report,

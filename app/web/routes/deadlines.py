@@ -13,14 +13,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
+from app.law.explanations import format_offset
+from app.law.periods import Deadline, PeriodKind
+from app.law.policies import POLICY_IDS
 from app.presentation.i18n import _, gettext
 from app.presentation.messages import message
 from app.web.auth import permitted
-from scheduling.calendar_store import load_rest_day_calendar
 from scheduling.deadline_service import DeadlineInputError, InputProblem, calculate, read_request
-from scheduling.explanations import format_offset
-from scheduling.periods import Deadline, PeriodKind
-from scheduling.policies import POLICY_IDS, policies_from_settings
 
 FIELDS: Final = ("trigger_date", "trigger_time", "amount", "unit", "kind", "tz")
 COMMON_ZONES: Final = ("Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "UTC")
@@ -171,10 +170,11 @@ async def deadlines_page(request: Request) -> Response:
                 values["kind"],
                 values["tz"],
             )
+            legal = await request.app.state.law.context()
             deadline = calculate(
                 wanted,
-                calendar=await load_rest_day_calendar(),
-                policies=policies_from_settings(settings.legal),
+                calendar=legal.calendar,
+                policies=legal.policies,
             )
         except DeadlineInputError as exc:
             for problem in exc.problems:

@@ -12,9 +12,10 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
-from app.cases import access, reading, services
+from app.accounts.scopes import visible, visible_row
+from app.cases import reading, services
 from app.cases.kinds import EventKind
-from app.cases.models import Case, Detainee
+from app.cases.models import Case, Detainee, Engagement, EngagementDocument
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.web import case_views
@@ -28,7 +29,6 @@ from app.web.forms import (
     local_now,
     text_values,
 )
-from rights_checklist.deadlines import load_context
 from scheduling import document_checks
 
 ADMISSION_FIELDS = ("name", "id_number", "admitted_date", "admitted_time")
@@ -45,7 +45,7 @@ async def _list_page(
 ) -> Response:
     facility = await Facility.get_or_none(id=user.facility_id or 0)
     zone = facility.timezone if facility else DEFAULT_ZONE
-    detainees = list(await access.detainees_in_scope(user))
+    detainees = list(await visible(Detainee, user))
     return case_views.render(
         request,
         "detainees/list.html",
@@ -93,7 +93,7 @@ async def _detainee(request: Request, *actions: Action) -> tuple[User, Detainee]
     user = permitted(request, Action.ADMIT_DETAINEES)
     for action in actions:
         permitted(request, action)
-    return user, await access.detainee_for(user, request.path_params["detainee_id"])
+    return user, await visible_row(Detainee, user, request.path_params["detainee_id"])
 
 
 async def _detail_page(
@@ -107,7 +107,7 @@ async def _detail_page(
     await detainee.fetch_related("facility")
     zone = detainee.facility.timezone
     items = list(
-        await access.engagements_in_scope(user)
+        await visible(Engagement, user)
         .filter(detainee_id=detainee.id)
         .select_related("lawyer", "case__agency")
     )
@@ -139,7 +139,7 @@ async def detainee_page(request: Request) -> Response:
 
 async def review(request: Request) -> Response:
     user, detainee = await _detainee(request, Action.REVIEW_DOCUMENTS)
-    document = await access.document_for(user, request.path_params["document_id"])
+    document = await visible_row(EngagementDocument, user, request.path_params["document_id"])
     await document.fetch_related("engagement")
     if document.engagement.detainee_id != detainee.id:
         raise NotFound("document")
@@ -150,7 +150,7 @@ async def review(request: Request) -> Response:
         if values["decision"] not in ("accept", "reject"):
             raise DomainError("required", "decision")
         settings = request.app.state.settings
-        context = await load_context(settings.legal)
+        context = await request.app.state.law.context()
         await document_checks.review_document(
             user, document, values["decision"] == "accept", values["note"],
             policies=context.policies, calendar=context.calendar,

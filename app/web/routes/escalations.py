@@ -8,12 +8,14 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action, allowed
+from app.accounts.scopes import visible_row
 from app.errors import DomainError
 from app.presentation.messages import message
 from app.presentation.notification_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.csrf import checked_form
 from notifications import escalation
+from notifications.models import Escalation
 
 
 async def _render(
@@ -49,7 +51,7 @@ async def escalations_page(request: Request) -> Response:
 async def resolve(request: Request) -> Response:
     user = permitted(request, Action.RESOLVE_ESCALATIONS)
     form = await checked_form(request)
-    found = await escalation.escalation_for(user, request.path_params["escalation_id"])
+    found = await visible_row(Escalation, user, request.path_params["escalation_id"])
     note = str(form.get("note", ""))
     try:
         await escalation.resolve(user, found, note)

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from app.accounts.policy import Action, allowed
 from app.accounts.roles import Role
+from app.accounts.scopes import visible_row
 from app.errors import DomainError
 from app.web.auth import permitted
 from app.web.csrf import checked_form
@@ -28,7 +29,6 @@ from app.web.meeting_views import (
 )
 from app.web.routes.meetings import render
 from scheduling import attendance
-from scheduling.access import meeting_for, request_for
 from scheduling.availability import Slot
 from scheduling.booking import MeetingConflict, book
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
@@ -99,7 +99,7 @@ def _iso(raw: str) -> datetime | None:
 
 async def request_page(request: Request) -> Response:
     user = permitted(request, Action.VIEW_MEETINGS)
-    item = await request_for(user, request.path_params["request_id"])
+    item = await visible_row(MeetingRequest, user, request.path_params["request_id"])
     return await request_page_response(request, item)
 
 
@@ -112,7 +112,7 @@ async def _room(facility_id: int, room_id: int) -> Room:
 
 async def book_slot(request: Request) -> Response:
     user = permitted(request, Action.BOOK_MEETINGS)
-    item = await request_for(user, request.path_params["request_id"])
+    item = await visible_row(MeetingRequest, user, request.path_params["request_id"])
     form = await checked_form(request)
     values = text_values(form, ("slot", "idempotency_key"))
     try:
@@ -181,13 +181,13 @@ async def meeting_page_response(
 
 async def meeting_page(request: Request) -> Response:
     user = permitted(request, Action.VIEW_MEETINGS)
-    meeting = await meeting_for(user, request.path_params["meeting_id"])
+    meeting = await visible_row(Meeting, user, request.path_params["meeting_id"])
     return await meeting_page_response(request, meeting)
 
 
 async def reschedule(request: Request) -> Response:
     user = permitted(request, Action.BOOK_MEETINGS)
-    meeting = await meeting_for(user, request.path_params["meeting_id"])
+    meeting = await visible_row(Meeting, user, request.path_params["meeting_id"])
     form = await checked_form(request)
     values = text_values(form, ("slot", "reason"))
     try:
@@ -213,7 +213,7 @@ async def reschedule(request: Request) -> Response:
 
 async def cancel(request: Request) -> Response:
     user = permitted(request, Action.BOOK_MEETINGS)
-    meeting = await meeting_for(user, request.path_params["meeting_id"])
+    meeting = await visible_row(Meeting, user, request.path_params["meeting_id"])
     form = await checked_form(request)
     values = text_values(form, ("reason",))
     try:

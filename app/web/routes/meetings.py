@@ -15,8 +15,9 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.roles import Role
-from app.cases import access as case_access
+from app.accounts.scopes import visible, visible_row
 from app.cases.models import Engagement
+from app.commands import build
 from app.errors import DomainError
 from app.presentation.meeting_labels import JINJA_LABELS
 from app.web import case_views
@@ -24,13 +25,11 @@ from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, local_datetime, show_local, text_values
 from app.web.meeting_views import Clock, clock
-from scheduling.access import requests_in_scope
-from scheduling.calendar_store import load_rest_day_calendar
+from scheduling.asking import AskForMeeting, ask_for_meeting
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import schedule_of
-from scheduling.policies import policies_from_settings
-from scheduling.requests import NewRequest, open_request, permission_needed
+from scheduling.requests import permission_needed
 
 WINDOWS: Final = 3
 WINDOW_FIELDS: Final = tuple(
@@ -63,7 +62,7 @@ class Row:
 
 
 def _listed(user: User) -> Any:
-    found = requests_in_scope(user)
+    found = visible(MeetingRequest, user)
     if user.role == Role.DETENTION_STAFF:
         return found.filter(status__in=OPEN_STATUSES)
     if user.role == Role.INVESTIGATOR:
@@ -114,7 +113,7 @@ async def meeting_list(request: Request) -> Response:
 
 async def _engagement(request: Request) -> Engagement:
     user = permitted(request, Action.REQUEST_MEETINGS)
-    engagement = await case_access.engagement_for(user, request.path_params["engagement_id"])
+    engagement = await visible_row(Engagement, user, request.path_params["engagement_id"])
     await engagement.fetch_related("case", "detainee__facility", "lawyer")
     return engagement
 
@@ -131,7 +130,7 @@ async def _form_page(
     kinds = {
         room.kind.value for room in await Room.filter(facility_id=facility.id, in_service=True)
     }
-    policies = policies_from_settings(request.app.state.settings.legal)
+    policies = request.app.state.law.policies
     context = {
         "engagement": engagement,
         "facility": facility,
@@ -155,8 +154,9 @@ async def new_request_page(request: Request) -> Response:
     return await _form_page(request, engagement, values, {})
 
 
-def _windows(values: dict[str, str], zone: str) -> list[dict[str, str]]:
-    """Filled-in preferred windows as UTC ISO pairs; a half-filled one is an error at its row."""
+def _windows(values: dict[str, str], zone: str) -> list[dict[str, datetime]]:
+    """The filled-in preferred windows (local date and times, read in the facility's zone); a
+    half-filled one is an error at its row."""
     found = []
     for n in range(1, WINDOWS + 1):
         day, start, end = (values[f"window{n}_{part}"] for part in ("date", "from", "to"))
@@ -165,47 +165,48 @@ def _windows(values: dict[str, str], zone: str) -> list[dict[str, str]]:
         if not (day and start and end):
             raise DomainError("window_incomplete", f"window{n}")
         begins = local_datetime(day, start, zone, f"window{n}")
-        ends = local_datetime(day, end, zone, f"window{n}")
-        if ends <= begins:
-            raise DomainError("window_order", f"window{n}")
-        found.append({"from": begins.isoformat(), "to": ends.isoformat()})
+        found.append({"start": begins, "end": local_datetime(day, end, zone, f"window{n}")})
     return found
 
 
-def _new_request(values: dict[str, str], zone: str, staff: bool) -> NewRequest:
-    if not values["length_minutes"].isdigit():
-        raise DomainError("length_not_allowed", "length_minutes")
-    if values["room_kind"] not in {k.value for k in RoomKind}:
-        raise DomainError("required", "room_kind")
-    name, number = values["assistant_name"], values["assistant_id_number"]
-    return NewRequest(
-        length_minutes=int(values["length_minutes"]),
-        room_kind=RoomKind(values["room_kind"]),
-        preferred_windows=_windows(values, zone),
-        assistant_name=name[:100],
-        assistant_id_number=number[:32],
-        interpreter_needed=values["interpreter_needed"] == "on",
-        walk_in=staff and values["walk_in"] == "on",
-    )
+def _command(values: dict[str, str], zone: str, engagement_id: int) -> AskForMeeting:
+    """The form as the domain's command; an error names the form's own field."""
+    try:
+        return build(
+            AskForMeeting,
+            engagement_id=engagement_id,
+            length_minutes=values["length_minutes"],
+            room_kind=values["room_kind"],
+            preferred_windows=_windows(values, zone),
+            assistant_name=values["assistant_name"],
+            assistant_id_number=values["assistant_id_number"],
+            interpreter_needed=values["interpreter_needed"] == "on",
+            walk_in=values["walk_in"] == "on",
+        )
+    except DomainError as exc:
+        raise on_form(exc) from None
+
+
+def on_form(exc: DomainError) -> DomainError:
+    """The command's "preferred_windows.0" is the form's window1."""
+    path = (exc.field or "").split(".")
+    if path[0] == "preferred_windows" and len(path) > 1 and path[1].isdigit():
+        exc.field = f"window{int(path[1]) + 1}"
+    return exc
 
 
 async def create_request(request: Request) -> Response:
     engagement = await _engagement(request)
-    settings = request.app.state.settings
     form = await checked_form(request)
     values = text_values(form, FORM_FIELDS)
-    staff = request.state.user.role == Role.DETENTION_STAFF
     try:
-        new = _new_request(values, engagement.detainee.facility.timezone, staff)
-        opened = await open_request(
-            request.state.user,
-            engagement,
-            new,
-            policies=policies_from_settings(settings.legal),
-            calendar=await load_rest_day_calendar(),
-        )
+        command = _command(values, engagement.detainee.facility.timezone, engagement.id)
+        legal = await request.app.state.law.context()
+        opened = await ask_for_meeting(request.state.user, command, legal)
     except DomainError as exc:
-        fields = (*FORM_FIELDS, *(f"window{n}" for n in range(1, WINDOWS + 1)))
+        fields = {*FORM_FIELDS, *(f"window{n}" for n in range(1, WINDOWS + 1))}
+        if request.state.user.role != Role.DETENTION_STAFF:
+            fields.discard("walk_in")  # not on a lawyer's form: the error goes above it
         return await _form_page(request, engagement, values, form_errors(exc, fields), exc.status)
     return RedirectResponse(f"/meeting-requests/{opened.id}", status_code=303)
 

@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
+from app.accounts.scopes import visible, visible_row
 from app.errors import DomainError
 from app.web.auth import permitted
 from app.web.csrf import checked_form
@@ -15,11 +16,9 @@ from app.web.forms import form_errors, show_local, text_values
 from app.web.meeting_views import clock
 from app.web.routes.meeting_requests import request_page_response
 from app.web.routes.meetings import render
-from scheduling.access import request_for, requests_in_scope
-from scheduling.calendar_store import load_rest_day_calendar
 from scheduling.kinds import RequestStatus
+from scheduling.models import MeetingRequest
 from scheduling.permissions import decide_permission
-from scheduling.policies import policies_from_settings
 
 DECISIONS = {"permit": True, "refuse": False}
 
@@ -27,7 +26,7 @@ DECISIONS = {"permit": True, "refuse": False}
 async def task_list(request: Request) -> Response:
     user = permitted(request, Action.DECIDE_MEETING_PERMISSIONS)
     waiting = (
-        await requests_in_scope(user)
+        await visible(MeetingRequest, user)
         .filter(status=RequestStatus.AWAITING_PERMISSION)
         .select_related("facility", "detainee", "lawyer", "engagement__case")
         .order_by("permission_due_at", "id")
@@ -42,20 +41,20 @@ async def task_list(request: Request) -> Response:
 
 async def decide(request: Request) -> Response:
     user = permitted(request, Action.DECIDE_MEETING_PERMISSIONS)
-    item = await request_for(user, request.path_params["request_id"])
-    settings = request.app.state.settings
+    item = await visible_row(MeetingRequest, user, request.path_params["request_id"])
     form = await checked_form(request)
     values = text_values(form, ("decision", "reasons"))
     try:
         if values["decision"] not in DECISIONS:
             raise DomainError("decision_required", "decision")
+        legal = await request.app.state.law.context()
         await decide_permission(
             user,
             item,
             granted=DECISIONS[values["decision"]],
             reasons=values["reasons"],
-            policies=policies_from_settings(settings.legal),
-            calendar=await load_rest_day_calendar(),
+            policies=legal.policies,
+            calendar=legal.calendar,
         )
     except DomainError as exc:
         errors = form_errors(exc, ("decision", "reasons"))

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from app import clock
 from app.accounts.policy import Action, NotFound
-from app.cases import access
+from app.accounts.scopes import visible_row
 from app.cases.models import Engagement
 from app.cases.storage import document_root
 from app.errors import DomainError
@@ -22,7 +22,6 @@ from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, local_datetime, text_values
 from rights_checklist import submissions
-from rights_checklist.deadlines import load_context
 from rights_checklist.kinds import MAX_ATTACHMENTS, Decision, SubmissionKind
 from rights_checklist.models import Submission, SubmissionAttachment
 from rights_checklist.notice_tasks import owed_notices
@@ -38,7 +37,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
 
 async def _engagement(request: Request) -> Engagement:
     user = permitted(request, Action.FILE_SUBMISSIONS)
-    engagement = await access.engagement_for(user, request.path_params["engagement_id"])
+    engagement = await visible_row(Engagement, user, request.path_params["engagement_id"])
     await engagement.fetch_related("case", "detainee__facility")
     return engagement
 
@@ -90,7 +89,7 @@ async def file_submission(request: Request) -> Response:
             files,
             document_root(settings.data_dir),
             limit,
-            await load_context(settings.legal),
+            await request.app.state.law.context(),
             public_url=settings.app.public_url,
         )
     except DomainError as exc:
@@ -103,7 +102,7 @@ async def file_submission(request: Request) -> Response:
 
 async def _submission(request: Request, action: Action) -> Submission:
     user = permitted(request, action)
-    return await submissions.submission_for(user, request.path_params["submission_id"])
+    return await visible_row(Submission, user, request.path_params["submission_id"])
 
 
 async def _detail(
@@ -194,7 +193,7 @@ async def task_list(request: Request) -> Response:
     tasks = await submissions.open_tasks(user).select_related("case").order_by("due_at", "id")
     rows = [(s, _overdue(s)) for s in tasks]
     # Story 12: the notices the agency owes (N1 charges, N6/N7 family) on the same list.
-    context = await load_context(request.app.state.settings.legal)
+    context = await request.app.state.law.context()
     now = clock.now()
     notices = [(t, t.due_at <= now) for t in await owed_notices(user, context)]
     # Story 13: a supervisor sees every overdue task of the agency, whoever holds it.

@@ -77,7 +77,9 @@ async def _figures(request: Request, today: date) -> PublicFigures:
     )
     if cached is not None and cached[0] == today and time.monotonic() - cached[1] < CACHE_SECONDS:
         return cached[2]
-    figures = public_figures(await compliance_report(last_12_months(today)))
+    figures = public_figures(
+        await compliance_report(last_12_months(today), refresh_by=request.app.state.law)
+    )
     request.app.state.transparency_figures = (today, time.monotonic(), figures)
     return figures
 

@@ -23,10 +23,17 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.roles import AccountStatus, Role
-from app.cases import access as case_access
+from app.accounts.scopes import visible, visible_row
 from app.cases import engagements
-from app.cases.kinds import DocumentKind, EngagementKind, EngagementStatus
-from app.cases.models import Detainee
+from app.cases.kinds import (
+    GATE_CHECK,
+    DocumentKind,
+    EngagementKind,
+    EngagementStatus,
+    presented_at_gate,
+)
+from app.cases.models import Detainee, Engagement
+from app.commands import build
 from app.errors import DomainError
 from app.presentation.board_labels import JINJA_LABELS
 from app.presentation.case_labels import DOCUMENT_LABELS, ENGAGEMENT_KIND_LABELS
@@ -36,26 +43,22 @@ from app.web.auth import permitted
 from app.web.csrf import checked_form
 from app.web.forms import form_errors, int_or_none, text_values, zone
 from app.web.routes.board import local_day, staff_facility
-from rights_checklist.deadlines import load_context
-from scheduling import access, attendance, document_checks
+from scheduling import attendance
+from scheduling.asking import AskForMeeting, ask_for_meeting
 from scheduling.attendance import REFUSABLE, refuse_request
 from scheduling.availability import Slot
 from scheduling.booking import MeetingConflict, book
 from scheduling.kinds import RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import schedule_of
-from scheduling.requests import NewRequest, earliest_free_slot
+from scheduling.requests import earliest_free_slot
 
 WALK_IN_FIELDS = (
     "q", "engagement_id", "assistant_name", "assistant_id_number", "length_minutes", "room_kind",
 )  # fmt: skip
 REGISTER_FIELDS = ("q", "lawyer_id", "detainee_id", "case_id", "kind")
-# The three checkboxes of the gate check; the third is whichever mandate the engagement needs.
-DOCUMENTS: dict[str, tuple[DocumentKind, ...]] = {
-    "doc_licence": (DocumentKind.PRACTICE_LICENCE,),
-    "doc_firm": (DocumentKind.FIRM_LETTER,),
-    "doc_mandate": (DocumentKind.POWER_OF_ATTORNEY, DocumentKind.LEGAL_AID_LETTER),
-}
+# The gate check's checkboxes, one per item of app.cases.kinds.GATE_CHECK ("doc_mandate" ...).
+GATE_BOXES = {f"doc_{item}": item for item in GATE_CHECK}
 MAX_LISTED = 50
 
 
@@ -67,7 +70,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
 
 
 def presented_documents(ticked: set[str]) -> set[DocumentKind]:
-    return {kind for name in ticked for kind in DOCUMENTS.get(name, ())}
+    return presented_at_gate({GATE_BOXES[name] for name in ticked if name in GATE_BOXES})
 
 
 async def _walk_in_page(
@@ -80,7 +83,7 @@ async def _walk_in_page(
     facility = await staff_facility(user)
     # Pending engagements too: a lawyer whose uploads the desk has not checked yet is found
     # and checked at the gate (story 2).
-    engagements = case_access.engagements_in_scope(user).filter(
+    engagements = visible(Engagement, user).filter(
         status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE]
     )
     q = values.get("q", "")
@@ -112,7 +115,7 @@ async def _registration_choices(user: User, q: str) -> dict[str, Any]:
         status=AccountStatus.ACTIVE,
     ).order_by("display_name").limit(MAX_LISTED)  # fmt: skip
     detainees = await (
-        Detainee.filter(facility_id=user.facility_id, name__icontains=q)
+        visible(Detainee, user).filter(name__icontains=q)
         .prefetch_related("case_links__case").order_by("name").limit(MAX_LISTED)
     )  # fmt: skip
     return {"register": {"lawyers": lawyers, "detainees": detainees}}
@@ -158,33 +161,31 @@ async def register_walk_in(request: Request) -> Response:
     user = permitted(request, Action.RUN_DAY_BOARD)
     form = await checked_form(request)
     values = text_values(form, WALK_IN_FIELDS)
-    ticked = {name for name in DOCUMENTS if form.get(name) == "yes"}
+    ticked = {name for name in GATE_BOXES if form.get(name) == "yes"}
     interpreter = form.get("interpreter_needed") == "yes"
     values.update({name: "yes" for name in ticked})
     values["interpreter_needed"] = "yes" if interpreter else ""
     try:
         engagement_id = int_or_none(values["engagement_id"])
         engagement = await (
-            case_access.engagements_in_scope(user)
+            visible(Engagement, user)
             .filter(status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE])
             .get_or_none(id=engagement_id or 0)
         )
         if engagement is None:
             raise DomainError("engagement_required", field="engagement_id")
-        length = int_or_none(values["length_minutes"]) or 60
-        kind = values["room_kind"] if values["room_kind"] in set(RoomKind) else RoomKind.IN_PERSON
-        new = NewRequest(
-            length_minutes=length,
-            room_kind=RoomKind(kind),
+        command = build(
+            AskForMeeting,
+            engagement_id=engagement.id,
+            length_minutes=values["length_minutes"] or 60,
+            room_kind=values["room_kind"] or RoomKind.IN_PERSON,
             assistant_name=values["assistant_name"],
             assistant_id_number=values["assistant_id_number"],
             interpreter_needed=interpreter,
+            documents_presented=presented_documents(ticked),
         )
-        context = await load_context(request.app.state.settings.legal)
-        opened = await document_checks.open_walk_in(
-            user, engagement, presented_documents(ticked), new, policies=context.policies,
-            calendar=context.calendar,
-        )  # fmt: skip
+        legal = await request.app.state.law.context()
+        opened = await ask_for_meeting(user, command, legal)
     except DomainError as exc:
         fields = (*WALK_IN_FIELDS, "documents")
         return await _walk_in_page(request, user, values, form_errors(exc, fields), exc.status)
@@ -235,13 +236,13 @@ async def _request_page(
 
 async def request_page(request: Request) -> Response:
     user = permitted(request, Action.RUN_DAY_BOARD)
-    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    meeting_request = await visible_row(MeetingRequest, user, request.path_params["request_id"])
     return await _request_page(request, user, meeting_request)
 
 
 async def book_slot(request: Request) -> Response:
     user = permitted(request, Action.RUN_DAY_BOARD)
-    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    meeting_request = await visible_row(MeetingRequest, user, request.path_params["request_id"])
     form = await checked_form(request)
     values = text_values(form, ("room_id", "starts_at"))
     try:
@@ -272,7 +273,7 @@ async def book_slot(request: Request) -> Response:
 async def refuse(request: Request) -> Response:
     """Refuse on a lawful ground only (M2): never for want of a booking."""
     user = permitted(request, Action.RUN_DAY_BOARD)
-    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    meeting_request = await visible_row(MeetingRequest, user, request.path_params["request_id"])
     values = text_values(await checked_form(request), REFUSAL_FIELDS)
     try:
         document = values["document"] if values["document"] in set(DocumentKind) else None
@@ -292,9 +293,9 @@ async def refuse(request: Request) -> Response:
 async def documents_checked(request: Request) -> Response:
     """The desk checked the three documents: the 48 hours start now (policy P1)."""
     user = permitted(request, Action.RUN_DAY_BOARD)
-    meeting_request = await access.request_for(user, request.path_params["request_id"])
+    meeting_request = await visible_row(MeetingRequest, user, request.path_params["request_id"])
     await checked_form(request)
-    context = await load_context(request.app.state.settings.legal)
+    context = await request.app.state.law.context()
     try:
         await attendance.documents_checked(
             user, meeting_request, policies=context.policies, calendar=context.calendar

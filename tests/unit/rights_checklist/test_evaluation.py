@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.cases.kinds import EventKind as K
-from rights_checklist.catalogue import load_catalogue
+from app.law.catalogue import load_catalogue
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from rights_checklist.evaluation import STANDING_DUTIES, evaluate
 from rights_checklist.timeline import (
     CaseInfo,
@@ -29,8 +31,6 @@ from rights_checklist.timeline import (
     Notice,
     Submission,
 )
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 
 S = DutyStatus
 TZ = "Asia/Shanghai"

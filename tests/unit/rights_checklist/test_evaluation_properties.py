@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.cases.kinds import EventKind
-from rights_checklist.catalogue import load_catalogue
+from app.law.catalogue import load_catalogue
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from rights_checklist.evaluation import evaluate, judge
 from rights_checklist.timeline import (
     CaseInfo,
@@ -30,8 +32,6 @@ from rights_checklist.timeline import (
     Notice,
     Submission,
 )
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 
 S = DutyStatus
 TZ = "Asia/Shanghai"

@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.law.periods import Period, PeriodKind, PeriodUnit
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 from scheduling.deadline_service import (
     DeadlineInputError,
     InputProblem,
@@ -17,9 +20,6 @@ from scheduling.deadline_service import (
     parse_zone,
     read_request,
 )
-from scheduling.periods import Period, PeriodKind, PeriodUnit
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from scheduling.periods import Period, PeriodError, PeriodKind
+from app.law.periods import Period, PeriodError, PeriodKind
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 POLICY_IDS = frozenset({"P1", "P2", "P3", "P4", "P5", "P6"})

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scheduling.explanations import (
+from app.law.explanations import (
     LOCALES,
     ExplanationStep,
     describe_rest_days,
@@ -34,8 +34,8 @@ from scheduling.explanations import (
     format_time,
     render_explanation,
 )
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import DayStatus, RestDayCalendar
+from app.law.policies import LegalPolicies
+from app.law.restdays import DayStatus, RestDayCalendar
 
 __all__ = ["Deadline", "ExplanationStep", "Period", "PeriodError", "PeriodKind", "PeriodUnit",
            "add_months", "compute_deadline", "prompt_target_deadline"]  # fmt: skip

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduling.periods import (
+from app.law.periods import (
     Deadline,
     Period,
     PeriodError,
@@ -17,8 +17,8 @@ from scheduling.periods import (
     compute_deadline,
     prompt_target_deadline,
 )
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar, YearCalendar
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar, YearCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = RestDayCalendar()

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from scheduling.restdays import (
+from app.law.restdays import (
     CalendarFileError,
     RestDayCalendar,
     YearCalendar,

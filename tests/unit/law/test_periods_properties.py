@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduling.periods import (
+from app.law.periods import (
     Deadline,
     Period,
     PeriodKind,
@@ -17,8 +17,8 @@ from scheduling.periods import (
     add_months,
     compute_deadline,
 )
-from scheduling.policies import LegalPolicies
-from scheduling.restdays import RestDayCalendar
+from app.law.policies import LegalPolicies
+from app.law.restdays import RestDayCalendar
 
 CAL = RestDayCalendar()
 ZONES = [ZoneInfo(z) for z in ("Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC")]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduling.explanations import TEXTS, ExplanationStep, render_explanation
+from app.law.explanations import TEXTS, ExplanationStep, render_explanation
 
 
 def test_every_code_has_chinese_and_english_with_the_same_placeholders() -> None:
@@ -43,7 +43,7 @@ def test_unknown_locale_code_or_missing_param_raise_value_error() -> None:
 
 
 def test_trigger_step_shows_offset_for_repeated_hour() -> None:
-    from scheduling.explanations import format_offset
+    from app.law.explanations import format_offset
 
     ny = ZoneInfo("America/New_York")
     assert format_offset(datetime(2026, 11, 1, 1, 30, tzinfo=ny, fold=0)) == "-04:00"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduling.policies import POLICY_IDS, LegalPolicies
+from app.law.policies import POLICY_IDS, LegalPolicies
 
 
 def test_defaults_follow_legal_rules_md() -> None:

@@ -17,8 +17,8 @@ from tortoise.transactions import in_transaction
 from app import clock
 from app.accounts.models import User
 from app.audit.service import record
-from scheduling.models import ImportedRestDay, ImportedRestDayYear
-from scheduling.restdays import (
+from app.law.models import ImportedRestDay, ImportedRestDayYear
+from app.law.restdays import (
     HOLIDAY,
     WORKDAY,
     CalendarFileError,

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Final
 
-from scheduling.restdays import holiday_name_zh
+from app.law.restdays import holiday_name_zh
 
 LOCALES: Final = ("zh-CN", "en")
 _ISO_DATE: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -34,7 +34,7 @@ class ExplanationStep:
 
 def _load() -> dict[str, dict[str, str]]:
     text = (
-        resources.files(__package__ or "scheduling")
+        resources.files(__package__ or "app.law")
         .joinpath("explanations.toml")
         .read_text(encoding="utf-8")
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from rights_checklist.catalogue import CATALOGUE_FILE, load_catalogue, parse_catalogue
-from scheduling.periods import PeriodKind
+from app.law.catalogue import CATALOGUE_FILE, load_catalogue, parse_catalogue
+from app.law.periods import PeriodKind
 
 # The domain brief lives in ../shared beside the checkout (as in CI). A snapshot of its duty ids
 # is kept here so the suite also runs in a checkout without it; a test keeps the two in step.
@@ -110,11 +110,12 @@ def test_a_malformed_catalogue_stops_the_app_from_starting(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from app import main
+    from app.law import context
     from app.settings import Settings
 
     broken = tmp_path / "catalogue.toml"
     broken.write_text(MINIMAL_DUTY.replace('owed_by = "detention_centre"', 'owed_by = "x"'))
-    monkeypatch.setattr(main, "load_catalogue", lambda: load_catalogue(broken))
+    monkeypatch.setattr(context, "load_catalogue", lambda: load_catalogue(broken))
     settings = Settings.model_validate({"app": {"secret_key": "k" * 40}})
     with pytest.raises(ValidationError):
         main.create_app(settings)
