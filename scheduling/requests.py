@@ -30,7 +30,7 @@ from app.cases.kinds import CaseStage, EngagementStatus
 from app.cases.models import Case, Engagement
 from app.errors import DomainError
 from app.law.catalogue import load_catalogue
-from app.law.context import LegalContext
+from app.law.context import LegalContext, duty_deadline
 from app.law.periods import Deadline
 from app.law.policies import LegalPolicies
 from app.law.restdays import RestDayCalendar
@@ -260,7 +260,7 @@ def _set_permission_due(
 def _duty_deadline(
     duty_id: str, trigger: datetime, zone: str, policies: LegalPolicies, calendar: RestDayCalendar
 ) -> Deadline:
-    return LegalContext(calendar, policies).duty_deadline(duty_id, trigger, zone)
+    return duty_deadline(duty_id, trigger, zone, LegalContext(calendar, policies))
 
 
 def permission_basis() -> str:

@@ -29,15 +29,6 @@ class LegalContext:
     policies: LegalPolicies
     catalogue: Catalogue = field(default_factory=load_catalogue)
 
-    def duty_deadline(self, duty_id: str, trigger: datetime, tz: str) -> Deadline:
-        """When catalogue duty ``duty_id``, triggered at ``trigger``, falls due."""
-        duty = self.catalogue.by_id(duty_id)
-        period, kind = duty_period(duty)
-        return compute_deadline(
-            trigger, period, kind, tz=tz, calendar=self.calendar, policies=self.policies,
-            basis=duty.basis,
-        )  # fmt: skip
-
 
 def duty_period(duty: Duty) -> tuple[Period, PeriodKind]:
     """A catalogue duty's period and its kind; ValueError for a standing duty (no period)."""
@@ -47,7 +38,13 @@ def duty_period(duty: Duty) -> tuple[Period, PeriodKind]:
 
 
 def duty_deadline(duty_id: str, trigger: datetime, tz: str, context: LegalContext) -> Deadline:
-    return context.duty_deadline(duty_id, trigger, tz)
+    """When catalogue duty ``duty_id``, triggered at ``trigger``, falls due."""
+    duty = context.catalogue.by_id(duty_id)
+    period, kind = duty_period(duty)
+    return compute_deadline(
+        trigger, period, kind, tz=tz, calendar=context.calendar, policies=context.policies,
+        basis=duty.basis,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -184,10 +184,10 @@ def _command(values: dict[str, str], zone: str, engagement_id: int) -> AskForMee
             walk_in=values["walk_in"] == "on",
         )
     except DomainError as exc:
-        raise on_form(exc) from None
+        raise _on_form(exc) from None
 
 
-def on_form(exc: DomainError) -> DomainError:
+def _on_form(exc: DomainError) -> DomainError:
     """The command's "preferred_windows.0" is the form's window1."""
     path = (exc.field or "").split(".")
     if path[0] == "preferred_windows" and len(path) > 1 and path[1].isdigit():
