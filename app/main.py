@@ -18,7 +18,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import clock, db
 from app.api.framework import Endpoint, as_route, openapi_document, openapi_response
-from app.api.routes import ENDPOINTS
 from app.law.context import Law
 from app.settings import Settings, load_settings
 from app.web.errors import EXCEPTION_HANDLERS, error_page
@@ -28,10 +27,9 @@ from app.web.middleware import (
     SecurityHeadersMiddleware,
     WebContextMiddleware,
 )
-from app.web.routes import admin, home, profile, session, verification
 from app.web.templating import Templates
 from rights_checklist import ledger as duty_ledger
-from scheduling import meeting_notices
+from scheduling.meeting_notices import NoticeSettings
 
 VERSION = "0.1.0"
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -63,86 +61,53 @@ class ServerErrorPages:
 
 
 def page_routes() -> list[BaseRoute]:
-    from app.web.routes import (
-        audit,
-        board,
-        calendar_admin,
-        calendar_feeds,
+    """Every page, area by area (each area is a package of app.web)."""
+    from app.web.account import home, profile, session
+    from app.web.admin import admin, calendar_admin, verification
+    from app.web.cases import (
         case_list,
         cases,
-        checklist,
         clients,
-        complaints,
-        compliance,
-        compliance_exports,
         deadlines,
         detainees,
-        document_queue,
         documents,
-        escalations,
-        facility,
-        inbox,
-        meeting_requests,
-        meetings,
-        notification_preferences,
-        notifications_admin,
-        permissions,
-        submissions,
         transparency,
-        walk_in,
-        webhooks,
     )
+    from app.web.compliance import audit, compliance, compliance_exports
+    from app.web.desk import board, document_queue, facility, walk_in
+    from app.web.meetings import calendar_feeds, meeting_requests, meetings, permissions
+    from app.web.notices import inbox, notification_preferences, notifications_admin, webhooks
+    from app.web.submissions import checklist, complaints, escalations, submissions
 
-    return [
-        *home.routes,
-        *session.routes,
-        *profile.routes,
-        *admin.routes,
-        *verification.routes,
-        *deadlines.routes,
-        *calendar_admin.routes,
-        *audit.routes,
-        *case_list.routes,
-        *cases.routes,
-        *clients.routes,
-        *submissions.routes,
-        *checklist.routes,
-        *complaints.routes,
-        *detainees.routes,
-        *documents.routes,
-        *inbox.routes,
-        *notifications_admin.routes,
-        *notification_preferences.routes,
-        *escalations.routes,
-        *facility.routes,
-        *webhooks.routes,
-        *document_queue.routes,
-        *board.routes,
-        *walk_in.routes,
-        *meetings.routes,
-        *meeting_requests.routes,
-        *permissions.routes,
-        *calendar_feeds.routes,
-        *compliance.routes,
-        *compliance_exports.routes,
-        *transparency.routes,
-    ]
+    areas = {
+        "account": (home, session, profile),
+        "admin": (admin, verification, calendar_admin),
+        "cases": (case_list, cases, clients, detainees, documents, deadlines, transparency),
+        "submissions": (submissions, checklist, complaints, escalations),
+        "notices": (inbox, notifications_admin, notification_preferences, webhooks),
+        "desk": (facility, document_queue, board, walk_in),
+        "meetings": (meetings, meeting_requests, permissions, calendar_feeds),
+        "compliance": (audit, compliance, compliance_exports),
+    }
+    return [route for modules in areas.values() for module in modules for route in module.routes]
 
 
 def api_endpoints() -> list[Endpoint]:
-    from app.api.audit import AUDIT_ENDPOINTS
-    from app.api.calendar_feeds import CALENDAR_ENDPOINTS
-    from app.api.cases import CASE_ENDPOINTS
-    from app.api.checklist import CHECKLIST_ENDPOINTS
-    from app.api.compliance import COMPLIANCE_ENDPOINTS
-    from app.api.deadlines import DEADLINE_ENDPOINTS
-    from app.api.facilities import FACILITY_ENDPOINTS
-    from app.api.meetings import MEETING_ENDPOINTS
-    from app.api.notification_preferences import PREFERENCE_ENDPOINTS
-    from app.api.notifications import NOTIFICATION_ENDPOINTS
-    from app.api.submissions import SUBMISSION_ENDPOINTS
-    from app.api.supervision import SUPERVISION_ENDPOINTS
-    from app.api.verification import VERIFICATION_ENDPOINTS
+    """Every API operation, area by area (each area is a package of app.api)."""
+    from app.api.account.notification_preferences import PREFERENCE_ENDPOINTS
+    from app.api.account.notifications import NOTIFICATION_ENDPOINTS
+    from app.api.account.routes import ENDPOINTS
+    from app.api.account.verification import VERIFICATION_ENDPOINTS
+    from app.api.cases.cases import CASE_ENDPOINTS
+    from app.api.cases.deadlines import DEADLINE_ENDPOINTS
+    from app.api.compliance.audit import AUDIT_ENDPOINTS
+    from app.api.compliance.compliance import COMPLIANCE_ENDPOINTS
+    from app.api.compliance.supervision import SUPERVISION_ENDPOINTS
+    from app.api.facilities.facilities import FACILITY_ENDPOINTS
+    from app.api.meetings.calendar_feeds import CALENDAR_ENDPOINTS
+    from app.api.meetings.meetings import MEETING_ENDPOINTS
+    from app.api.submissions.checklist import CHECKLIST_ENDPOINTS
+    from app.api.submissions.submissions import SUBMISSION_ENDPOINTS
 
     return [
         *ENDPOINTS,
@@ -167,8 +132,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     clock.use_data_dir(settings.clock_dir)
     # Built once: a malformed statutory catalogue or policy stops start-up here.
     law = Law.from_settings(settings.legal)
-    # Booking's notices (sender, alarms, reminder offsets, links) follow this app's settings.
-    meeting_notices.configure(settings)
+    # What meeting notices need (sender, alarms, reminder offsets, links), passed to each change.
+    notices = NoticeSettings.from_settings(settings)
     endpoints = api_endpoints()
     document = openapi_document(endpoints, VERSION)
 
@@ -222,6 +187,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.law = law  # the legal context's policies and catalogue, for every request
+    app.state.notices = notices  # what booking, moving and cancelling tell the lawyer with
     available = frozenset(r.path for r in routes if isinstance(r, Route))
     app.state.templates = Templates(available)
     app.state.openapi = document

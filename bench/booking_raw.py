@@ -23,16 +23,18 @@ import asyncpg  # type: ignore[import-untyped]  # no stubs in the dev extra
 
 from app.audit.chain import GENESIS_HASH, link_hash
 from app.audit.service import clean_summary
+from app.settings import load_settings
 from bench import booking_world
 from bench._proc import database_name, postgres_cpu_seconds
 from bench._support import percentile
 from bench.booking_world import Attempt, Client
 from notifications.rendering import language_for
-from scheduling import meeting_notices
 from scheduling.invites import PRODID, WHAT_TO_BRING
+from scheduling.meeting_notices import NoticeSettings
 from scheduling.reference import new_reference
 
-NOTICES: Final = meeting_notices.current()  # the server's settings: same file and environment
+# The server's settings: the same file and environment, so the same notices as the API's.
+NOTICES: Final = NoticeSettings.from_settings(load_settings())
 PRE_CHECK: Final = """
 SELECT EXISTS (
     SELECT 1 FROM meeting AS m, meeting_request AS q

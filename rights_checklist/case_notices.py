@@ -2,9 +2,10 @@
 rule that opinions are heard before the investigation ends (O1).
 
 The case registry (app/cases) records events but knows nothing of notices, because it sits
-below notifications; entry points call these functions instead, which record the event and owe
-its notices in one transaction: a rolled-back event leaves no notice, a recorded one always has
-them. Each notice names its duty, its engagement and the event it reports, which is how the
+below notifications; these functions record the event and owe its notices in one transaction:
+a rolled-back event leaves no notice, a recorded one always has them (entry points record an
+event through ``rights_checklist.case_events``, which checks the actor's permission, scope and
+kind first). Each notice names its duty, its engagement and the event it reports, which is how the
 checklist matches a delivered notice to the duty it meets.
 """
 

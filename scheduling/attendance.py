@@ -26,13 +26,12 @@ from app.accounts.models import User
 from app.audit.service import record
 from app.cases.kinds import DocumentKind
 from app.errors import DomainError
-from app.law.policies import LegalPolicies
-from app.law.restdays import RestDayCalendar
 from notifications.kinds import Channel
 from notifications.services import notice_language, notify_user
 from notifications.wording import local_time
-from scheduling import booking, requests
+from scheduling import booking
 from scheduling.kinds import MeetingStatus, RequestStatus
+from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import Meeting, MeetingRequest, Room
 
 CLOCK_SKEW: Final = timedelta(minutes=1)  # a desk clock slightly ahead is not "the future"
@@ -115,7 +114,7 @@ async def refuse_request(
     details: str = "",
     *,
     document: DocumentKind | None = None,
-    public_url: str = "",
+    notices: NoticeSettings,
 ) -> MeetingRequest:
     """Refuse on a lawful ground only (M2), recorded; an active meeting is cancelled with it,
     and the lawyer is told the ground (and the document concerned, when one is named)."""
@@ -141,7 +140,7 @@ async def refuse_request(
         if current.status not in REFUSABLE:
             raise _wrong_state(current.status)
         if meeting is not None:  # the refused meeting frees its slot and the lawyer is told
-            await booking.cancel(actor, meeting, text)
+            await booking.cancel(actor, meeting, text, notices=notices)
         changed = (
             await MeetingRequest.filter(id=request.id, status__in=[*REFUSABLE])
             .using_db(connection)
@@ -153,7 +152,7 @@ async def refuse_request(
                      {"reason": ground.value, "details": details,
                       "meeting": meeting.id if meeting else None})  # fmt: skip
         await request.refresh_from_db(using_db=connection)
-        await _tell_refusal(request, ground, details, document, public_url)
+        await _tell_refusal(request, ground, details, document, notices.public_url)
     return request
 
 
@@ -186,7 +185,9 @@ async def _tell_refusal(
                       case=request.engagement.case, language=language)  # fmt: skip
 
 
-async def cancel_by_facility(actor: User, meeting: Meeting, reason: str) -> Meeting:
+async def cancel_by_facility(
+    actor: User, meeting: Meeting, reason: str, *, notices: NoticeSettings
+) -> Meeting:
     """The facility cannot hold the meeting: the request goes back to scheduling with its
     original deadline (the 48-hour duty is still owed)."""
     reason = reason.strip()
@@ -194,7 +195,7 @@ async def cancel_by_facility(actor: User, meeting: Meeting, reason: str) -> Meet
         raise DomainError("cancel_reason_required", field="reason")
     async with in_transaction() as connection:
         request = await _request_in(meeting, FACILITY_CANCELLABLE, connection)
-        cancelled = await booking.cancel(actor, meeting, reason)
+        cancelled = await booking.cancel(actor, meeting, reason, notices=notices)
         await (
             MeetingRequest.filter(id=request.id)
             .using_db(connection)
@@ -203,11 +204,13 @@ async def cancel_by_facility(actor: User, meeting: Meeting, reason: str) -> Meet
     return cancelled
 
 
-async def cancel_by_lawyer(actor: User, meeting: Meeting, reason: str = "") -> Meeting:
+async def cancel_by_lawyer(
+    actor: User, meeting: Meeting, reason: str = "", *, notices: NoticeSettings
+) -> Meeting:
     """The lawyer no longer needs the meeting (before check-in); the request ends."""
     async with in_transaction() as connection:
         await _request_in(meeting, CHANGEABLE, connection)
-        return await booking.cancel(actor, meeting, reason.strip())
+        return await booking.cancel(actor, meeting, reason.strip(), notices=notices)
 
 
 async def move(
@@ -217,12 +220,14 @@ async def move(
     starts_at: datetime,
     length: timedelta,
     reason: str = "",
+    *,
+    notices: NoticeSettings,
 ) -> Meeting:
     """Reschedule before check-in; the reference and UID stay, SEQUENCE rises. A move also
     settles a closure's "needs rebooking" flag."""
     await _request_in(meeting, CHANGEABLE, None)
     async with in_transaction() as connection:
-        moved = await booking.reschedule(actor, meeting, room, starts_at, length)
+        moved = await booking.reschedule(actor, meeting, room, starts_at, length, notices=notices)
         if moved.needs_rebooking:
             await (
                 Meeting.filter(id=moved.id)
@@ -285,21 +290,6 @@ class WrongState(DomainError):
         super().__init__("meeting_wrong_state", status=409)
         self.current = current
         self.extensions = {"current_status": current.value}
-
-
-async def documents_checked(
-    actor: User,
-    request: MeetingRequest,
-    at: datetime | None = None,
-    *,
-    policies: LegalPolicies,
-    calendar: RestDayCalendar,
-) -> MeetingRequest:
-    """Staff checked the lawyer's three documents for a request whose 48 hours wait for that
-    (policy P1 ``after_document_check``): the clock starts at ``at`` (default now)."""
-    return await requests.start_clock(
-        actor, request, _moment(at), policies=policies, calendar=calendar
-    )
 
 
 def _wrong_state(status: RequestStatus) -> WrongState:

@@ -4,6 +4,10 @@ The database is the guard against double booking: PostgreSQL's EXCLUDE constrain
 triggers (migration 0007) refuse an active meeting that overlaps another of the same room,
 detainee or lawyer. The check against opening hours, closures and the buffer before it is for
 a helpful answer only. A refusal becomes MeetingConflict (409) with the next free alternatives.
+
+Each change writes the lawyer's notices in its transaction (``scheduling.meeting_notices``),
+with the ``NoticeSettings`` its caller passes as ``notices=``. The rules of a booking a person
+asks for (permission, scope, the room, a fitting slot) are ``booking_command.book_meeting``'s.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from app.errors import DomainError
 from scheduling import meeting_notices
 from scheduling.availability import Interval, Slot, alternatives, free_slots
 from scheduling.kinds import MeetingStatus, RequestStatus
+from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import LoadedPlan, load
 from scheduling.reference import new_reference
@@ -56,6 +61,7 @@ async def book(
     length: timedelta,
     idempotency_key: str | None = None,
     *,
+    notices: NoticeSettings,
     key_checked: bool = False,
 ) -> Meeting:
     """Book ``room`` from ``starts_at`` for the request; a repeated key returns the same meeting.
@@ -75,7 +81,7 @@ async def book(
     span = await _check_slot(request, room, starts_at, length, exclude=None)
     for _attempt in range(_REFERENCE_ATTEMPTS):
         try:
-            return await _insert(actor, request, room, span, idempotency_key)
+            return await _insert(actor, request, room, span, idempotency_key, notices)
         except IntegrityError as exc:
             if idempotency_key and (earlier := await _by_key(request.lawyer_id, idempotency_key)):
                 return same_request(earlier, request)  # a concurrent call with the key won
@@ -92,7 +98,7 @@ async def book(
     raise RuntimeError("could not book after retrying (references or deadlocks)")
 
 
-async def cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
+async def cancel(actor: User, meeting: Meeting, reason: str, *, notices: NoticeSettings) -> Meeting:
     """Cancel and free the slot. The lawyer cancelling ends the request; the facility
     cancelling reopens it, because the 48-hour duty is still owed."""
     by_lawyer = actor.role == Role.LAWYER
@@ -113,7 +119,7 @@ async def cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
         )
         # In this transaction: the CANCEL invite and the reminders' end commit with the change.
         await meeting_notices.meeting_cancelled(
-            meeting, by_facility=not by_lawyer, reason=meeting.cancel_reason
+            meeting, by_facility=not by_lawyer, reason=meeting.cancel_reason, notices=notices
         )
         await record(actor, "meeting.cancelled", "meeting", meeting.id,
                      {**_summary(meeting), "by": "lawyer" if by_lawyer else "facility",
@@ -122,7 +128,13 @@ async def cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
 
 
 async def reschedule(
-    actor: User, meeting: Meeting, room: Room, starts_at: datetime, length: timedelta
+    actor: User,
+    meeting: Meeting,
+    room: Room,
+    starts_at: datetime,
+    length: timedelta,
+    *,
+    notices: NoticeSettings,
 ) -> Meeting:
     """Move a meeting: same reference and UID, SEQUENCE raised for calendar clients."""
     if meeting.status != MeetingStatus.ACTIVE:
@@ -142,7 +154,7 @@ async def reschedule(
             if not changed:
                 raise DomainError("meeting_not_active", status=409)
             await meeting.refresh_from_db(using_db=connection)
-            await meeting_notices.meeting_rescheduled(meeting)
+            await meeting_notices.meeting_rescheduled(meeting, notices=notices)
             await record(actor, "meeting.rescheduled", "meeting", meeting.id,
                          {"before": before, "after": _summary(meeting)})  # fmt: skip
     except IntegrityError as exc:
@@ -155,7 +167,12 @@ async def reschedule(
 
 
 async def _insert(
-    actor: User, request: MeetingRequest, room: Room, span: Interval, key: str | None
+    actor: User,
+    request: MeetingRequest,
+    room: Room,
+    span: Interval,
+    key: str | None,
+    notices: NoticeSettings,
 ) -> Meeting:
     async with in_transaction() as connection:
         # Write first: on SQLite this takes the database write lock before anything is read,
@@ -188,7 +205,7 @@ async def _insert(
             uid=f"{uuid.uuid4()}@lawmeet",
         )
         # In this transaction: a booking rolled back (e.g. a conflict) leaves no notice.
-        await meeting_notices.meeting_booked(meeting)
+        await meeting_notices.meeting_booked(meeting, notices=notices)
         await record(actor, "meeting.booked", "meeting", meeting.id, _summary(meeting))
     request.status = RequestStatus.SCHEDULED
     return meeting

@@ -13,24 +13,38 @@ check ends one of two ways:
 
 At the gate (story 2) the officer checks the paper documents there and then:
 ``check_at_gate`` activates the engagement in the same step as the walk-in request.
+
+A request whose 48 hours wait for the check (policy P1 ``after_document_check``) starts its
+clock by the command ``CheckDocuments``, which the desk's request page and the API build:
+``check_documents`` checks that the actor runs a desk (403), that the request is in her scope
+(404 outside) and that the time of the check is not in the future; ``requests.start_clock``
+refuses a clock already running (409).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC
 from typing import Final
 
+from pydantic import AwareDatetime, Field
 from tortoise.transactions import in_transaction
 
 from app import clock
 from app.accounts.models import User
+from app.accounts.policy import Action, require
+from app.accounts.scopes import visible_row
 from app.cases import engagements
 from app.cases.kinds import DocumentKind, EngagementStatus
 from app.cases.models import Engagement, EngagementDocument
+from app.commands import Command
+from app.errors import DomainError
+from app.law.context import LegalContext
 from app.law.policies import LegalPolicies
 from app.law.restdays import RestDayCalendar
 from scheduling import attendance, requests
 from scheduling.kinds import RequestStatus
+from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import MeetingRequest
 
 # Requests a failed document check ends: not yet met, not already refused.
@@ -45,7 +59,7 @@ async def review_document(
     *,
     policies: LegalPolicies,
     calendar: RestDayCalendar,
-    public_url: str,
+    notices: NoticeSettings,
 ) -> Engagement:
     """Accept or reject one document, with what follows for the engagement's requests."""
     async with in_transaction():
@@ -59,7 +73,7 @@ async def review_document(
             await _start_waiting_clocks(staff, engagement, policies, calendar)
         elif not accept:
             await _refuse_open_requests(staff, engagement, DocumentKind(document.kind),
-                                        note.strip(), public_url)  # fmt: skip
+                                        note.strip(), notices)  # fmt: skip
     return engagement
 
 
@@ -96,12 +110,12 @@ async def _refuse_open_requests(
     engagement: Engagement,
     document: DocumentKind,
     reason: str,
-    public_url: str,
+    notices: NoticeSettings,
 ) -> None:
     ground = attendance.RefusalReason.LAWYER_DOCUMENTS_INCOMPLETE
     for request in await MeetingRequest.filter(engagement_id=engagement.id, status__in=OPEN):
         await attendance.refuse_request(staff, request, ground, reason or document.value,
-                                        document=document, public_url=public_url)  # fmt: skip
+                                        document=document, notices=notices)  # fmt: skip
 
 
 async def open_walk_in(
@@ -124,3 +138,27 @@ async def open_walk_in(
                           documents_checked_at=now)  # fmt: skip
         return await requests.open_request(staff, engagement, walk_in, policies=policies,
                                            calendar=calendar)  # fmt: skip
+
+
+class CheckDocuments(Command):
+    """The desk checked the lawyer's three documents for request ``request_id`` at ``at``
+    (default now): the request's 48 hours start then."""
+
+    request_id: int = Field(ge=1)
+    at: AwareDatetime | None = None
+
+
+async def check_documents(
+    actor: User, command: CheckDocuments, legal: LegalContext
+) -> MeetingRequest:
+    """Start the waiting clock of the request ``command`` names, or raise: NotPermitted,
+    NotFound, DomainError (``time_in_future`` at "at", 409 ``clock_already_running``)."""
+    require(actor, Action.RUN_DAY_BOARD)
+    request = await visible_row(MeetingRequest, actor, command.request_id)
+    now = clock.now()
+    if command.at is not None and command.at > now + attendance.CLOCK_SKEW:
+        raise DomainError("time_in_future", field="at")
+    at = command.at.astimezone(UTC) if command.at is not None else now
+    return await requests.start_clock(
+        actor, request, at, policies=legal.policies, calendar=legal.calendar
+    )

@@ -11,10 +11,11 @@ the same transaction as the change, so a rolled-back booking leaves none (issue 
   ones are cancelled on cancel, and cancelled and made anew on reschedule. Each carries
   `stale_after` (the start): the worker drops a reminder it only reaches after the meeting began.
 
-Settings: booking's functions take no settings, so this module holds the few values it needs
-(sender address, alarms, reminder offsets, public URL). `configure(settings)` sets them; until
-something calls it, the first notice loads them once with `app.settings.load_settings()`, the
-same file and environment the server and CLI read.
+Settings: the few values the notices need (sender address, alarms, reminder offsets, public
+URL) are a `NoticeSettings`, built from the settings by `NoticeSettings.from_settings` once per
+process (the app's `create_app` keeps it as `app.state.notices`; each CLI command, demo loader
+and bench script builds its own) and passed as `notices=` to every function that writes a
+notice, through `scheduling.booking` and `scheduling.attendance`. No module keeps it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tortoise.models import Model
 from app import clock
 from app.accounts.models import User
 from app.orgs.models import Facility
-from app.settings import Settings, load_settings
+from app.settings import Settings
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
 from notifications.services import Notice, enqueue_many
@@ -44,51 +45,45 @@ Change = Literal["meeting_booked", "meeting_rescheduled", "meeting_cancelled"]
 
 @dataclass(frozen=True)
 class NoticeSettings:
+    """What the notices of one process need from its settings (``from_settings``)."""
+
     organiser_address: str
     alarm_minutes: tuple[int, ...]
     reminder_offsets_minutes: tuple[int, ...]
     public_url: str
 
-
-_current: NoticeSettings | None = None
-
-
-def configure(settings: Settings) -> None:
-    """Use these settings for every later notice of this process."""
-    global _current  # one process-wide configuration, set at start-up
-    _current = NoticeSettings(
-        organiser_address=settings.email.from_address,
-        alarm_minutes=settings.calendar.alarm_minutes_before,
-        reminder_offsets_minutes=settings.notifications.reminder_offsets_minutes,
-        public_url=settings.app.public_url,
-    )
-
-
-def current() -> NoticeSettings:
-    if _current is None:
-        configure(load_settings())
-    assert _current is not None
-    return _current
+    @classmethod
+    def from_settings(cls, settings: Settings) -> NoticeSettings:
+        return cls(
+            organiser_address=settings.email.from_address,
+            alarm_minutes=settings.calendar.alarm_minutes_before,
+            reminder_offsets_minutes=settings.notifications.reminder_offsets_minutes,
+            public_url=settings.app.public_url,
+        )
 
 
 def topic_of(meeting: Meeting) -> str:
     return f"meeting:{meeting.id}"
 
 
-async def meeting_booked(meeting: Meeting) -> None:
+async def meeting_booked(meeting: Meeting, *, notices: NoticeSettings) -> None:
     meeting = await _loaded(meeting)
-    await _write(meeting, [*_told(meeting, "meeting_booked"), *_reminders(meeting)])
+    told = _told(meeting, "meeting_booked", notices)
+    await _write(meeting, [*told, *_reminders(meeting, notices)])
 
 
-async def meeting_rescheduled(meeting: Meeting) -> None:
+async def meeting_rescheduled(meeting: Meeting, *, notices: NoticeSettings) -> None:
     meeting = await _loaded(meeting)
     await cancel_reminders(meeting)  # before the new reminders go in
-    await _write(meeting, [*_told(meeting, "meeting_rescheduled"), *_reminders(meeting)])
+    told = _told(meeting, "meeting_rescheduled", notices)
+    await _write(meeting, [*told, *_reminders(meeting, notices)])
 
 
-async def meeting_cancelled(meeting: Meeting, *, by_facility: bool, reason: str) -> None:
+async def meeting_cancelled(
+    meeting: Meeting, *, by_facility: bool, reason: str, notices: NoticeSettings
+) -> None:
     meeting = await _loaded(meeting)
-    await _write(meeting, _told(meeting, "meeting_cancelled", by_facility=by_facility,
+    await _write(meeting, _told(meeting, "meeting_cancelled", notices, by_facility=by_facility,
                                 reason=reason))  # fmt: skip
     await cancel_reminders(meeting)
 
@@ -158,10 +153,14 @@ def _payload(meeting: Meeting, config: NoticeSettings) -> dict[str, Any]:
 
 
 def _told(
-    meeting: Meeting, kind: Change, *, by_facility: bool = False, reason: str = ""
+    meeting: Meeting,
+    kind: Change,
+    config: NoticeSettings,
+    *,
+    by_facility: bool = False,
+    reason: str = "",
 ) -> list[Notice]:
     """The change told by e-mail (with the invite), SMS when the lawyer has a phone, in-app."""
-    config = current()
     lawyer: User = meeting.lawyer
     payload = {**_payload(meeting, config), "by_facility": by_facility, "reason": reason}
     feed_config = FeedSettings(config.organiser_address, config.alarm_minutes)
@@ -176,8 +175,7 @@ def _told(
     return told
 
 
-def _reminders(meeting: Meeting) -> list[Notice]:
-    config = current()
+def _reminders(meeting: Meeting, config: NoticeSettings) -> list[Notice]:
     lawyer: User = meeting.lawyer
     now = clock.now()
     payload = {**_payload(meeting, config), "stale_after": meeting.starts_at.isoformat()}

@@ -1,5 +1,5 @@
 """The `lawmeet` command: migrate, serve, worker, demo, check, users, deadlines, calendar, audit,
-reports.
+reports, register, meeting.
 
 Here the parser, the commands of the installation (migrate, serve, worker, demo, check) and the
 dispatch; each area's arguments and work are a module beside it (``app.cli.users``,
@@ -183,6 +183,12 @@ async def cmd_duties(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_database(settings, lambda: reports.run_duties(args, settings))
 
 
+async def cmd_meeting(args: argparse.Namespace, settings: Settings) -> int:
+    from app.cli import meetings
+
+    return await _with_database(settings, lambda: meetings.run(args, settings))
+
+
 async def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
     from app.cli import register
 
@@ -221,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.reports import add_parsers as add_report_parsers
 
     add_report_parsers(sub)
+    from app.cli.meetings import add_parser as add_meeting_parser
+
+    add_meeting_parser(sub)
     from app.cli.register import add_parser as add_register_parser
 
     add_register_parser(sub)
@@ -244,6 +253,7 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "report": cmd_report,
     "duties": cmd_duties,
     "register": cmd_register,
+    "meeting": cmd_meeting,
 }
 
 

@@ -33,6 +33,7 @@ from app.settings import Settings
 from scheduling import facility_admin as admin
 from scheduling.booking import book
 from scheduling.kinds import DEFAULT_LENGTHS, RoomKind
+from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import FacilitySchedule, MeetingRequest, OpeningSession, Room
 from scheduling.requests import NewRequest, open_request
 
@@ -104,7 +105,9 @@ async def _zhang_booked(settings: Settings, law: Law) -> None:
     request = await _request(law, lawyer, "京海公(刑)立字〔2026〕1024号")
     facility = await Facility.get(name=HAIDIAN)
     room = await Room.get(facility_id=facility.id, name="会见室1")
-    await book(lawyer, request, room, next_opening_at_nine(facility.timezone), timedelta(hours=1))
+    starts = next_opening_at_nine(facility.timezone)
+    notices = NoticeSettings.from_settings(settings)
+    await book(lawyer, request, room, starts, timedelta(hours=1), notices=notices)
 
 
 def next_opening_at_nine(zone_name: str, now: datetime | None = None) -> datetime:

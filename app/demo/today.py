@@ -48,6 +48,7 @@ from scheduling import attendance
 from scheduling import facility_admin as admin
 from scheduling.booking import book
 from scheduling.kinds import RoomKind
+from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import Meeting, MeetingRequest, OpeningSession, Room
 from scheduling.requests import NewRequest, meeting_deadline, open_request
 
@@ -153,6 +154,7 @@ class _Today:
         self.settings, self.investigator, self.context = settings, investigator, context
         self.now = clock.now()
         self.public_url = settings.app.public_url
+        self.notices = NoticeSettings.from_settings(settings)  # what the bookings tell lawyers
         self.root = document_root(settings.data_dir)
         self.engagements: dict[str, Engagement] = {}
 
@@ -253,7 +255,9 @@ class _Today:
         ends = starts + timedelta(minutes=minutes)
         request = await self._request(key, starts - timedelta(hours=18), minutes, room.kind)
         lawyer = await User.get(id=request.lawyer_id)
-        meeting = await book(lawyer, request, room, starts, timedelta(minutes=minutes))
+        meeting = await book(
+            lawyer, request, room, starts, timedelta(minutes=minutes), notices=self.notices
+        )
         if self.now < starts - timedelta(minutes=20):
             return meeting  # scheduled
         arrived = min(starts - timedelta(minutes=10), self.now)

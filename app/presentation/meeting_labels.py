@@ -46,7 +46,7 @@ JINJA_LABELS = {
     "MEETING_STATUS_LABELS": MEETING_STATUS_LABELS,
 }
 
-# Error codes of the request lifecycle (scheduling.access/permissions/attendance, app.api.meetings).
+# Error codes of the request lifecycle (scheduling.access, permissions, attendance; the API).
 MEETING_MESSAGES: dict[str, str] = {
     "permission_reasons_required": _("Give the written reasons for refusing permission."),
     "permission_not_awaited": _("This request is not waiting for a permission decision."),

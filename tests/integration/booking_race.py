@@ -18,6 +18,7 @@ from app import db
 from app.accounts.models import User
 from scheduling.booking import MeetingConflict, book
 from scheduling.models import MeetingRequest, Room
+from tests.integration.helpers import NOTICES
 
 
 async def race(url: str, room_id: int, start: datetime, go_at: float, ids: list[int]) -> None:
@@ -30,7 +31,14 @@ async def race(url: str, room_id: int, start: datetime, go_at: float, ids: list[
         booked = conflicts = 0
         for request in requests:
             try:
-                await book(lawyers[request.lawyer_id], request, room, start, timedelta(hours=1))
+                await book(
+                    lawyers[request.lawyer_id],
+                    request,
+                    room,
+                    start,
+                    timedelta(hours=1),
+                    notices=NOTICES,
+                )
                 booked += 1
             except MeetingConflict:
                 conflicts += 1

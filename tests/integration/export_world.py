@@ -21,7 +21,7 @@ from scheduling.booking import book
 from scheduling.kinds import RoomKind
 from scheduling.models import MeetingRequest, OpeningSession, Room
 from scheduling.requests import NewRequest, earliest_free_slot, open_request
-from tests.integration.helpers import make_organisation, make_user
+from tests.integration.helpers import NOTICES, make_organisation, make_user
 
 _serial = itertools.count(1)
 POLICIES = LegalPolicies()
@@ -87,7 +87,9 @@ async def meet_on_time(centre: Centre, request: MeetingRequest) -> None:
     slot = await earliest_free_slot(request)
     assert slot is not None
     room = await Room.get(id=slot.room_id)
-    meeting = await book(centre.staff, request, room, slot.start, slot.end - slot.start)
+    meeting = await book(
+        centre.staff, request, room, slot.start, slot.end - slot.start, notices=NOTICES
+    )
     now = datetime.now(UTC)
     meeting = await attendance.check_in(
         centre.staff, meeting, documents_verified=True, assistant_present=False, at=now

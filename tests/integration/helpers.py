@@ -29,6 +29,7 @@ from app.accounts.roles import AccountStatus, Role
 from app.audit.models import AuditEntry
 from app.orgs.models import Agency, BarAssociation, Facility
 from app.settings import Settings
+from scheduling.meeting_notices import NoticeSettings
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-7"
 BEIJING = "110000"
@@ -252,3 +253,12 @@ def in_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
             await db.close_database(context)
 
     return asyncio.run(run())
+
+
+# --- Meeting notices (scheduling.meeting_notices) ------------------------------------------
+
+# What a booking, move or cancellation called directly tells the lawyer with: the settings'
+# defaults and the test app's public URL (a test about the notices passes its own).
+NOTICES = NoticeSettings.from_settings(
+    Settings.model_validate({"app": {"public_url": "http://testserver"}})
+)

@@ -1,18 +1,21 @@
 """Asking for a meeting is one domain command (scheduling.asking): the lawyer's form, the desk's
-walk-in form and the API build it, so each rule answers the same through each of them, with the
-same field and the same words, and stores nothing when it refuses."""
+walk-in form, the API and ``lawmeet meeting ask`` build it, so each rule answers the same through
+each of them, with the same field and the same words, and stores nothing when it refuses."""
 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
 
 from app.accounts.models import User
+from app.cli import main
+from app.settings import Settings
 from scheduling.models import MeetingRequest
-from tests.integration.helpers import api_token, bearer, page_csrf, sign_in_as
+from tests.integration.helpers import api_token, bearer, in_database, page_csrf, sign_in_as
 from tests.integration.meeting_world import Place, make_party, make_place
 
 ID_NUMBER = "110101199001011234"
@@ -114,3 +117,72 @@ async def test_the_same_request_is_accepted_through_the_page_and_the_api(
     assert status == 201 and body["assistant_name"] == "Li Zhuli"
     stored = await MeetingRequest.filter(assistant_name="Li Zhuli").order_by("id")
     assert [r.lawyer_id for r in stored] == [by_page.lawyer.id, by_api.lawyer.id]
+
+
+# --- The same command from a terminal ----------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LAWMEET_DATABASE__URL", settings.database.url)
+    monkeypatch.setenv("LAWMEET_APP__SECRET_KEY", settings.app.secret_key)
+    monkeypatch.setenv("LAWMEET_APP__DATA_DIR", str(tmp_path))
+
+
+def _as_arguments(sent: dict[str, Any]) -> list[str]:
+    arguments: list[str] = []
+    for name, value in sent.items():
+        option = "--" + name.replace("_", "-")
+        arguments += [option] if value is True else [option, str(value)]
+    return arguments
+
+
+def _party_in(settings: Settings) -> tuple[str, int]:
+    async def make() -> tuple[str, int]:
+        party = await make_party(await make_place())
+        return party.lawyer.username, party.engagement.id
+
+    return in_database(settings, make)
+
+
+def _requests_in(settings: Settings) -> int:
+    return in_database(settings, lambda: MeetingRequest.all().count())
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_the_command_line_refuses_with_the_same_field_and_words_and_stores_nothing(
+    settings: Settings, cli_env: None, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    sent, field, words = REFUSED[case]
+    lawyer, engagement_id = _party_in(settings)
+    before = _requests_in(settings)
+    asked = ["meeting", "ask", "--as", lawyer, "--engagement", str(engagement_id), "--lang", "en"]
+    assert main([*asked, *_as_arguments(sent)]) == 2
+    assert capsys.readouterr().err.strip() == f"lawmeet: {field}: {words}"
+    assert _requests_in(settings) == before
+
+
+def test_the_command_line_opens_the_same_request_as_the_page_and_the_api(
+    settings: Settings, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lawyer, engagement_id = _party_in(settings)
+    asked = ["meeting", "ask", "--as", lawyer, "--engagement", str(engagement_id),
+             "--assistant-name", "Li Zhuli", "--assistant-id-number", ID_NUMBER]  # fmt: skip
+    assert main(asked) == 0
+    assert capsys.readouterr().out.startswith("request ")
+
+    async def stored() -> list[tuple[str, str]]:
+        rows = await MeetingRequest.filter(assistant_name="Li Zhuli").select_related("lawyer")
+        return [(r.lawyer.username, r.assistant_id_number) for r in rows]
+
+    assert in_database(settings, stored) == [(lawyer, ID_NUMBER)]
+
+
+def test_the_command_line_answers_in_chinese_by_default(
+    settings: Settings, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lawyer, engagement_id = _party_in(settings)
+    asked = ["meeting", "ask", "--as", lawyer, "--engagement", str(engagement_id), "--walk-in"]
+    assert main(asked) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("lawmeet: walk_in: ") and "看守所" in error

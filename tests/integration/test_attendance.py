@@ -17,7 +17,7 @@ from scheduling.booking import book
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Closure, Meeting, MeetingRequest
 from scheduling.requests import NewRequest, open_request
-from tests.integration.helpers import audit_actions
+from tests.integration.helpers import NOTICES, audit_actions
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -31,7 +31,9 @@ async def place() -> Place:
 
 async def _booked(place: Place, when: datetime | None = None) -> tuple[Party, Meeting]:
     party = await make_party(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], when or local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], when or local(9), HOUR, notices=NOTICES
+    )
     return party, meeting
 
 
@@ -173,7 +175,7 @@ async def test_a_started_meeting_is_never_a_no_show(place: Place) -> None:
 async def test_lack_of_a_booking_is_not_a_lawful_refusal(place: Place) -> None:
     party = await make_party(place)
     with pytest.raises(DomainError) as caught:
-        await attendance.refuse_request(place.staff, party.request, "not_booked")
+        await attendance.refuse_request(place.staff, party.request, "not_booked", notices=NOTICES)
     assert (caught.value.code, caught.value.field) == ("refusal_reason_unlawful", "reason")
     assert await _status(party) == RequestStatus.REQUESTED
 
@@ -181,7 +183,11 @@ async def test_lack_of_a_booking_is_not_a_lawful_refusal(place: Place) -> None:
 async def test_a_lawful_refusal_is_recorded_and_frees_the_slot(place: Place) -> None:
     party, meeting = await _booked(place)
     await attendance.refuse_request(
-        place.staff, party.request, RefusalReason.DETAINEE_TRANSFERRED, "Moved to Facility 2"
+        place.staff,
+        party.request,
+        RefusalReason.DETAINEE_TRANSFERRED,
+        "Moved to Facility 2",
+        notices=NOTICES,
     )
     stored = await MeetingRequest.get(id=party.request.id)
     assert stored.status == RequestStatus.REFUSED
@@ -194,7 +200,7 @@ async def test_missing_documents_must_be_named(place: Place) -> None:
     party = await make_party(place)
     with pytest.raises(DomainError) as caught:
         await attendance.refuse_request(
-            place.staff, party.request, RefusalReason.LAWYER_DOCUMENTS_INCOMPLETE
+            place.staff, party.request, RefusalReason.LAWYER_DOCUMENTS_INCOMPLETE, notices=NOTICES
         )
     assert (caught.value.code, caught.value.field) == ("refusal_details_required", "details")
 
@@ -203,7 +209,10 @@ async def test_an_ordinary_case_cannot_be_refused_for_want_of_permission(place: 
     party = await make_party(place)
     with pytest.raises(DomainError) as caught:
         await attendance.refuse_request(
-            place.staff, party.request, RefusalReason.PERMISSION_REQUIRED_NOT_GRANTED
+            place.staff,
+            party.request,
+            RefusalReason.PERMISSION_REQUIRED_NOT_GRANTED,
+            notices=NOTICES,
         )
     assert caught.value.code == "refusal_no_permission_needed"
 
@@ -213,14 +222,16 @@ async def test_a_completed_meeting_cannot_be_refused(place: Place) -> None:
     await attendance.start(place.staff, meeting)
     await attendance.complete(place.staff, meeting)
     with pytest.raises(DomainError) as caught:
-        await attendance.refuse_request(place.staff, party.request, "detainee_released")
+        await attendance.refuse_request(
+            place.staff, party.request, "detainee_released", notices=NOTICES
+        )
     assert caught.value.code == "meeting_wrong_state"
 
 
 async def test_the_facility_must_say_why_it_cancels(place: Place) -> None:
     _party, meeting = await _booked(place)
     with pytest.raises(DomainError) as caught:
-        await attendance.cancel_by_facility(place.staff, meeting, "  ")
+        await attendance.cancel_by_facility(place.staff, meeting, "  ", notices=NOTICES)
     assert (caught.value.code, caught.value.field) == ("cancel_reason_required", "reason")
     assert (await Meeting.get(id=meeting.id)).status == MeetingStatus.ACTIVE
 
@@ -233,8 +244,8 @@ async def test_a_facility_cancellation_reopens_the_request_with_its_deadline(
         party.lawyer, party.engagement, NewRequest(), policies=LegalPolicies(),
         calendar=RestDayCalendar(),
     )  # fmt: skip
-    meeting = await book(party.lawyer, request, place.rooms[0], local(9), HOUR)
-    await attendance.cancel_by_facility(place.staff, meeting, "Room flooded")
+    meeting = await book(party.lawyer, request, place.rooms[0], local(9), HOUR, notices=NOTICES)
+    await attendance.cancel_by_facility(place.staff, meeting, "Room flooded", notices=NOTICES)
     stored = await MeetingRequest.get(id=request.id)
     assert stored.status == RequestStatus.REQUESTED
     assert stored.deadline_at == request.deadline_at is not None
@@ -245,7 +256,7 @@ async def test_a_facility_cancellation_reopens_the_request_with_its_deadline(
 async def test_a_lawyer_cannot_cancel_once_checked_in(place: Place) -> None:
     party, meeting = await _checked_in(place)
     with pytest.raises(DomainError) as caught:
-        await attendance.cancel_by_lawyer(party.lawyer, meeting)
+        await attendance.cancel_by_lawyer(party.lawyer, meeting, notices=NOTICES)
     assert caught.value.code == "meeting_wrong_state"
     assert (await Meeting.get(id=meeting.id)).status == MeetingStatus.ACTIVE
 
@@ -257,7 +268,9 @@ async def test_moving_a_meeting_a_closure_fell_on_settles_the_flag(place: Place)
     )
     await Meeting.filter(id=meeting.id).update(needs_rebooking=True, closure_id=closure.id)
     flagged = await Meeting.get(id=meeting.id)
-    await attendance.move(place.staff, flagged, place.rooms[0], local(14), HOUR, "Closure")
+    await attendance.move(
+        place.staff, flagged, place.rooms[0], local(14), HOUR, "Closure", notices=NOTICES
+    )
     stored = await Meeting.get(id=meeting.id)
     assert (stored.needs_rebooking, stored.closure_id, stored.starts_at) == (
         False, None, local(14),

@@ -18,6 +18,7 @@ from app import db
 from app.settings import Settings
 from scheduling.booking import MeetingConflict, book
 from scheduling.models import Meeting
+from tests.integration.helpers import NOTICES
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
 CONTENDERS = 50
@@ -26,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]  # where `-m tests...` resolves
 
 async def _postgres_race(place: Place, parties: list[Party]) -> list[object]:
     calls = [
-        book(p.lawyer, p.request, place.rooms[0], local(9), timedelta(hours=1)) for p in parties
+        book(p.lawyer, p.request, place.rooms[0], local(9), timedelta(hours=1), notices=NOTICES)
+        for p in parties
     ]
     return list(await asyncio.gather(*calls, return_exceptions=True))
 

@@ -12,21 +12,14 @@ from icalendar import Calendar
 from app.accounts.models import User
 from app.accounts.roles import AccountStatus, Role
 from app.accounts.secrets import digest
-from app.settings import Settings
-from scheduling import meeting_notices
 from scheduling.booking import book, cancel
 from scheduling.models import CalendarFeed, Meeting
-from tests.integration.helpers import api_token, bearer, make_user, post_form, sign_in_as
+from tests.integration.helpers import NOTICES, api_token, bearer, make_user, post_form, sign_in_as
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
 HOUR = timedelta(hours=1)
 PAGE = "/profile/calendar-feeds"
 FEED_URL = re.compile(r"http://testserver/feeds/(cal_[A-Za-z0-9_-]+)\.ics")
-
-
-@pytest.fixture(autouse=True)
-def configured(settings: Settings) -> None:
-    meeting_notices.configure(settings)
 
 
 @pytest.fixture
@@ -36,7 +29,9 @@ async def place(client: AsyncClient) -> Place:
 
 async def booked(place: Place, room: int = 0, hour: int = 9) -> tuple[Party, Meeting]:
     party = await make_party(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[room], local(hour), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[room], local(hour), HOUR, notices=NOTICES
+    )
     return party, meeting
 
 
@@ -130,7 +125,7 @@ async def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(
     client: AsyncClient, place: Place
 ) -> None:
     party, meeting = await booked(place)
-    await cancel(party.lawyer, meeting, "")
+    await cancel(party.lawyer, meeting, "", notices=NOTICES)
     path = await new_feed(client, party.lawyer, scope="lawyer")
     calendar = Calendar.from_ical((await client.get(path)).text)
     [event] = calendar.walk("VEVENT")
@@ -286,7 +281,7 @@ async def test_the_api_invite_of_a_cancelled_meeting_is_a_cancel(
     client: AsyncClient, place: Place
 ) -> None:
     _party, meeting = await booked(place)
-    await cancel(place.staff, meeting, "closure")
+    await cancel(place.staff, meeting, "closure", notices=NOTICES)
     response = await client.get(f"/api/v1/meetings/{meeting.id}/invite.ics",
                                 headers=bearer(await api_token(place.staff)))  # fmt: skip
     assert response.status_code == 200

@@ -17,6 +17,7 @@ from scheduling import closures
 from scheduling.booking import book, cancel
 from scheduling.closures import add_closure, remove_closure
 from scheduling.models import Closure, Meeting, MeetingRequest, OpeningSession
+from tests.integration.helpers import NOTICES
 from tests.integration.meeting_world import (
     Party,
     Place,
@@ -40,7 +41,9 @@ async def booked(place: Place, room: int, hour: int, phone: str = "") -> tuple[P
     if phone:
         party.lawyer.phone = phone
         await party.lawyer.save(update_fields=["phone"])
-    meeting = await book(party.lawyer, party.request, place.rooms[room], local(hour), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[room], local(hour), HOUR, notices=NOTICES
+    )
     return party, meeting
 
 
@@ -83,7 +86,7 @@ async def test_back_to_back_meetings_are_not_hit(place: Place) -> None:
 
 async def test_a_cancelled_meeting_is_not_hit(place: Place) -> None:
     _party, meeting = await booked(place, 0, 9)
-    await cancel(place.staff, meeting, "moved by phone")
+    await cancel(place.staff, meeting, "moved by phone", notices=NOTICES)
     await close(place, 8, 12)
     assert await flagged() == set()
     assert await Notification.filter(template=closures.REBOOKING_KIND).count() == 0

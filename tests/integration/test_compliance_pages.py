@@ -16,7 +16,7 @@ from app.accounts.roles import Role
 from app.cases.kinds import EngagementStatus
 from app.cases.models import Case, CaseDetainee, Detainee, Engagement
 from app.orgs.models import Agency, Facility
-from app.web.routes import compliance as compliance_routes
+from app.web.compliance import compliance as compliance_routes
 from rights_checklist import compliance
 from rights_checklist.compliance_types import ComplianceReport, ReportScope
 from scheduling.kinds import MeetingStatus, RequestStatus

@@ -16,7 +16,7 @@ from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest
 from scheduling.reference import new_reference
 from scheduling.requests import earliest_free_slot
-from tests.integration.helpers import make_user, page_csrf, sign_in_as
+from tests.integration.helpers import NOTICES, make_user, page_csrf, sign_in_as
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place, meeting_day
 
 HOUR = timedelta(hours=1)
@@ -30,7 +30,9 @@ async def place(client: AsyncClient) -> Place:
 
 async def _booked(place: Place, room: int = 0, hour: int = 9) -> tuple[Party, Meeting]:
     party = await make_party(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[room], local(hour), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[room], local(hour), HOUR, notices=NOTICES
+    )
     return party, meeting
 
 

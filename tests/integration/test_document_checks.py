@@ -22,7 +22,7 @@ from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
 from scheduling.requests import NewRequest, open_request
 from tests.integration.case_world import CaseWorld, engage, make_case_world
-from tests.integration.helpers import make_organisation, make_user
+from tests.integration.helpers import NOTICES, make_organisation, make_user
 
 pytestmark = pytest.mark.usefixtures("database")
 CALENDAR = RestDayCalendar()
@@ -45,7 +45,7 @@ async def _review(world: CaseWorld, document: EngagementDocument, accept: bool, 
                   policies: LegalPolicies = ON_REQUEST) -> Engagement:  # fmt: skip
     return await document_checks.review_document(
         world.staff, document, accept, note, policies=policies, calendar=CALENDAR,
-        public_url="https://lawmeet.example",
+        notices=NOTICES,
     )  # fmt: skip
 
 

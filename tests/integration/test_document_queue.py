@@ -15,7 +15,7 @@ from scheduling import document_checks
 from scheduling.document_queue import documents_to_check
 from scheduling.requests import NewRequest, open_request
 from tests.integration.case_world import engage, make_case_world
-from tests.integration.helpers import sign_in_as, signed_in
+from tests.integration.helpers import NOTICES, sign_in_as, signed_in
 
 
 async def test_an_unchecked_engagement_is_in_its_facilitys_queue_with_its_request(
@@ -49,7 +49,7 @@ async def test_accepted_documents_leave_the_queue(database: None, tmp_path: Path
     for document in await EngagementDocument.filter(engagement_id=engagement.id):
         await document_checks.review_document(
             world.staff, document, True, "", policies=LegalPolicies(),
-            calendar=RestDayCalendar(), public_url="")  # fmt: skip
+            calendar=RestDayCalendar(), notices=NOTICES)  # fmt: skip
     assert await documents_to_check(world.staff) == []
 
 

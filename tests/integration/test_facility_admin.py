@@ -26,7 +26,7 @@ from scheduling.booking import book
 from scheduling.kinds import RequestStatus, RoomKind
 from scheduling.models import FacilitySchedule, Meeting, MeetingRequest, OpeningSession, Room
 from scheduling.plan_store import load_plan, schedule_of
-from tests.integration.helpers import make_user, row_counts
+from tests.integration.helpers import NOTICES, make_user, row_counts
 from tests.integration.meeting_world import Place, local, make_party, make_place, meeting_day
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -184,7 +184,7 @@ async def test_a_new_session_tells_each_waiting_lawyer_once_in_the_inbox(place: 
 
 async def test_a_lawyer_whose_meeting_is_booked_is_not_told(place: Place) -> None:
     party = await make_party(place)
-    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     await admin.add_sessions(place.staff, place.facility, evening())
     assert await Notification.filter(template=admin.NEW_SLOTS_KIND).count() == 0
 

@@ -10,7 +10,7 @@ from app.accounts.roles import Role
 from notifications.models import Notification
 from scheduling.booking import book
 from scheduling.models import Closure, Meeting, OpeningSession, Room
-from tests.integration.helpers import api_token, bearer, make_user
+from tests.integration.helpers import NOTICES, api_token, bearer, make_user
 from tests.integration.meeting_world import Place, local, make_party, make_place, meeting_day
 
 HOUR = timedelta(hours=1)
@@ -149,7 +149,9 @@ async def test_schedule_round_trip(client: AsyncClient) -> None:
 async def test_a_closure_posted_flags_the_meeting_and_lists_it(client: AsyncClient) -> None:
     place = await make_place(rooms=1)
     party = await make_party(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     f = f"/api/v1/facilities/{place.facility.id}"
     body = {"starts_at": local(8).isoformat(), "ends_at": local(12).isoformat(),
             "reason": "fire drill"}  # fmt: skip

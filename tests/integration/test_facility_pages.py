@@ -9,7 +9,7 @@ from httpx import AsyncClient, Response
 from app.accounts.roles import Role
 from scheduling.booking import book
 from scheduling.models import Closure, FacilitySchedule, Meeting, OpeningSession, Room
-from tests.integration.helpers import csrf_from, make_user, sign_in_as
+from tests.integration.helpers import NOTICES, csrf_from, make_user, sign_in_as
 from tests.integration.meeting_world import Place, local, make_party, make_place, meeting_day
 
 HOUR = timedelta(hours=1)
@@ -143,7 +143,9 @@ async def test_a_closure_entered_on_the_local_clock_flags_the_meeting(
 ) -> None:
     place = await staff_on_page(client)
     party = await make_party(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     day = meeting_day().isoformat()
     response = await post(client, "/facility/closures", {
         "room": "", "starts_date": day, "starts_time": "08:00", "ends_date": day,

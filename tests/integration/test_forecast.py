@@ -10,6 +10,7 @@ import pytest
 from scheduling.booking import book
 from scheduling.forecast import requests_at_risk
 from scheduling.models import Closure, Meeting, MeetingRequest
+from tests.integration.helpers import NOTICES
 from tests.integration.meeting_world import Party, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -39,7 +40,7 @@ async def test_a_request_with_a_free_slot_shows_its_earliest_slot() -> None:
 async def test_no_free_slot_before_the_deadline_is_a_capacity_breach_forecast() -> None:
     place = await make_place(rooms=1)
     busy, waiting = await make_party(place), await make_party(place)
-    await book(busy.lawyer, busy.request, place.rooms[0], local(8), 2 * HOUR)
+    await book(busy.lawyer, busy.request, place.rooms[0], local(8), 2 * HOUR, notices=NOTICES)
     await _running(waiting, local(10, 30))  # 10:00 + 10 min buffer leaves no hour by 10:30
     [item] = await requests_at_risk(place.facility.id, NOW)
     assert item.request.id == waiting.request.id
@@ -60,7 +61,7 @@ async def test_booked_and_clockless_requests_are_not_at_risk() -> None:
     place = await make_place()
     booked, clockless = await make_party(place), await make_party(place)
     await _running(booked, local(12))
-    await book(booked.lawyer, booked.request, place.rooms[0], local(9), HOUR)
+    await book(booked.lawyer, booked.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     assert clockless.request.deadline_at is None
     assert await requests_at_risk(place.facility.id, NOW) == []
 
@@ -69,7 +70,7 @@ async def test_a_meeting_a_closure_fell_on_is_listed_for_rebooking() -> None:
     place = await make_place(rooms=1)
     party = await make_party(place)
     request = await _running(party, local(17))
-    meeting = await book(party.lawyer, request, place.rooms[0], local(9), HOUR)
+    meeting = await book(party.lawyer, request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     closure = await Closure.create(
         facility=place.facility, starts_at=local(8), ends_at=local(12), reason="power cut"
     )

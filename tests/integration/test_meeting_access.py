@@ -13,7 +13,7 @@ from app.accounts.scopes import visible, visible_row
 from app.orgs.models import Agency
 from scheduling.booking import book
 from scheduling.models import Meeting, MeetingRequest
-from tests.integration.helpers import make_organisation, make_user
+from tests.integration.helpers import NOTICES, make_organisation, make_user
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -27,13 +27,17 @@ async def place() -> Place:
 
 async def _booked(place: Place) -> tuple[Party, Meeting]:
     party = await make_party(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     return party, meeting
 
 
 async def _booked_later(place: Place) -> tuple[Party, Meeting]:
     party = await make_party(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[1], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[1], local(9), HOUR, notices=NOTICES
+    )
     return party, meeting
 
 

@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 
 from scheduling.booking import book
 from scheduling.models import Meeting
+from tests.integration.helpers import NOTICES
 from tests.integration.meeting_world import SHANGHAI, Party, Place, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -117,7 +118,9 @@ async def test_a_meeting_must_end_after_it_starts(place: Place) -> None:
 
 async def test_a_raw_insert_over_a_booked_meeting_is_refused(place: Place) -> None:
     first, second = await make_party(place), await make_party(place)
-    await book(first.lawyer, first.request, place.rooms[0], local(9), timedelta(hours=1))
+    await book(
+        first.lawyer, first.request, place.rooms[0], local(9), timedelta(hours=1), notices=NOTICES
+    )
     with pytest.raises(IntegrityError, match="room"):
         await raw_insert(second, place.rooms[0].id, local(9, 59), local(10, 30))
 

@@ -7,25 +7,20 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from app.settings import Settings
 from notifications.kinds import Channel
 from notifications.models import Notification
 from notifications.rendering import render
-from scheduling import booking, meeting_notices
+from scheduling import booking
 from scheduling.availability import Interval
 from scheduling.booking import MeetingConflict, book, cancel, reschedule
 from scheduling.models import Meeting
+from tests.integration.helpers import NOTICES
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
 HOUR = timedelta(hours=1)
 PHONE = "+8613800138000"
 CHANGES = ("meeting_booked", "meeting_rescheduled", "meeting_cancelled")
-
-
-@pytest.fixture(autouse=True)
-def configured(settings: Settings) -> None:
-    meeting_notices.configure(settings)
 
 
 @pytest.fixture
@@ -68,7 +63,9 @@ async def test_booking_writes_an_email_with_a_request_invite_an_sms_and_an_inbox
     place: Place,
 ) -> None:
     party = await lawyer_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     written = await notices("meeting_booked")
     assert set(written) == {Channel.EMAIL, Channel.SMS, Channel.INAPP}
     invite = parsed(written[Channel.EMAIL].calendar_ics)
@@ -84,7 +81,9 @@ async def test_booking_writes_an_email_with_a_request_invite_an_sms_and_an_inbox
 
 async def test_the_sms_text_carries_the_reference_in_both_languages(place: Place) -> None:
     party = await lawyer_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     sms = (await notices("meeting_booked"))[Channel.SMS]
     for language in ("zh-CN", "en"):
         assert meeting.reference in render("meeting_booked", language, sms.payload).sms
@@ -92,7 +91,9 @@ async def test_the_sms_text_carries_the_reference_in_both_languages(place: Place
 
 async def test_every_meeting_notice_has_the_meeting_as_topic(place: Place) -> None:
     party = await lawyer_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     topics = {row.topic for row in await Notification.all()}
     assert topics == {f"meeting:{meeting.id}"}
 
@@ -101,7 +102,7 @@ async def test_a_lawyer_without_email_or_phone_still_gets_the_inbox_notice(place
     party = await make_party(place)
     party.lawyer.email = ""
     await party.lawyer.save()
-    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     assert set(await notices("meeting_booked")) == {Channel.INAPP}
 
 
@@ -109,7 +110,7 @@ async def test_a_booking_refused_by_the_database_leaves_no_outbox_row(
     place: Place, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = await lawyer_with_phone(place), await lawyer_with_phone(place)
-    await book(first.lawyer, first.request, place.rooms[0], local(9), HOUR)
+    await book(first.lawyer, first.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     before = await Notification.all().count()
 
     async def no_early_check(
@@ -119,7 +120,7 @@ async def test_a_booking_refused_by_the_database_leaves_no_outbox_row(
 
     monkeypatch.setattr(booking, "_check_slot", no_early_check)
     with pytest.raises(MeetingConflict):
-        await book(second.lawyer, second.request, place.rooms[0], local(9), HOUR)
+        await book(second.lawyer, second.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     assert await Notification.all().count() == before
 
 
@@ -134,15 +135,17 @@ async def test_a_booking_rolled_back_after_its_notices_were_written_leaves_none(
     # The audit entry is written after the notices, so this rolls back written rows.
     monkeypatch.setattr(booking, "record", failing_record)
     with pytest.raises(RuntimeError):
-        await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+        await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     assert await Notification.all().count() == 0
     assert await Meeting.all().count() == 0
 
 
 async def test_a_reschedule_sends_a_request_with_the_raised_sequence(place: Place) -> None:
     party = await lawyer_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
-    await reschedule(party.lawyer, meeting, place.rooms[1], local(14), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
+    await reschedule(party.lawyer, meeting, place.rooms[1], local(14), HOUR, notices=NOTICES)
     email = (await notices("meeting_rescheduled"))[Channel.EMAIL]
     invite = parsed(email.calendar_ics)
     event = vevent_of(invite)
@@ -155,9 +158,11 @@ async def test_a_reschedule_then_a_cancel_give_sequences_0_1_2_under_one_uid(
     place: Place,
 ) -> None:
     party = await lawyer_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
-    await reschedule(party.lawyer, meeting, place.rooms[0], local(11), HOUR)
-    await cancel(party.lawyer, meeting, "")
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
+    await reschedule(party.lawyer, meeting, place.rooms[0], local(11), HOUR, notices=NOTICES)
+    await cancel(party.lawyer, meeting, "", notices=NOTICES)
     invites = []
     for kind in CHANGES:
         calendar = parsed((await notices(kind))[Channel.EMAIL].calendar_ics)
@@ -172,8 +177,10 @@ async def test_a_reschedule_then_a_cancel_give_sequences_0_1_2_under_one_uid(
 
 async def test_a_facility_cancellation_tells_the_lawyer_the_reason(place: Place) -> None:
     party = await lawyer_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
-    await cancel(place.staff, meeting, "水管维修 burst pipe")
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
+    await cancel(place.staff, meeting, "水管维修 burst pipe", notices=NOTICES)
     written = await notices("meeting_cancelled")
     assert str(parsed(written[Channel.EMAIL].calendar_ics)["METHOD"]) == "CANCEL"
     for language in ("zh-CN", "en"):
@@ -183,8 +190,10 @@ async def test_a_facility_cancellation_tells_the_lawyer_the_reason(place: Place)
 
 async def test_a_lawyers_own_cancellation_states_no_facility_reason(place: Place) -> None:
     party = await lawyer_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
-    await cancel(party.lawyer, meeting, "client transferred")
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
+    await cancel(party.lawyer, meeting, "client transferred", notices=NOTICES)
     payload = (await notices("meeting_cancelled"))[Channel.EMAIL].payload
     assert payload["by_facility"] is False
     assert "client transferred" not in render("meeting_cancelled", "en", payload).text
@@ -192,8 +201,10 @@ async def test_a_lawyers_own_cancellation_states_no_facility_reason(place: Place
 
 async def test_a_conflicting_reschedule_leaves_no_new_notice(place: Place) -> None:
     first, second = await lawyer_with_phone(place), await lawyer_with_phone(place)
-    await book(first.lawyer, first.request, place.rooms[0], local(9), HOUR)
-    meeting = await book(second.lawyer, second.request, place.rooms[1], local(9), HOUR)
+    await book(first.lawyer, first.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
+    meeting = await book(
+        second.lawyer, second.request, place.rooms[1], local(9), HOUR, notices=NOTICES
+    )
     with pytest.raises(MeetingConflict):
-        await reschedule(second.lawyer, meeting, place.rooms[0], local(9), HOUR)
+        await reschedule(second.lawyer, meeting, place.rooms[0], local(9), HOUR, notices=NOTICES)
     assert await Notification.filter(template="meeting_rescheduled").count() == 0

@@ -15,7 +15,7 @@ from app.law.explanations import ExplanationStep, render_step
 from scheduling.booking import book
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
-from tests.integration.helpers import login, page_csrf, sign_in_as
+from tests.integration.helpers import NOTICES, login, page_csrf, sign_in_as
 from tests.integration.meeting_world import (
     Party,
     Place,
@@ -55,7 +55,9 @@ async def request_meeting(client: AsyncClient, engagement_id: int, **fields: str
 
 
 async def book_at(party: Party, place: Place, hour: int) -> Meeting:
-    return await book(party.lawyer, party.request, place.rooms[0], local(hour), HOUR)
+    return await book(
+        party.lawyer, party.request, place.rooms[0], local(hour), HOUR, notices=NOTICES
+    )
 
 
 async def test_lawyer_list_shows_own_requests_only(client: AsyncClient, place: Place) -> None:

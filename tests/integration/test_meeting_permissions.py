@@ -23,7 +23,7 @@ from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
 from scheduling.permissions import decide_permission
 from scheduling.requests import NewRequest, open_request
-from tests.integration.helpers import make_user
+from tests.integration.helpers import NOTICES, make_user
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -124,7 +124,9 @@ async def test_a_granted_request_can_be_booked(place: Place) -> None:
     party, request, investigator = await _permission_case(place)
     await _decide(investigator, request, granted=True)
     granted = await MeetingRequest.get(id=request.id)
-    meeting = await book(party.lawyer, granted, place.rooms[0], local(9), timedelta(hours=1))
+    meeting = await book(
+        party.lawyer, granted, place.rooms[0], local(9), timedelta(hours=1), notices=NOTICES
+    )
     assert meeting.request_id == request.id
 
 

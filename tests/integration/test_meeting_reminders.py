@@ -3,18 +3,18 @@ never sent once their moment has passed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.settings import Settings
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
 from notifications.rendering import render
 from notifications.services import enqueue
 from notifications.worker import Worker
-from scheduling import meeting_notices
 from scheduling.booking import book, cancel, reschedule
+from tests.integration.helpers import NOTICES as TEST_NOTICES
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 from tests.integration.notification_fakes import RecordingSender, worker_config
 
@@ -24,14 +24,8 @@ REMINDER = "meeting_reminder"
 CHANNELS = (Channel.INAPP, Channel.SMS)
 
 
-def with_offsets(settings: Settings, *minutes: int) -> Settings:
-    section = settings.notifications.model_copy(update={"reminder_offsets_minutes": minutes})
-    return settings.model_copy(update={"notifications": section})
-
-
-@pytest.fixture(autouse=True)
-def configured(settings: Settings) -> None:
-    meeting_notices.configure(with_offsets(settings, 24 * 60, 120))
+# A day and two hours before (the settings' defaults, written out: the tests count them).
+NOTICES = replace(TEST_NOTICES, reminder_offsets_minutes=(24 * 60, 120))
 
 
 @pytest.fixture
@@ -55,7 +49,7 @@ async def test_booking_makes_reminders_24_and_2_hours_before_in_the_inbox_and_by
     place: Place,
 ) -> None:
     party = await party_with_phone(place)
-    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES)
     day_before, two_hours = local(9) - timedelta(hours=24), local(7)
     assert await pending_reminders() == sorted(
         (channel, due) for channel in CHANNELS for due in (day_before, two_hours)
@@ -64,7 +58,9 @@ async def test_booking_makes_reminders_24_and_2_hours_before_in_the_inbox_and_by
 
 async def test_a_reminder_is_due_at_its_time_and_goes_stale_at_the_start(place: Place) -> None:
     party = await party_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     row = await Notification.filter(template=REMINDER, channel=Channel.SMS).order_by("id").first()
     assert row is not None
     assert row.next_attempt_at == local(9) - timedelta(hours=24)
@@ -74,29 +70,31 @@ async def test_a_reminder_is_due_at_its_time_and_goes_stale_at_the_start(place: 
     assert "24 hours" in render(REMINDER, "en", row.payload).text
 
 
-async def test_a_reminder_whose_time_has_already_passed_is_not_made(
-    place: Place, settings: Settings
-) -> None:
+async def test_a_reminder_whose_time_has_already_passed_is_not_made(place: Place) -> None:
     # Ten days ahead, a 20-day reminder would be due in the past.
-    meeting_notices.configure(with_offsets(settings, 20 * 24 * 60, 120))
+    notices = replace(NOTICES, reminder_offsets_minutes=(20 * 24 * 60, 120))
     party = await party_with_phone(place)
-    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=notices)
     assert await pending_reminders() == [(Channel.INAPP, local(7)), (Channel.SMS, local(7))]
 
 
 async def test_cancelling_the_meeting_cancels_its_pending_reminders(place: Place) -> None:
     party = await party_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
-    await cancel(party.lawyer, meeting, "")
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
+    await cancel(party.lawyer, meeting, "", notices=NOTICES)
     assert await pending_reminders() == []
     assert await Notification.filter(template=REMINDER, status=Status.CANCELLED).count() == 4
 
 
 async def test_cancelling_one_meeting_leaves_another_meetings_reminders(place: Place) -> None:
     first, second = await party_with_phone(place), await party_with_phone(place)
-    meeting = await book(first.lawyer, first.request, place.rooms[0], local(9), HOUR)
-    await book(second.lawyer, second.request, place.rooms[1], local(9), HOUR)
-    await cancel(first.lawyer, meeting, "")
+    meeting = await book(
+        first.lawyer, first.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
+    await book(second.lawyer, second.request, place.rooms[1], local(9), HOUR, notices=NOTICES)
+    await cancel(first.lawyer, meeting, "", notices=NOTICES)
     assert {row.recipient_id for row in await Notification.filter(
         template=REMINDER, status=Status.PENDING
     )} == {second.lawyer.id}  # fmt: skip
@@ -104,8 +102,10 @@ async def test_cancelling_one_meeting_leaves_another_meetings_reminders(place: P
 
 async def test_rescheduling_moves_the_reminders_to_the_new_time(place: Place) -> None:
     party = await party_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
-    await reschedule(party.lawyer, meeting, place.rooms[0], local(15), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
+    await reschedule(party.lawyer, meeting, place.rooms[0], local(15), HOUR, notices=NOTICES)
     assert await pending_reminders() == sorted(
         (channel, due) for channel in CHANNELS for due in (local(15) - 24 * HOUR, local(13))
     )
@@ -127,7 +127,9 @@ async def test_the_worker_cancels_a_stale_reminder_instead_of_sending_it() -> No
 
 async def test_the_worker_sends_a_reminder_that_is_still_in_time(place: Place) -> None:
     party = await party_with_phone(place)
-    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR)
+    meeting = await book(
+        party.lawyer, party.request, place.rooms[0], local(9), HOUR, notices=NOTICES
+    )
     await Notification.filter(template=REMINDER).update(
         next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)
     )

@@ -15,6 +15,7 @@ from app.law.restdays import RestDayCalendar
 from scheduling.booking import book
 from scheduling.kinds import RequestStatus
 from scheduling.requests import NewRequest, earliest_free_slot, open_request, start_clock
+from tests.integration.helpers import NOTICES
 from tests.integration.meeting_world import Place, local, make_party, make_place
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -89,7 +90,9 @@ async def test_a_state_security_investigation_waits_for_permission(place: Place)
     assert request.status == RequestStatus.AWAITING_PERMISSION
     assert request.deadline_at is None
     with pytest.raises(DomainError) as caught:
-        await book(party.lawyer, request, place.rooms[0], local(9), timedelta(hours=1))
+        await book(
+            party.lawyer, request, place.rooms[0], local(9), timedelta(hours=1), notices=NOTICES
+        )
     assert caught.value.code == "request_not_bookable"
 
 
@@ -116,7 +119,9 @@ async def test_a_length_the_facility_does_not_offer_is_refused(place: Place) -> 
 async def test_earliest_free_slot_keeps_the_buffer_after_a_meeting() -> None:
     place = await make_place(rooms=1)
     first, second = await make_party(place), await make_party(place)
-    await book(first.lawyer, first.request, place.rooms[0], local(8), timedelta(hours=1))
+    await book(
+        first.lawyer, first.request, place.rooms[0], local(8), timedelta(hours=1), notices=NOTICES
+    )
     second.request.deadline_at = local(12)
     slot = await earliest_free_slot(second.request, now=local(7))
     assert slot is not None
@@ -126,6 +131,8 @@ async def test_earliest_free_slot_keeps_the_buffer_after_a_meeting() -> None:
 async def test_earliest_free_slot_is_none_when_nothing_ends_by_the_deadline() -> None:
     place = await make_place(rooms=1)
     first, second = await make_party(place), await make_party(place)
-    await book(first.lawyer, first.request, place.rooms[0], local(8), timedelta(hours=1))
+    await book(
+        first.lawyer, first.request, place.rooms[0], local(8), timedelta(hours=1), notices=NOTICES
+    )
     second.request.deadline_at = local(10)
     assert await earliest_free_slot(second.request, now=local(7)) is None

@@ -18,7 +18,7 @@ from tests.integration.export_world import (
     make_export_world,
     open_case_request,
 )
-from tests.integration.helpers import in_english
+from tests.integration.helpers import NOTICES, in_english
 
 SECRET_DETAILS = "委托书缺失-律师王某某"
 
@@ -52,7 +52,11 @@ class TestWhenOn:
         world = await make_export_world()
         _number, request = await open_case_request(world.shanghai, datetime.now(UTC))
         await attendance.refuse_request(
-            world.shanghai.staff, request, "lawyer_documents_incomplete", SECRET_DETAILS
+            world.shanghai.staff,
+            request,
+            "lawyer_documents_incomplete",
+            SECRET_DETAILS,
+            notices=NOTICES,
         )
         return world
 

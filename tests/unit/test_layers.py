@@ -134,7 +134,7 @@ def test_every_module_belongs_to_a_layer_by_its_package() -> None:
     layers = {module: layer_of(module) for module, _path in _modules()}
     assert layers["app.cases.services"] == "foundation"
     assert layers["app.presentation.i18n"] == "app.presentation"
-    assert layers["app.web.routes.meetings"] == "app.web"
+    assert layers["app.web.meetings.meetings"] == "app.web"
     assert layers["app.main"] == "app.main"
     assert None not in layers.values()
 
@@ -161,3 +161,21 @@ def test_every_foundation_module_has_a_place_in_the_foundation_order() -> None:
     assert _imports(ROOT / "app" / "__init__.py") == set()  # so it may stay out of the order
     # And every step names modules that exist, so the order cannot go stale.
     assert {foundation_step(m) for m in foundation} - {None} == set(range(len(FOUNDATION_ORDER)))
+
+
+# What may sit at the top of the web and API packages: the machinery every area shares. Pages and
+# API routes live in an area package (docs/architecture.md, "The entry points, area by area").
+SHARED_AT_THE_TOP = {
+    "app/web": {"__init__.py", "auth.py", "csrf.py", "errors.py", "forms.py", "middleware.py",
+                "templating.py"},
+    "app/api": {"__init__.py", "framework.py"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("entry_point", sorted(SHARED_AT_THE_TOP))
+def test_pages_and_api_routes_are_grouped_by_area(entry_point: str) -> None:
+    top = {path.name for path in (ROOT / entry_point).glob("*.py")}
+    assert top <= SHARED_AT_THE_TOP[entry_point], "a module outside an area package"
+    areas = [path for path in (ROOT / entry_point).iterdir() if (path / "__init__.py").exists()]
+    assert len(areas) >= 5
+    assert all({p.name for p in area.glob("*.py")} - {"__init__.py"} for area in areas)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.web.board_grid import MAX_COLUMNS, build_grid, day_bounds
+from app.web.desk.board_grid import MAX_COLUMNS, build_grid, day_bounds
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 27)

@@ -11,7 +11,7 @@ import pytest
 
 from app.presentation.compliance_filters import Filters
 from app.presentation.i18n import current_locale
-from app.web import compliance_views as views
+from app.web.compliance import compliance_views as views
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
     AgencyFigures,

@@ -1,0 +1,167 @@
+"""API models of the case registry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from app.cases.kinds import (
+    CaseCategory,
+    CaseStage,
+    CustodyStatus,
+    DocumentKind,
+    DocumentReview,
+    EngagementKind,
+    EngagementStatus,
+    EventKind,
+)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DetaineeIn(_In):
+    name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(min_length=6, max_length=40, description="Identity-document number")
+    facility_id: int
+    admitted_at: AwareDatetime
+
+
+class CaseCreate(_In):
+    case_number: str = Field(min_length=1, max_length=64)
+    category: CaseCategory = CaseCategory.ORDINARY
+    suspected_charges: str = Field("", max_length=300)
+    detainee: DetaineeIn
+    investigator_ids: list[int] = []
+
+
+class AdmissionCreate(_In):
+    name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(min_length=6, max_length=40)
+    admitted_at: AwareDatetime
+
+
+class EventCreate(_In):
+    kind: EventKind
+    effective_at: AwareDatetime
+    note: str = Field("", max_length=2000)
+    detainee_id: int | None = None
+    corrects_id: int | None = Field(None, description="The event a correction corrects")
+    new_expiry: date | None = Field(None, description="Custody extension: the new expiry")
+    legal_basis: str = Field("", max_length=200, description="Custody extension: basis")
+    to_facility_id: int | None = Field(None, description="Move: the receiving facility")
+    unheard_reason: str = Field(
+        "",
+        max_length=500,
+        description="Ending the investigation with written opinions not yet acknowledged: why",
+    )
+
+
+class InvestigatorsAssign(_In):
+    investigator_ids: list[int] = Field(min_length=1)
+
+
+class DetaineeLookup(_In):
+    facility_id: int
+    name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(min_length=6, max_length=40)
+
+
+class EngagementCreate(DetaineeLookup):
+    case_id: int
+    kind: EngagementKind = EngagementKind.RETAINED
+
+
+class DocumentReviewIn(_In):
+    accept: bool
+    note: str = Field("", max_length=300)
+
+
+class TerminationIn(_In):
+    received_at: AwareDatetime
+    note: str = Field("", max_length=2000)
+
+
+class DetaineeRef(BaseModel):
+    id: int
+    name: str | None = Field(description="Hidden from bar auditors")
+
+
+class CaseOut(BaseModel):
+    id: int
+    agency_id: int
+    agency_name: str
+    case_number: str
+    category: CaseCategory
+    stage: CaseStage
+    suspected_charges: str | None = Field(description="Hidden from bar auditors")
+    created_at: datetime
+    detainees: list[DetaineeRef]
+    investigator_ids: list[int]
+
+
+class CaseChoice(BaseModel):
+    id: int
+    case_number: str
+    agency_name: str
+
+
+class LookupOut(BaseModel):
+    detainee_id: int
+    name: str
+    cases: list[CaseChoice]
+
+
+class DetaineeOut(BaseModel):
+    id: int
+    name: str | None
+    id_number: str | None = Field(description="Full for staff and investigators, else masked")
+    facility_id: int
+    custody_status: CustodyStatus
+    admitted_at: datetime
+
+
+class EventOut(BaseModel):
+    id: int
+    case_id: int
+    detainee_id: int | None
+    kind: EventKind
+    effective_at: datetime
+    recorded_at: datetime
+    recorded_by_id: int | None
+    note: str | None = Field(description="Hidden from bar auditors")
+    details: dict[str, Any]
+    corrects_id: int | None
+
+
+class DocumentOut(BaseModel):
+    id: int
+    kind: DocumentKind
+    size: int
+    content_type: str
+    original_name: str
+    sha256: str
+    uploaded_at: datetime
+    review: DocumentReview
+    review_note: str
+
+
+class EngagementOut(BaseModel):
+    id: int
+    lawyer_id: int
+    lawyer_name: str
+    case_id: int
+    case_number: str
+    agency_name: str
+    detainee_id: int
+    detainee_name: str | None
+    kind: EngagementKind
+    status: EngagementStatus
+    created_at: datetime
+    activated_at: datetime | None
+    notice_sent_at: datetime | None
+    terminated_at: datetime | None
+    documents: list[DocumentOut] | None = Field(description="Hidden from bar auditors")
