@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from app.errors import DomainError
+from app.errors import DomainError, together
 
 C = TypeVar("C", bound="Command")
 
@@ -40,12 +40,16 @@ def rule_error(code: str) -> PydanticCustomError:
 
 def build(command: type[C], **values: Any) -> C:
     """``command`` from ``values``, or DomainError naming the first field that is wrong, as a
-    dotted path for a nested one ("preferred_windows.0")."""
+    dotted path for a nested one ("preferred_windows.0"), carrying an error for each other field
+    that is wrong (``DomainError.each``)."""
     try:
         return command.model_validate(values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise DomainError(error_code(first), field=field_path(first), status=422) from None
+        found = (
+            DomainError(error_code(error), field=field_path(error), status=422)
+            for error in exc.errors()
+        )
+        raise together(found) from None
 
 
 def error_code(error: ErrorDetails) -> str:

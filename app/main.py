@@ -33,6 +33,8 @@ from scheduling.meeting_notices import NoticeSettings
 
 VERSION = "0.1.0"
 STATIC_DIR = Path(__file__).parent / "web" / "static"
+# Upload forms that answer an oversized file on the form itself (BodyLimitMiddleware).
+UPLOAD_FORMS = (r"/clients/[0-9]+/documents", r"/clients/[0-9]+/submissions")
 log = logging.getLogger("lawmeet")
 
 
@@ -179,7 +181,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware, https=settings.uses_https),
             Middleware(WebContextMiddleware, settings=settings),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.uploads.max_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.uploads.max_bytes,
+                form_paths=UPLOAD_FORMS,
+            ),
             Middleware(ServerErrorPages),
         ],
         exception_handlers=EXCEPTION_HANDLERS,

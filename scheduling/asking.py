@@ -3,11 +3,11 @@ any script build (M1, M2, M5, M6, M7; CPL 39(2), R2015 art. 7-10).
 
 ``ask_for_meeting`` checks, in this order: that the actor may see the engagement (else not
 found), that only detention-centre staff record a walk-in, a past request time or documents
-checked at the gate (M2) and that no recorded time lies in the future (the command itself
-states that a preferred window ends after it starts); then ``scheduling.requests.open_request``
-applies the rest (the three documents, M6's assistant, the facility's lengths, M5's permission
-and the 48-hour clock) and ``scheduling.document_checks.open_walk_in`` the gate check of a
-walk-in.
+checked at the gate (M2); then, all at once, that no recorded time lies in the future, that each
+preferred window ends in the future (the command itself states that a window ends after it
+starts) and M6's assistant; then ``scheduling.requests.open_request`` applies the rest (the three
+documents, M6's assistant, the facility's lengths, M5's permission and the 48-hour clock) and
+``scheduling.document_checks.open_walk_in`` the gate check of a walk-in.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from app.accounts.scopes import visible_row
 from app.cases.kinds import DocumentKind
 from app.cases.models import Engagement
 from app.commands import Command, rule_error
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.law.context import LegalContext
 from scheduling import document_checks, requests
 from scheduling.kinds import RoomKind
@@ -66,8 +66,19 @@ async def ask_for_meeting(
     desk_only = _desk_only_fields(command)
     if desk_only and actor.role != Role.DETENTION_STAFF:
         raise DomainError("desk_only_field", field=desk_only[0])
-    if command.requested_at is not None and command.requested_at > clock.now():
-        raise DomainError("time_in_future", field="requested_at")
+    now = clock.now()
+    problems = [
+        DomainError("window_in_past", field=f"preferred_windows.{n}")
+        for n, window in enumerate(command.preferred_windows)
+        if window.end <= now
+    ]
+    if command.requested_at is not None and command.requested_at > now:
+        problems.insert(0, DomainError("time_in_future", field="requested_at"))
+    try:  # M6 again in open_request; here too, so that a form shows it beside the others
+        requests.assistant_rule(command.assistant_name, command.assistant_id_number)
+    except DomainError as exc:
+        problems.append(exc)
+    raise_all(problems)  # every field at fault, at once
     new = requests.NewRequest(
         length_minutes=command.length_minutes,
         room_kind=command.room_kind,

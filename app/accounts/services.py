@@ -22,7 +22,7 @@ from app.accounts.policy import Action, require
 from app.accounts.roles import ROLE_BINDING, AccountStatus, Role
 from app.accounts.tokens import create_token, revoke_token
 from app.audit.service import record
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.orgs.models import ORGANISATION_MODELS, Agency, BarAssociation, Facility
 from app.settings import SecuritySection
 
@@ -46,21 +46,33 @@ class NewAccount:
     password: str
     email: str = ""
     phone: str = ""
+    # The password typed a second time, where a form asks for it (None: not asked).
+    password_again: str | None = None
+
+
+def _common_problems(account: NewAccount) -> tuple[str, list[AccountError]]:
+    """The normalised user name and every field of ``account`` that is wrong."""
+    username = account.username.strip().lower()
+    problems: list[AccountError] = []
+    if not _USERNAME.match(username):
+        problems.append(AccountError("username_invalid", "username"))
+    if not account.display_name.strip():
+        problems.append(AccountError("required", "display_name"))
+    if account.email and not _EMAIL.match(account.email):
+        problems.append(AccountError("email_invalid", "email"))
+    if account.phone and not _PHONE.match(account.phone):
+        problems.append(AccountError("phone_invalid", "phone"))
+    problem = password_problem(account.password, username)
+    if problem:
+        problems.append(AccountError(f"password_{problem.value}", "password"))
+    if account.password_again is not None and account.password_again != account.password:
+        problems.append(AccountError("passwords_differ", "password_again"))
+    return username, problems
 
 
 def _check_common(account: NewAccount) -> str:
-    username = account.username.strip().lower()
-    if not _USERNAME.match(username):
-        raise AccountError("username_invalid", "username")
-    if not account.display_name.strip():
-        raise AccountError("required", "display_name")
-    if account.email and not _EMAIL.match(account.email):
-        raise AccountError("email_invalid", "email")
-    if account.phone and not _PHONE.match(account.phone):
-        raise AccountError("phone_invalid", "phone")
-    problem = password_problem(account.password, username)
-    if problem:
-        raise AccountError(f"password_{problem.value}", "password")
+    username, problems = _common_problems(account)
+    raise_all(problems)
     return username
 
 
@@ -73,15 +85,17 @@ async def _ensure_unique(username: str, licence_number: str | None = None) -> No
 
 async def register_lawyer(account: NewAccount, licence_number: str, law_firm: str) -> User:
     """A lawyer's self-registration; the account stays pending until a bar auditor verifies it."""
-    username = _check_common(account)
+    username, problems = _common_problems(account)
+    licence = ""
     try:
         licence = validate_licence_number(licence_number)
     except LicenceError as exc:
-        raise AccountError(exc.code, "licence_number") from None
+        problems.append(AccountError(exc.code, "licence_number"))
     if not law_firm.strip():
-        raise AccountError("required", "law_firm")
+        problems.append(AccountError("required", "law_firm"))
     if not account.email:
-        raise AccountError("required", "email")
+        problems.append(AccountError("required", "email"))
+    raise_all(problems)  # every field at fault, at once
     async with in_transaction():
         await _ensure_unique(username, licence)
         user = await User.create(

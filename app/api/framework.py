@@ -110,7 +110,9 @@ _STATUS_TITLES = {
 
 def domain_problem(exc: DomainError) -> Response:
     """A service's refusal as problem+json: field errors as 422, other statuses as given."""
-    errors = [FieldProblem(field=exc.field, message=message(exc.code))] if exc.field else []
+    errors = [
+        FieldProblem(field=one.field, message=message(one.code)) for one in exc.each() if one.field
+    ]
     if exc.status == 400 and errors:
         return _invalid(errors)
     title = gettext(_STATUS_TITLES.get(exc.status, _("Bad request")))

@@ -67,12 +67,17 @@ def path_for(root: Path, sha256: str) -> Path:
     return root / sha256[:2] / sha256
 
 
-def store(root: Path, filename: str, data: bytes, max_bytes: int) -> StoredFile:
+def check_file(filename: str, data: bytes, max_bytes: int) -> str:
+    """The content type of a file that may be stored, or UploadRejected saying why not."""
     if len(data) > max_bytes:
         raise UploadRejected("document_too_large", 413)
     if not data:
         raise UploadRejected("document_empty", 400)
-    content_type = check_type(filename, data)
+    return check_type(filename, data)
+
+
+def store(root: Path, filename: str, data: bytes, max_bytes: int) -> StoredFile:
+    content_type = check_file(filename, data, max_bytes)
     digest = hashlib.sha256(data).hexdigest()
     target = path_for(root, digest)
     if not target.exists():

@@ -62,8 +62,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         legal = await Law.from_settings(settings.legal).context()
         opened = await ask_for_meeting(actor, command, legal)
     except DomainError as exc:
-        field = f"{exc.field}: " if exc.field else ""
-        print(f"lawmeet: {field}{message(exc.code)}", file=sys.stderr)
+        for one in exc.each():  # every field at fault, one line each
+            field = f"{one.field}: " if one.field else ""
+            print(f"lawmeet: {field}{message(one.code)}", file=sys.stderr)
         return 2
     deadline = opened.deadline_at.isoformat() if opened.deadline_at else "-"
     print(f"request {opened.id} {opened.status.value} deadline {deadline}")

@@ -83,6 +83,7 @@ async def run(args: argparse.Namespace) -> int:
         print(f"created {user.username} ({user.role.value})")
         return 0
     except services.AccountError as exc:
-        field = f"{exc.field}: " if exc.field else ""
-        print(f"lawmeet: {field}{message(exc.code)}", file=sys.stderr)
+        for one in exc.each():  # every field at fault, one line each
+            field = f"{one.field}: " if one.field else ""
+            print(f"lawmeet: {field}{message(one.code)}", file=sys.stderr)
         return 2

@@ -38,6 +38,7 @@ CASE_MESSAGES: dict[str, str] = {
     "case_not_for_detainee": _("Choose one of the detainee's cases."),
     "engagement_terminated": _("This engagement has ended."),
     "document_not_required": _("Only the three documents the law lists can be uploaded."),
+    "document_kind_required": _("Choose the document type."),
     "notice_already_sent": _("The engagement notice has already been sent."),
     "rejection_needs_reason": _("Give the reason for rejecting the document."),
     "document_type": _("Upload a PDF, JPEG or PNG file."),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from notifications.models import Notification
-from notifications.rendering import RenderError, render
+from notifications.rendering import RenderError, language_for, render
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class InboxEntry:
     text: str
     created_at: datetime
     read: bool
+    language: str = "zh-CN"  # the notice's own language (its recipient's), marked on the page
 
 
 def entry(row: Notification) -> InboxEntry:
@@ -24,4 +25,5 @@ def entry(row: Notification) -> InboxEntry:
         subject, text = message.subject, message.text
     except RenderError:  # a template removed since: still show that a notice was there
         subject, text = row.template, ""
-    return InboxEntry(row.id, subject, text, row.created_at, row.read_at is not None)
+    read = row.read_at is not None
+    return InboxEntry(row.id, subject, text, row.created_at, read, language_for(row.language))

@@ -34,6 +34,7 @@ MEETING_STATUS_LABELS: dict[str, str] = {
 MEETING_PAGE_MESSAGES: dict[str, str] = {
     "window_incomplete": _("Give the date, the start and the end of the window."),
     "window_order": _("The window must end after it starts."),
+    "window_in_past": _("A preferred time must be in the future."),
     "assistant_incomplete": _("Give the assistant's name and licence or ID number, or neither."),
     "reason_required": _("Give the reason; it is recorded."),
     "slot_required": _("Choose one of the free times."),

@@ -16,7 +16,9 @@ from starlette.datastructures import FormData
 
 from app import clock
 from app.errors import DomainError
+from app.presentation.i18n import current_locale
 from app.presentation.messages import message
+from notifications.wording import local_time, zone_words
 
 DEFAULT_ZONE: Final = "Asia/Shanghai"
 _DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -72,15 +74,42 @@ def local_now(zone_name: str | None) -> dict[str, str]:
     return {"date": now.strftime("%Y-%m-%d"), "time": now.strftime("%H:%M")}
 
 
-def show_local(moment: datetime | None, zone_name: str | None) -> str:
-    """'2026-11-26 09:30 Asia/Shanghai': the facility's wall clock, with the zone named."""
+def show_local(moment: datetime | None, zone_name: str | ZoneInfo | None) -> str:
+    """The facility's wall clock in the visit's language, the zone in words:
+    "2026年12月9日（周三）12:00 北京时间" / "Wed 9 Dec 2026, 12:00 Beijing time". The zone's
+    identifier is for exports, the API and the forms where a zone is entered."""
     if moment is None:
         return "—"
-    tz = zone(zone_name)
-    return f"{moment.astimezone(tz):%Y-%m-%d %H:%M} {tz.key}"
+    tz = zone_name if isinstance(zone_name, ZoneInfo) else zone(zone_name)
+    return local_time(moment, tz.key, current_locale.get())
+
+
+def show_deadline(moment: datetime | None, zone_name: str | ZoneInfo | None) -> str:
+    """A deadline that runs to the end of a day: local midnight reads "12月9日 24:00"."""
+    if moment is None:
+        return "—"
+    tz = zone_name if isinstance(zone_name, ZoneInfo) else zone(zone_name)
+    return local_time(moment, tz.key, current_locale.get(), end_of_day=True)
+
+
+def zone_in_words(zone_name: str | ZoneInfo | None) -> str:
+    """A facility's zone as people name it ("北京时间"), in the visit's language."""
+    tz = zone_name if isinstance(zone_name, ZoneInfo) else zone(zone_name)
+    return zone_words(tz.key, current_locale.get())
 
 
 def form_errors(exc: DomainError, fields: Iterable[str]) -> dict[str, str]:
     """A service's error next to its field when the form has that field, else above the form."""
     key = exc.field if exc.field in set(fields) else None
     return {key or "form": message(exc.code)}
+
+
+def every_form_error(exc: DomainError, fields: Iterable[str]) -> dict[str, str]:
+    """Each error ``exc`` carries (``DomainError.each``) next to its field when the form has
+    that field, else above the form: the first error for each."""
+    known = set(fields)
+    errors: dict[str, str] = {}
+    for one in exc.each():
+        key = one.field if one.field is not None and one.field in known else "form"
+        errors.setdefault(key, message(one.code))
+    return errors

@@ -186,20 +186,35 @@ class WebContextMiddleware:
 
 class BodyLimitMiddleware:
     """Refuses request bodies beyond the upload limit (plus room for the form around the file)
-    before they are spooled to disk: by Content-Length at once, by counting when it streams."""
+    before they are spooled to disk: by Content-Length at once, by counting when it streams.
+
+    The upload forms named in ``form_paths`` (patterns of the path) answer an oversized file
+    themselves, on the form with the other values kept: their bodies may run to
+    ``FORM_FACTOR`` times the limit, and ``app.web.csrf.checked_form`` keeps no more of a file
+    than one byte over the limit, enough for the route to say that it is too large."""
 
     FORM_ALLOWANCE = 64 * 1024
+    FORM_FACTOR = 10
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, form_paths: tuple[str, ...] = ()) -> None:
         self.app = app
         self.limit = max_bytes + self.FORM_ALLOWANCE
+        self.form_limit = max_bytes * self.FORM_FACTOR + self.FORM_ALLOWANCE
+        self.form_paths = tuple(re.compile(pattern) for pattern in form_paths)
+
+    def _limit_for(self, scope: Scope) -> int:
+        path = scope.get("path", "")
+        if scope.get("method") == "POST" and any(p.fullmatch(path) for p in self.form_paths):
+            return self.form_limit
+        return self.limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit_for(scope)
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
+        if declared.isdigit() and int(declared) > limit:
             await self._too_large(scope, receive, send)
             return
         received = 0
@@ -208,7 +223,7 @@ class BodyLimitMiddleware:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
+            if received > limit:
                 raise _BodyTooLarge()
             return message
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,12 @@ from starlette.responses import HTMLResponse
 
 from app.accounts.models import User
 from app.accounts.policy import Action, allowed
-from app.presentation import case_labels, i18n, messages, verification_labels
+from app.law.catalogue import load_catalogue
+from app.presentation import audit_labels, case_labels, i18n, messages, verification_labels
+from app.presentation.checklist_labels import note_words
+from app.presentation.legal_words import reference_words
 from app.web.csrf import csrf_token
-from app.web.forms import show_local
+from app.web.forms import show_deadline, show_local, zone_in_words
 from notifications.wording import span_in_words
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -57,6 +61,25 @@ NAVIGATION = (
 )
 
 
+def hours_in_words(hours: float) -> str:
+    """Hours left on a clock (negative: overdue) as "29小时18分 剩余" / "3 h overdue"."""
+    words = span_in_words(timedelta(hours=hours), i18n.current_locale.get())
+    if hours < 0:
+        return i18n.gettext("Overdue by %(span)s") % {"span": words}
+    return i18n.gettext("%(span)s left") % {"span": words}
+
+
+def duty_title(duty_id: str | None) -> str:
+    """A catalogue duty by its title in the visit's language ("48小时内安排会见"), not its code."""
+    if not duty_id:
+        return "—"
+    try:
+        duty = load_catalogue().by_id(duty_id)
+    except KeyError:
+        return duty_id
+    return duty.title.in_locale(i18n.current_locale.get())
+
+
 def navigation_for(user: User | None, available: frozenset[str]) -> list[NavItem]:
     return [item for item in NAVIGATION if item.path in available and allowed(user, item.action)]
 
@@ -80,9 +103,22 @@ def build_environment() -> Environment:
         message=messages.message,
         **case_labels.JINJA_GLOBALS,
         **verification_labels.JINJA_LABELS,
+        **audit_labels.JINJA_LABELS,
+        duty_basis=lambda duty_id: load_catalogue().by_id(duty_id).basis,
+        duty_title=duty_title,
+        checklist_note=lambda note: note_words(note, i18n.current_locale.get()),
     )
+    # What a person reads: times on the facility's clock with the zone in words, a deadline
+    # that ends a day as 24:00, lengths of time and legal references in words.
     env.filters["local_time"] = show_local
+    env.filters["deadline_time"] = show_deadline
+    env.filters["zone_words"] = zone_in_words
     env.filters["span"] = lambda span: span_in_words(span, i18n.current_locale.get())
+    env.filters["hours_span"] = hours_in_words
+    env.filters["hours_words"] = lambda hours: span_in_words(
+        timedelta(hours=hours), i18n.current_locale.get()
+    )
+    env.filters["legal_words"] = lambda reference: reference_words(reference or "")
     return env
 
 

@@ -99,10 +99,32 @@ async def test_a_preferred_window_that_ends_before_it_starts_is_refused_at_its_r
     window = {"window1_date": "2026-12-09", "window1_from": "15:00", "window1_to": "10:00"}
     status, page = await _through_the_page(client, party.lawyer, party.engagement.id, window)
     assert status == 422 and "has-error" in page
+    assert 'id="e-request-window1" role="alert">The window must end after it starts.' in page
     backwards = {"preferred_windows": [{"from": "2026-12-09T15:00:00+08:00",
                                         "to": "2026-12-09T10:00:00+08:00"}]}  # fmt: skip
-    status, _problem = await _through_the_api(client, party.lawyer, party.engagement.id, backwards)
+    status, problem = await _through_the_api(client, party.lawyer, party.engagement.id, backwards)
     assert status == 422
+    assert problem["errors"] == [
+        {"field": "preferred_windows.0", "message": "The window must end after it starts."}
+    ]
+    assert await MeetingRequest.all().count() == 1  # the party's own, nothing new
+
+
+async def test_a_preferred_window_in_the_past_is_refused_at_its_row(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    window = {"window1_date": "2026-01-01", "window1_from": "09:00", "window1_to": "10:00"}
+    status, page = await _through_the_page(client, party.lawyer, party.engagement.id, window)
+    assert status == 400
+    assert 'id="e-request-window1" role="alert">A preferred time must be in the future.' in page
+    past = {"preferred_windows": [{"from": "2026-01-01T09:00:00+08:00",
+                                   "to": "2026-01-01T10:00:00+08:00"}]}  # fmt: skip
+    status, problem = await _through_the_api(client, party.lawyer, party.engagement.id, past)
+    assert status == 422
+    assert problem["errors"] == [
+        {"field": "preferred_windows.0", "message": "A preferred time must be in the future."}
+    ]
     assert await MeetingRequest.all().count() == 1  # the party's own, nothing new
 
 
@@ -159,6 +181,19 @@ def test_the_command_line_refuses_with_the_same_field_and_words_and_stores_nothi
     asked = ["meeting", "ask", "--as", lawyer, "--engagement", str(engagement_id), "--lang", "en"]
     assert main([*asked, *_as_arguments(sent)]) == 2
     assert capsys.readouterr().err.strip() == f"lawmeet: {field}: {words}"
+    assert _requests_in(settings) == before
+
+
+def test_the_command_line_refuses_a_past_window_with_the_same_words(
+    settings: Settings, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lawyer, engagement_id = _party_in(settings)
+    before = _requests_in(settings)
+    asked = ["meeting", "ask", "--as", lawyer, "--engagement", str(engagement_id), "--lang", "en",
+             "--window", "2026-01-01T09:00:00+08:00", "2026-01-01T10:00:00+08:00"]  # fmt: skip
+    assert main(asked) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "lawmeet: preferred_windows.0: A preferred time must be in the future."
     assert _requests_in(settings) == before
 
 

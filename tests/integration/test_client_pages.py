@@ -285,7 +285,7 @@ async def test_sending_the_engagement_notice_once(client: AsyncClient, settings:
         engagement_id=engagement.id, kind=EventKind.ENGAGEMENT_NOTICE
     ).exists()
     page = (await client.get(f"/clients/{engagement.id}")).text
-    assert f"Sent to {world.agency.name} on" in page and "Asia/Shanghai" in page
+    assert f"Sent to {world.agency.name} on" in page and "Beijing time" in page
     assert "Send the engagement notice to the agency" not in page
     again = await post_form(client, f"/clients/{engagement.id}/notice", {})
     assert again.status_code == 409

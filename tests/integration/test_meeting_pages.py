@@ -11,7 +11,8 @@ import pytest
 from httpx import AsyncClient
 
 from app.accounts.models import User
-from app.law.explanations import ExplanationStep, render_step
+from app.law.explanations import ExplanationStep
+from app.presentation.legal_words import explanation_words
 from scheduling.booking import book
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
@@ -99,8 +100,10 @@ async def test_created_request_shows_its_deadline_and_explanation(
     assert created.deadline_at.isoformat() in page
     assert created.deadline is not None
     first = created.deadline["steps"][0]  # type: ignore[index]
-    step = render_step(ExplanationStep(first["code"], first["params"]), "en")
-    assert html.escape(step) in page and "CPL 39(2)" in page
+    # The steps as a page says them: the zone in words, the basis in words (codes: the API's).
+    [step] = explanation_words([ExplanationStep(first["code"], first["params"])], "en")
+    assert html.escape(step) in page and "Beijing time" in step and "Asia/Shanghai" not in page
+    assert "Criminal Procedure Law, art. 39(2)" in page and "CPL 39(2)" not in page
 
 
 async def test_preferred_window_is_stored_in_the_facility_zone(
@@ -386,7 +389,7 @@ async def test_explanation_is_in_chinese_by_default(client: AsyncClient, place: 
     last = created.deadline["steps"][-1]  # type: ignore[index]
     await sign_in_chinese(client, party.lawyer)
     page = (await client.get(path)).text
-    step = render_step(ExplanationStep(last["code"], last["params"]), "zh-CN")
+    [step] = explanation_words([ExplanationStep(last["code"], last["params"])], "zh-CN")
     assert html.escape(step) in page and "会见安排期限（48小时）" in page
 
 

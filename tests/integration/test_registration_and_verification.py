@@ -115,7 +115,7 @@ async def test_licence_may_be_typed_with_spaces(client: AsyncClient) -> None:
         ("password", {"password": "short-pw", "password_again": "short-pw"}),
         ("password", {"password": "1234567890", "password_again": "1234567890"}),
         ("password", {"password": "x" * 129, "password_again": "x" * 129}),
-        ("password", {"password_again": "something-else-entirely"}),
+        ("password_again", {"password_again": "something-else-entirely"}),
         ("username", {"username": "张"}),
         ("email", {"email": ""}),
         ("email", {"email": "not-an-address"}),

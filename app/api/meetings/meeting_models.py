@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from app.cases.kinds import DocumentKind
+from app.commands import rule_error
 from scheduling.attendance import RefusalReason
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 
@@ -23,7 +24,7 @@ class WindowIn(_In):
     @model_validator(mode="after")
     def _ordered(self) -> WindowIn:
         if self.end <= self.start:
-            raise ValueError("a window must end after it starts")
+            raise rule_error("window_order")  # the words the command and the page use
         return self
 
 

@@ -13,6 +13,7 @@ from app.presentation.i18n import LOCALE_COOKIE, LOCALES
 from app.presentation.messages import message
 from app.web.auth import client_address, signed_in
 from app.web.csrf import checked_form
+from app.web.forms import every_form_error
 
 
 def _safe_next(target: str | None) -> str:
@@ -98,29 +99,23 @@ async def register_page(request: Request) -> Response:
 async def register(request: Request) -> Response:
     form = await checked_form(request)
     values = {name: str(form.get(name, "")).strip() for name in REGISTRATION_FIELDS}
-    password = str(form.get("password", ""))
-    templates = request.app.state.templates
-    if password != str(form.get("password_again", "")):
-        return templates.render(  # type: ignore[no-any-return]
-            request,
-            "register.html",
-            {"values": values, "errors": {"password": message("passwords_differ")}},
-            status_code=400,
-        )
     account = services.NewAccount(
         username=values["username"],
         display_name=values["display_name"],
-        password=password,
+        password=str(form.get("password", "")),
         email=values["email"],
         phone=values["phone"],
+        password_again=str(form.get("password_again", "")),
     )
+    templates = request.app.state.templates
     try:
         await services.register_lawyer(account, values["licence_number"], values["law_firm"])
     except services.AccountError as exc:
+        fields = (*REGISTRATION_FIELDS, "password", "password_again")
         return templates.render(  # type: ignore[no-any-return]
             request,
             "register.html",
-            {"values": values, "errors": {exc.field or "form": message(exc.code)}},
+            {"values": values, "errors": every_form_error(exc, fields)},
             status_code=400,
         )
     return templates.render(request, "registered.html")  # type: ignore[no-any-return]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -17,10 +17,12 @@ from app.cases import access
 from app.cases.kinds import REQUIRED_DOCUMENTS, DocumentReview
 from app.cases.models import Case, CaseEvent, Detainee, Engagement, EngagementDocument
 from app.orgs.models import Facility
-from app.presentation.i18n import _
+from app.presentation.i18n import _, current_locale
+from app.presentation.legal_words import reference_words
 from app.web.forms import DEFAULT_ZONE, show_local
 from notifications import escalation
 from notifications.models import Escalation
+from notifications.wording import day_in_words
 
 DETAIL_LABELS = {
     "new_expiry": _("New custody expiry"),
@@ -99,8 +101,19 @@ def _details(
             value = users.get(value, "—") if isinstance(value, int) else "—"
         elif key.endswith("facility_id"):
             value = facilities.get(value, "—") if isinstance(value, int) else "—"
+        elif key == "legal_basis" and isinstance(value, str):
+            value = reference_words(value)  # "CPL 156" typed: read as words where it can be
+        elif key == "new_expiry" and isinstance(value, str):
+            value = _day_words(value)
         shown.append((label, str(value)))
     return shown
+
+
+def _day_words(iso: str) -> str:
+    try:
+        return day_in_words(date.fromisoformat(iso), current_locale.get())
+    except ValueError:
+        return iso
 
 
 async def timeline(user: User, case: Case, engagement: Engagement | None) -> list[TimelineRow]:

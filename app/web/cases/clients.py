@@ -17,13 +17,13 @@ from app.accounts.scopes import visible, visible_row
 from app.cases import engagements
 from app.cases.kinds import REQUIRED_DOCUMENTS, DocumentKind, EngagementKind
 from app.cases.models import Engagement, EngagementDocument
-from app.cases.storage import document_root
-from app.errors import DomainError
+from app.cases.storage import UploadRejected, check_file, document_root
+from app.errors import DomainError, raise_all, together
 from app.orgs.models import Facility
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, int_or_none, text_values
+from app.web.forms import every_form_error, form_errors, int_or_none, text_values
 
 LOOKUP_FIELDS = ("facility_id", "name", "id_number")
 CHOICE_FIELDS = (*LOOKUP_FIELDS, "case_id", "kind")
@@ -169,12 +169,21 @@ async def upload_document(request: Request) -> Response:
     upload, kind = form.get("file"), form.get("kind")
     values = {"kind": kind if isinstance(kind, str) else ""}
     try:
+        problems: list[DomainError] = []
+        if not values["kind"]:
+            problems.append(DomainError("document_kind_required", "kind"))
+        elif values["kind"] not in {k.value for k in REQUIRED_DOCUMENTS[engagement.kind]}:
+            problems.append(DomainError("document_not_required", "kind"))
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise DomainError("required", "file")
-        if values["kind"] not in {k.value for k in REQUIRED_DOCUMENTS[engagement.kind]}:
-            raise DomainError("document_not_required", "kind")
+            raise together([*problems, DomainError("required", "file")])
         # One byte more than allowed is enough to know the file is too large.
         data = await upload.read(limit + 1)
+        if problems:  # the file's own faults too, so that the form shows them all at once
+            try:
+                check_file(upload.filename, data, limit)
+            except UploadRejected as rejected:
+                problems.append(DomainError(rejected.code, "file", rejected.status))
+        raise_all(problems)
         await engagements.upload_document(
             request.state.user,
             engagement,
@@ -185,7 +194,7 @@ async def upload_document(request: Request) -> Response:
             limit,
         )
     except DomainError as exc:
-        errors = {"upload": form_errors(exc, ("kind", "file"))}
+        errors = {"upload": every_form_error(exc, ("kind", "file"))}
         return await _engagement_page(request, engagement, {"upload": values}, errors, exc.status)
     finally:
         await form.close()

@@ -17,6 +17,7 @@ from app.law.explanations import format_offset
 from app.law.periods import Deadline, PeriodKind
 from app.law.policies import POLICY_IDS
 from app.presentation.i18n import _, gettext
+from app.presentation.legal_words import explanation_words, policy_value_words
 from app.presentation.messages import message
 from app.web.auth import permitted
 from scheduling.deadline_service import DeadlineInputError, InputProblem, calculate, read_request
@@ -101,21 +102,15 @@ def _result(deadline: Deadline, locale: str) -> ResultView:
         offset=format_offset(end),
         last_day=_long_date(deadline.last_day, locale),
         shifted_from=_long_date(shifted, locale) if shifted else None,
-        steps=deadline.explain(locale),
+        steps=explanation_words(deadline.explanation, locale),
         policies=[
-            PolicyView(POLICY_IDS[name], name, POLICY_LABELS[name], _policy_value(value))
+            PolicyView(
+                POLICY_IDS[name], name, POLICY_LABELS[name], policy_value_words(name, value, locale)
+            )
             for name, value in sorted(deadline.policies.items(), key=lambda i: POLICY_IDS[i[0]])
         ],
         provisional_years=years[0] if years else None,
     )
-
-
-def _policy_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def _page_field(problem: InputProblem) -> str:

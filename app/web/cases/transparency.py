@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from app.accounts.policy import NotFound
 from app.presentation.compliance_filters import local_today, quick_periods
+from app.web.forms import show_local
 from rights_checklist.compliance import compliance_report
 from rights_checklist.compliance_types import ComplianceReport, Figure, ReportScope, Tally
 
@@ -32,7 +33,7 @@ CACHE_SECONDS: Final = 15 * 60
 class PublicRow:
     facility: str
     on_time_share: str  # "87.5%", or "" when nothing is judged yet
-    median_hours: str
+    median_hours: float | None  # shown in words ("20小时15分"), in the reader's language
     requests: int
 
 
@@ -55,9 +56,7 @@ def public_figures(report: ComplianceReport) -> PublicFigures:
             PublicRow(
                 facility=facility.name,
                 on_time_share="" if share is None else f"{share * 100:.1f}%",
-                median_hours=""
-                if facility.median_hours is None
-                else f"{facility.median_hours:.1f}",
+                median_hours=facility.median_hours,
                 requests=sum(t.judged + t.open + t.not_applicable for t in (m1, m2)),
             )
         )
@@ -95,8 +94,7 @@ async def transparency_page(request: Request) -> Response:
         "transparency.html",
         {
             "figures": figures,
-            "generated_local": figures.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            "zone": zone.key,
+            "generated_local": show_local(figures.generated_at, zone),
         },
     )
 

@@ -18,8 +18,9 @@ from app.presentation.compliance_labels import (
     GRAIN_TRENDS,
     NO_JUDGED_DUTIES,
 )
-from app.presentation.i18n import _, gettext
+from app.presentation.i18n import _, current_locale, gettext
 from app.presentation.meeting_labels import REFUSAL_REASON_LABELS
+from notifications.wording import span_in_words
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
     FACILITY_FIGURES,
@@ -84,7 +85,10 @@ def share_text(tally: Tally) -> str:
 
 
 def hours_text(hours: float | None) -> str:
-    return "–" if hours is None else f"{hours:.1f}"
+    """Hours as people say them ("2天10小时", "58 h 18 min"); "–" when there are none."""
+    if hours is None:
+        return "–"
+    return span_in_words(timedelta(hours=hours), current_locale.get())
 
 
 def figure_name(figure: Figure) -> str:

@@ -12,10 +12,11 @@ from babel.dates import format_date
 
 from app import clock as app_clock
 from app.errors import DomainError
-from app.law.explanations import ExplanationStep, render_explanation
+from app.law.explanations import ExplanationStep
 from app.law.policies import POLICY_IDS
+from app.presentation.legal_words import explanation_words, policy_value_words
 from app.web.cases.deadlines import POLICY_LABELS
-from app.web.forms import show_local, zone
+from app.web.forms import show_deadline, show_local, zone
 from scheduling.availability import Interval, Slot, free_slots
 from scheduling.kinds import RoomKind
 from scheduling.models import MeetingRequest, Room
@@ -73,12 +74,12 @@ def deadline_view(
     steps_raw = stored.get("steps") or []
     steps = [ExplanationStep(str(s["code"]), dict(s.get("params", {}))) for s in steps_raw]
     try:
-        texts = render_explanation(steps, locale)
+        texts = explanation_words(steps, locale)
     except ValueError:  # a step written by an older engine: fall back to the stored text
         texts = list((stored.get("explanation") or {}).get(locale, []))
     policies = stored.get("policies") or {}
     return DeadlineView(
-        expires=show_local(due, zone_name),
+        expires=show_deadline(due, zone_name),
         iso=due.isoformat(),
         clock=clock(due),
         rule=str(stored.get("rule") or ""),
@@ -86,18 +87,14 @@ def deadline_view(
         provisional=bool(stored.get("provisional")),
         steps=texts,
         policies=[
-            PolicyLine(POLICY_IDS.get(name, name), POLICY_LABELS.get(name, name), _value(value))
+            PolicyLine(
+                POLICY_IDS.get(name, name),
+                POLICY_LABELS.get(name, name),
+                policy_value_words(name, value, locale),
+            )
             for name, value in sorted(policies.items(), key=lambda i: POLICY_IDS.get(i[0], i[0]))
         ],
     )
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 @dataclass(frozen=True)

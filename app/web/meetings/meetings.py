@@ -18,12 +18,12 @@ from app.accounts.roles import Role
 from app.accounts.scopes import visible, visible_row
 from app.cases.models import Engagement
 from app.commands import build
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.presentation.meeting_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, local_datetime, show_local, text_values
+from app.web.forms import every_form_error, local_datetime, show_local, text_values
 from app.web.meetings.meeting_views import Clock, clock
 from scheduling.asking import AskForMeeting, ask_for_meeting
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
@@ -154,44 +154,59 @@ async def new_request_page(request: Request) -> Response:
     return await _form_page(request, engagement, values, {})
 
 
-def _windows(values: dict[str, str], zone: str) -> list[dict[str, datetime]]:
-    """The filled-in preferred windows (local date and times, read in the facility's zone); a
-    half-filled one is an error at its row."""
-    found = []
+def _windows(
+    values: dict[str, str], zone: str
+) -> tuple[list[dict[str, datetime]], list[int], list[DomainError]]:
+    """The filled-in preferred windows (local date and times, read in the facility's zone), the
+    form's row number of each, and an error at the row of each half-filled or unreadable one."""
+    found: list[dict[str, datetime]] = []
+    rows: list[int] = []
+    problems: list[DomainError] = []
     for n in range(1, WINDOWS + 1):
         day, start, end = (values[f"window{n}_{part}"] for part in ("date", "from", "to"))
         if not (day or start or end):
             continue
-        if not (day and start and end):
-            raise DomainError("window_incomplete", f"window{n}")
-        begins = local_datetime(day, start, zone, f"window{n}")
-        found.append({"start": begins, "end": local_datetime(day, end, zone, f"window{n}")})
-    return found
+        try:
+            if not (day and start and end):
+                raise DomainError("window_incomplete", f"window{n}")
+            begins = local_datetime(day, start, zone, f"window{n}")
+            found.append({"start": begins, "end": local_datetime(day, end, zone, f"window{n}")})
+            rows.append(n)
+        except DomainError as exc:
+            problems.append(exc)
+    return found, rows, problems
 
 
-def _command(values: dict[str, str], zone: str, engagement_id: int) -> AskForMeeting:
-    """The form as the domain's command; an error names the form's own field."""
+def _command(
+    values: dict[str, str], zone: str, engagement_id: int
+) -> tuple[AskForMeeting, list[int]]:
+    """The form as the domain's command, and the form's row of each of its windows; an error
+    names the form's own field and carries every other field at fault."""
+    windows, rows, problems = _windows(values, zone)
     try:
-        return build(
+        command = build(
             AskForMeeting,
             engagement_id=engagement_id,
             length_minutes=values["length_minutes"],
             room_kind=values["room_kind"],
-            preferred_windows=_windows(values, zone),
+            preferred_windows=windows,
             assistant_name=values["assistant_name"],
             assistant_id_number=values["assistant_id_number"],
             interpreter_needed=values["interpreter_needed"] == "on",
             walk_in=values["walk_in"] == "on",
         )
     except DomainError as exc:
-        raise _on_form(exc) from None
+        problems.extend(_on_form(one, rows) for one in exc.each())
+    raise_all(problems)
+    return command, rows
 
 
-def _on_form(exc: DomainError) -> DomainError:
-    """The command's "preferred_windows.0" is the form's window1."""
+def _on_form(exc: DomainError, rows: list[int]) -> DomainError:
+    """The command's "preferred_windows.0" is the form's row of that window ("window1")."""
     path = (exc.field or "").split(".")
     if path[0] == "preferred_windows" and len(path) > 1 and path[1].isdigit():
-        exc.field = f"window{int(path[1]) + 1}"
+        index = int(path[1])
+        exc.field = f"window{rows[index] if index < len(rows) else index + 1}"
     return exc
 
 
@@ -199,15 +214,19 @@ async def create_request(request: Request) -> Response:
     engagement = await _engagement(request)
     form = await checked_form(request)
     values = text_values(form, FORM_FIELDS)
+    rows: list[int] = []
     try:
-        command = _command(values, engagement.detainee.facility.timezone, engagement.id)
+        command, rows = _command(values, engagement.detainee.facility.timezone, engagement.id)
         legal = await request.app.state.law.context()
         opened = await ask_for_meeting(request.state.user, command, legal)
     except DomainError as exc:
         fields = {*FORM_FIELDS, *(f"window{n}" for n in range(1, WINDOWS + 1))}
         if request.state.user.role != Role.DETENTION_STAFF:
             fields.discard("walk_in")  # not on a lawyer's form: the error goes above it
-        return await _form_page(request, engagement, values, form_errors(exc, fields), exc.status)
+        for one in exc.each():
+            _on_form(one, rows)
+        errors = every_form_error(exc, fields)
+        return await _form_page(request, engagement, values, errors, exc.status)
     return RedirectResponse(f"/meeting-requests/{opened.id}", status_code=303)
 
 

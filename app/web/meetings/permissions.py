@@ -12,7 +12,7 @@ from app.accounts.scopes import visible, visible_row
 from app.errors import DomainError
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, show_local, text_values
+from app.web.forms import form_errors, show_deadline, show_local, text_values
 from app.web.meetings.meeting_requests import request_page_response
 from app.web.meetings.meeting_views import clock
 from app.web.meetings.meetings import render
@@ -33,7 +33,7 @@ async def task_list(request: Request) -> Response:
     )
     rows = [
         (r, show_local(r.requested_at, r.facility.timezone),
-         show_local(r.permission_due_at, r.facility.timezone), clock(r.permission_due_at))
+         show_deadline(r.permission_due_at, r.facility.timezone), clock(r.permission_due_at))
         for r in waiting
     ]  # fmt: skip
     return render(request, "permissions/tasks.html", {"rows": rows})

@@ -27,6 +27,7 @@ from app.presentation.checklist_labels import (
     OCCURRENCE_LABELS,
 )
 from app.presentation.i18n import current_locale
+from app.presentation.legal_words import explanation_words
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
@@ -64,7 +65,7 @@ async def _rows(request: Request, user: User, case: Case, zone: str) -> list[Che
                      "breached": r.duty_id, "occurrence": r.occurrence}  # fmt: skip
             complaint_url = "/complaints/new?" + urlencode(query)
         evidence_at = r.evidence.at if r.evidence else None
-        explanation = r.deadline.explain(locale) if r.deadline else []
+        explanation = explanation_words(r.deadline.explanation, locale) if r.deadline else []
         rows.append(
             ChecklistRow(
                 r,

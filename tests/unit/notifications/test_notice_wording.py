@@ -23,6 +23,23 @@ def test_a_time_is_said_with_its_weekday_and_beijing_time() -> None:
     assert local_time(FRIDAY_NIGHT, "Asia/Shanghai", "en") == "Fri 11 Dec 2026, 21:40 Beijing time"
 
 
+def test_an_end_of_day_deadline_reads_as_24_00_of_its_last_day() -> None:
+    midnight = datetime(2026, 12, 9, 16, 0, tzinfo=UTC)  # 00:00 on Thu 10 Dec in Beijing
+    said = local_time(midnight, "Asia/Shanghai", "zh-CN", end_of_day=True)
+    assert said == "2026年12月9日（周三）24:00 北京时间"
+    assert local_time(midnight, "Asia/Shanghai", "en", end_of_day=True) == (
+        "Wed 9 Dec 2026, 24:00 Beijing time"
+    )
+    assert local_time(midnight, "Asia/Shanghai", "en") == "Thu 10 Dec 2026, 00:00 Beijing time"
+    not_midnight = midnight + timedelta(minutes=1)
+    assert "00:01" in local_time(not_midnight, "Asia/Shanghai", "en", end_of_day=True)
+
+
+def test_a_zone_without_a_name_is_said_by_its_offset_never_its_identifier() -> None:
+    assert local_time(FRIDAY_NIGHT, "Europe/Berlin", "en") == "Fri 11 Dec 2026, 14:40 UTC+1"
+    assert local_time(FRIDAY_NIGHT, "Asia/Kolkata", "zh-CN").endswith("19:10 UTC+5:30")
+
+
 def test_a_day_is_said_in_words() -> None:
     assert day_in_words(date(2027, 1, 7), "zh-CN") == "2027年1月7日"
     assert day_in_words(date(2027, 1, 7), "en") == "7 Jan 2027"
