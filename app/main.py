@@ -77,6 +77,7 @@ def page_routes() -> list[BaseRoute]:
     )
     from app.web.compliance import audit, compliance, compliance_exports
     from app.web.desk import board, document_queue, facility, walk_in
+    from app.web.law import catalogue
     from app.web.meetings import calendar_feeds, meeting_requests, meetings, permissions
     from app.web.notices import inbox, notification_preferences, notifications_admin, webhooks
     from app.web.submissions import checklist, complaints, escalations, submissions
@@ -90,6 +91,7 @@ def page_routes() -> list[BaseRoute]:
         "desk": (facility, document_queue, board, walk_in),
         "meetings": (meetings, meeting_requests, permissions, calendar_feeds),
         "compliance": (audit, compliance, compliance_exports),
+        "law": (catalogue,),
     }
     return [route for modules in areas.values() for module in modules for route in module.routes]
 

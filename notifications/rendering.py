@@ -2,6 +2,11 @@
 
 Files live in `templates/<kind>/<language>/`. HTML is autoescaped; the text parts are not,
 because they are never interpreted as markup. A missing payload key is an error, not a blank.
+
+A payload carries times as instants (ISO, with the zone named in the payload) and legal
+references as codes; the templates say them in the notice's language with the filters
+`local_time` ("2026年12月8日（周二）09:00 北京时间"), `deadline_time` (a deadline that ends a day
+reads 24:00), `local_span` (from a start to an end) and `legal_words` (《刑事诉讼法》第三十九条).
 """
 
 from __future__ import annotations
@@ -18,7 +23,13 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    Undefined,
+    pass_context,
 )
+from jinja2.runtime import Context
+
+from app.law.basis import in_words
+from notifications.wording import notice_span, notice_time
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 LANGUAGES = ("zh-CN", "en")
@@ -41,14 +52,50 @@ class RenderedMessage:
     sms: str
 
 
+LANGUAGE_KEY = "notice_language"  # the notice's language, given to every template
+
+
+def _zone(zone: object) -> str | None:
+    # A payload written before it named its zone leaves the name undefined: the time's own
+    # "(Asia/Shanghai)" then says where it is.
+    return None if isinstance(zone, Undefined) or not zone else str(zone)
+
+
+@pass_context
+def _local_time(context: Context, value: Any, zone: object = None) -> str:
+    return notice_time(value, _zone(zone), context[LANGUAGE_KEY])
+
+
+@pass_context
+def _deadline_time(context: Context, value: Any, zone: object = None) -> str:
+    return notice_time(value, _zone(zone), context[LANGUAGE_KEY], end_of_day=True)
+
+
+@pass_context
+def _local_span(context: Context, start: Any, end: Any, zone: object = None) -> str:
+    return notice_span(start, end, _zone(zone), context[LANGUAGE_KEY])
+
+
+@pass_context
+def _legal_words(context: Context, reference: Any) -> str:
+    return in_words(str(reference or ""), context[LANGUAGE_KEY])
+
+
 def _environment(autoescape: bool) -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=autoescape,  # noqa: S701 - text parts are never read as HTML
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(
+        local_time=_local_time,
+        deadline_time=_deadline_time,
+        local_span=_local_span,
+        legal_words=_legal_words,
+    )
+    return env
 
 
 _TEXT = _environment(autoescape=False)
@@ -77,7 +124,9 @@ def check_kind(kind: str) -> None:
 
 def render(kind: str, language: str, payload: Mapping[str, Any]) -> RenderedMessage:
     check_kind(kind)
-    folder = f"{kind}/{language_for(language)}"
+    language = language_for(language)
+    folder = f"{kind}/{language}"
+    payload = {**payload, LANGUAGE_KEY: language}
     try:
         return RenderedMessage(
             # A subject is one line whatever the template or payload holds (header injection).

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -54,12 +55,20 @@ def local_time(moment: datetime, zone: str, language: str, *, end_of_day: bool =
             shown = f"{_WEEKDAYS_EN[last.weekday()]} {day_in_words(last, 'en')}"
             return f"{shown}, 24:00 {words}"
         return f"{day_in_words(last, 'zh-CN')}（周{_WEEKDAYS_ZH[last.weekday()]}）24:00 {words}"
+    shown = wall_clock_words(local, language, seconds=False)
+    return f"{shown} {zone_words(zone, language, moment)}"
+
+
+def wall_clock_words(local: datetime, language: str, *, seconds: bool = True) -> str:
+    """A wall-clock time with its day and weekday, the zone left to the caller:
+    "2026年12月7日（周一）10:20" / "Mon 7 Dec 2026, 10:20" (seconds only when set and wanted:
+    a page shows when a notice came to the minute; a calculation shows its trigger exactly)."""
+    clock = f"{local:%H:%M:%S}" if seconds and local.second else f"{local:%H:%M}"
     if language == "en":
         day = f"{_WEEKDAYS_EN[local.weekday()]} {local.day} {_MONTHS_EN[local.month - 1]}"
-        return f"{day} {local.year}, {local:%H:%M} {zone_words(zone, language, moment)}"
+        return f"{day} {local.year}, {clock}"
     weekday = _WEEKDAYS_ZH[local.weekday()]
-    day = f"{local.year}年{local.month}月{local.day}日（周{weekday}）"
-    return f"{day}{local:%H:%M} {zone_words(zone, 'zh-CN', moment)}"
+    return f"{local.year}年{local.month}月{local.day}日（周{weekday}）{clock}"
 
 
 def day_in_words(day: date, language: str) -> str:
@@ -83,3 +92,67 @@ def span_in_words(span: timedelta, language: str) -> str:
     if language == "en":
         return " ".join(f"{n} {en}" for n, _, en in shown)
     return "".join(f"{n}{zh}" for n, zh, _ in shown)
+
+
+# A time a notice's payload carries: an ISO instant ("2026-12-08T09:00+08:00"), a wall time on
+# the payload's zone ("2026-12-08 09:00", as closures write it) or the form older notices still
+# waiting in the outbox carry ("2026-12-08 09:00 (Asia/Shanghai)").
+_WITH_ZONE = re.compile(
+    r"^(?P<wall>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\s*\((?P<zone>[^()]+)\)$"
+)
+
+
+def read_moment(value: datetime | str, zone: str | None) -> tuple[datetime, str] | None:
+    """The instant a payload's time names and the zone to say it in (``zone``, else the one the
+    value names, else UTC); None for a value that names no time."""
+    if isinstance(value, datetime):
+        moment, named = value, None
+    else:
+        text = str(value).strip()
+        found = _WITH_ZONE.match(text)
+        named = found["zone"] if found else None
+        try:
+            moment = datetime.fromisoformat(found["wall"] if found else text)
+        except ValueError:
+            return None
+    shown = zone or named or "UTC"
+    try:
+        wall_zone = ZoneInfo(named or shown)
+        ZoneInfo(shown)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=wall_zone)
+    return moment, shown
+
+
+def notice_time(
+    value: datetime | str | None, zone: str | None, language: str, *, end_of_day: bool = False
+) -> str:
+    """A payload's time as its reader says it (`local_time`); a value that is not a time is
+    shown as it is, an empty one as nothing."""
+    if value is None or value == "":
+        return ""
+    read = read_moment(value, zone)
+    if read is None:
+        return str(value)
+    moment, shown = read
+    return local_time(moment, shown, language, end_of_day=end_of_day)
+
+
+def notice_span(start: datetime | str, end: datetime | str, zone: str | None, language: str) -> str:
+    """From a start to an end: "2026年12月8日（周二）09:00至10:00 北京时间" on one day,
+    "Tue 8 Dec 2026, 09:00-10:00 Beijing time"; both in full when the days differ."""
+    first, last = read_moment(start, zone), read_moment(end, zone)
+    if first is None or last is None:
+        return f"{notice_time(start, zone, language)} - {notice_time(end, zone, language)}"
+    (begins, shown), (ends, _shown) = first, last
+    local_start = begins.astimezone(ZoneInfo(shown))
+    local_end = ends.astimezone(ZoneInfo(shown))
+    if local_start.date() != local_end.date():
+        joiner = " 至 " if language != "en" else " to "
+        return joiner.join(local_time(m, shown, language) for m in (begins, ends))
+    whole = local_time(begins, shown, language)
+    opening = f"{local_start:%H:%M}"
+    joined = f"{opening}-{local_end:%H:%M}" if language == "en" else f"{opening}至{local_end:%H:%M}"
+    return whole.replace(opening, joined, 1)

@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.service import record
 from app.cases.models import CaseEvent, Detainee, Engagement
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.law.context import LegalContext, duty_deadline
 from app.orgs.models import Facility
 from rights_checklist import submission_notices
@@ -71,20 +71,31 @@ async def meeting_breach_facts(lawyer: User, occurrence: str) -> MeetingBreachFa
     )
 
 
-async def _check_evidence(lawyer: User, new: NewComplaint) -> None:
+async def _evidence_problems(lawyer: User, new: NewComplaint) -> list[DomainError]:
     """Evidence must belong to the same case, and a lawyer may only cite what they can see."""
+    problems: list[DomainError] = []
     events = set(new.event_ids)
     if events:
         found = await CaseEvent.filter(id__in=events, case_id=new.case_id).count()
         if found != len(events):
-            raise DomainError("evidence_not_in_case", "event_ids")
+            problems.append(DomainError("evidence_not_in_case", "event_ids"))
     submissions = set(new.submission_ids)
     if submissions:
         found = await Submission.filter(
             id__in=submissions, case_id=new.case_id, lawyer_id=lawyer.id
         ).count()
         if found != len(submissions):
-            raise DomainError("evidence_not_in_case", "submission_ids")
+            problems.append(DomainError("evidence_not_in_case", "submission_ids"))
+    return problems
+
+
+def description_problems(description: str) -> list[DomainError]:
+    """What is wrong with a complaint's account of what happened (given, not too long)."""
+    if not description.strip():
+        return [DomainError("required", "description")]
+    if len(description) > MAX_DESCRIPTION:
+        return [DomainError("description_too_long", "description")]
+    return []
 
 
 async def file_complaint(
@@ -102,13 +113,11 @@ async def file_complaint(
     )
     if engagement is None:
         raise DomainError("not_found", None, 404)
-    if not new.description.strip():
-        raise DomainError("required", "description")
-    if len(new.description) > MAX_DESCRIPTION:
-        raise DomainError("description_too_long", "description")
+    problems = description_problems(new.description)  # every field at fault, at once
     if new.copied_to == new.addressed_to:
-        raise DomainError("copy_to_addressee", "copied_to")
-    await _check_evidence(lawyer, new)
+        problems.append(DomainError("copy_to_addressee", "copied_to"))
+    problems.extend(await _evidence_problems(lawyer, new))
+    raise_all(problems)
     filed_at = now or clock.now()
     detainee = await Detainee.get(id=engagement.detainee_id)
     zone = (await Facility.get(id=detainee.facility_id)).timezone
@@ -155,12 +164,14 @@ async def record_reply(
         raise DomainError("auditors_only", None, 403)
     if complaint.reply_at is not None:
         raise DomainError("reply_already_recorded", None, 409)
+    problems: list[DomainError] = []  # every field at fault, at once
     if not summary.strip():
-        raise DomainError("required", "summary")
+        problems.append(DomainError("required", "summary"))
     if reply_at.utcoffset() is None:
-        raise DomainError("time_needs_zone", "reply_at")
-    if reply_at > clock.now() or reply_at < complaint.filed_at:
-        raise DomainError("reply_time_invalid", "reply_at")
+        problems.append(DomainError("time_needs_zone", "reply_at"))
+    elif reply_at > clock.now() or reply_at < complaint.filed_at:
+        problems.append(DomainError("reply_time_invalid", "reply_at"))
+    raise_all(problems)
     async with in_transaction():
         complaint.reply_at = reply_at
         complaint.reply_summary = summary.strip()

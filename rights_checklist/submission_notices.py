@@ -42,6 +42,7 @@ async def submission_filed(submission: Submission, *, public_url: str) -> int:
         "case_number": case.case_number,
         "kind": submission.kind.value,
         "due_at": submission.due_at.isoformat(timespec="minutes") if submission.due_at else "",
+        "timezone": submission.timezone,  # the templates say due_at on this clock, in words
         "url": _link(public_url, f"/submissions/{submission.id}"),
     }
     told = 0

@@ -26,7 +26,7 @@ from app.audit.service import record
 from app.cases.kinds import EngagementStatus
 from app.cases.models import Detainee, Engagement
 from app.cases.storage import StoredFile, UploadRejected, store
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.law.context import LegalContext, duty_deadline
 from app.orgs.models import Facility
 from rights_checklist import submission_notices
@@ -71,14 +71,16 @@ async def submit(
         raise DomainError("not_found", None, 404)
     if engagement.status != EngagementStatus.ACTIVE:
         raise DomainError("submission_needs_active_engagement", None, 409)
+    problems: list[DomainError] = []  # the text's fault and the files', reported at once
     if not canonical_text(text):
-        raise DomainError("required", "text")
-    if len(text) > MAX_TEXT:
-        raise DomainError("submission_text_too_long", "text")
+        problems.append(DomainError("required", "text"))
+    elif len(text) > MAX_TEXT:
+        problems.append(DomainError("submission_text_too_long", "text"))
     if len(files) > MAX_ATTACHMENTS:
-        raise DomainError("too_many_attachments", "files")
-    if files and kind != SubmissionKind.OPINION:
-        raise DomainError("attachments_only_for_opinions", "files")
+        problems.append(DomainError("too_many_attachments", "files"))
+    elif files and kind != SubmissionKind.OPINION:
+        problems.append(DomainError("attachments_only_for_opinions", "files"))
+    raise_all(problems)
     stored: list[StoredFile] = []
     for name, data in files:
         try:
@@ -195,12 +197,14 @@ async def decide(
         raise DomainError("opinions_are_not_decided", None, 409)
     if submission.decided_at is not None:
         raise DomainError("already_decided", None, 409)
+    problems: list[DomainError] = []  # the reasons' fault and the time's, reported at once
     if decision == Decision.REFUSED and not reasons.strip():
-        raise DomainError("refusal_needs_reasons", "reasons")
+        problems.append(DomainError("refusal_needs_reasons", "reasons"))
     now = clock.now()
     when = decided_at or now
     if when > now or when < submission.submitted_at:
-        raise DomainError("decision_time_invalid", "decided_at")
+        problems.append(DomainError("decision_time_invalid", "decided_at"))
+    raise_all(problems)
     async with in_transaction():
         await _acknowledge(user, submission, now)
         submission.decision = decision

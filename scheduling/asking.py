@@ -5,12 +5,17 @@ any script build (M1, M2, M5, M6, M7; CPL 39(2), R2015 art. 7-10).
 found), that only detention-centre staff record a walk-in, a past request time or documents
 checked at the gate (M2); then, all at once, that no recorded time lies in the future, that each
 preferred window ends in the future (the command itself states that a window ends after it
-starts) and M6's assistant; then ``scheduling.requests.open_request`` applies the rest (the three
-documents, M6's assistant, the facility's lengths, M5's permission and the 48-hour clock) and
-``scheduling.document_checks.open_walk_in`` the gate check of a walk-in.
+starts) and meets the facility's opening hours (a walk-in, at the desk already, is never refused
+for the hours it asked for: M2) and M6's assistant; then ``scheduling.requests.open_request``
+applies the rest (the three documents, M6's assistant, the facility's lengths, M5's permission
+and the 48-hour clock) and ``scheduling.document_checks.open_walk_in`` the gate check of a
+walk-in.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -23,7 +28,8 @@ from app.cases.models import Engagement
 from app.commands import Command, rule_error
 from app.errors import DomainError, raise_all
 from app.law.context import LegalContext
-from scheduling import document_checks, requests
+from scheduling import document_checks, plan_store, requests
+from scheduling.availability import Interval, opening_hours
 from scheduling.kinds import RoomKind
 from scheduling.models import MeetingRequest
 
@@ -74,6 +80,8 @@ async def ask_for_meeting(
     ]
     if command.requested_at is not None and command.requested_at > now:
         problems.insert(0, DomainError("time_in_future", field="requested_at"))
+    if not command.walk_in and command.documents_presented is None:
+        problems.extend(await _outside_opening_hours(engagement, command, now))
     try:  # M6 again in open_request; here too, so that a form shows it beside the others
         requests.assistant_rule(command.assistant_name, command.assistant_id_number)
     except DomainError as exc:
@@ -109,3 +117,49 @@ def _desk_only_fields(command: AskForMeeting) -> list[str]:
         "documents_presented": command.documents_presented is not None,
     }
     return [name for name, present in given.items() if present]
+
+
+async def _outside_opening_hours(
+    engagement: Engagement, command: AskForMeeting, now: datetime
+) -> list[DomainError]:
+    """An error at each preferred window (still to come) that lies wholly outside the facility's
+    opening hours on its day(s), carrying those hours as facts for the words: ``day`` and
+    ``opening_hours``, each ``{"from": "09:00", "to": "11:30"}`` on the facility's clock. A
+    facility without any opening session has no hours to measure against."""
+    windows = [(n, w) for n, w in enumerate(command.preferred_windows) if w.end > now]
+    if not windows:
+        return []
+    await engagement.fetch_related("detainee__facility")
+    facility = engagement.detainee.facility
+    zone = ZoneInfo(facility.timezone)
+    problems: list[DomainError] = []
+    for n, window in windows:
+        first = window.start.astimezone(zone).date()
+        last = (window.end - timedelta(microseconds=1)).astimezone(zone).date()
+        days = Interval(
+            datetime.combine(first, time(0), tzinfo=zone),
+            datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
+        )
+        plan = (await plan_store.load(facility, days)).whole
+        if not plan.sessions or not plan.room_ids:
+            return []
+        hours = opening_hours(plan, days)
+        if any(span.overlaps(Interval(window.start, window.end)) for span in hours):
+            continue
+        facts = {
+            "day": first.isoformat(),
+            "opening_hours": [
+                {"from": f"{span.start.astimezone(zone):%H:%M}",
+                 "to": _wall_end(span.end.astimezone(zone))}
+                for span in hours
+            ],
+        }  # fmt: skip
+        problems.append(
+            DomainError("window_outside_hours", f"preferred_windows.{n}", extensions=facts)
+        )
+    return problems
+
+
+def _wall_end(moment: datetime) -> str:
+    """The end of a span on the wall clock; local midnight is the day's "24:00"."""
+    return "24:00" if (moment.hour, moment.minute) == (0, 0) else f"{moment:%H:%M}"

@@ -137,6 +137,33 @@ def opening_intervals(plan: FacilityPlan, room_id: int, window: Interval) -> lis
     return sorted(found)
 
 
+def opening_hours(plan: FacilityPlan, window: Interval) -> list[Interval]:
+    """When the facility receives lawyers during ``window``: the opening sessions of any of its
+    rooms, less the closures of the whole facility, cut to ``window``; sorted and disjoint."""
+    open_spans = _merged(
+        _widened([span for room in plan.room_ids for span in opening_intervals(plan, room, window)])
+    )
+    closed = _merged(_widened([c.interval for c in plan.closures if c.room_id is None]))
+    low, high = _widened([window])[0]
+    found: list[Interval] = []
+    for start, end in open_spans:
+        start, end = max(start, low), min(end, high)
+        for shut_start, shut_end in closed:
+            if shut_end <= start or end <= shut_start:
+                continue
+            if start < shut_start:
+                found.append(_interval(start, shut_start))
+            start = max(start, shut_end)
+        if start < end:
+            found.append(_interval(start, end))
+    return found
+
+
+def _interval(start: int, end: int) -> Interval:
+    """An Interval from microseconds since the epoch."""
+    return Interval(_EPOCH + start * _US, _EPOCH + end * _US)
+
+
 def free_slots(plan: FacilityPlan, window: Interval, length: timedelta) -> list[Slot]:
     """Every free slot of ``length`` lying inside ``window``, sorted by start then room."""
     found = _Found.search(plan, window, length)

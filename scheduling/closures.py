@@ -22,7 +22,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.audit.service import record
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.orgs.models import Facility
 from notifications.kinds import Channel
 from notifications.services import notify_user
@@ -53,6 +53,16 @@ async def managed_closure(user: User, closure_id: int) -> Closure:
     return closure
 
 
+def reason_problems(reason: str) -> list[DomainError]:
+    """What is wrong with a closure's stated reason (given, not too long)."""
+    reason = " ".join(reason.split())
+    if not reason:
+        return [DomainError("closure_reason_required", field="reason")]
+    if len(reason) > REASON_MAX:
+        return [DomainError("closure_reason_too_long", field="reason")]
+    return []
+
+
 async def add_closure(
     actor: User,
     facility: Facility,
@@ -65,19 +75,17 @@ async def add_closure(
 ) -> Closure:
     """Close the facility (or ``room``) for [starts_at, ends_at); flag and tell (story 4)."""
     reason = " ".join(reason.split())
-    if not reason:
-        raise DomainError("closure_reason_required", field="reason")
-    if len(reason) > REASON_MAX:
-        raise DomainError("closure_reason_too_long", field="reason")
+    problems = reason_problems(reason)  # every field at fault, at once
     if starts_at.utcoffset() is None or ends_at.utcoffset() is None:
-        raise DomainError("time_needs_zone", field="starts_at")
+        raise_all([*problems, DomainError("time_needs_zone", field="starts_at")])
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     if ends_at <= starts_at:
-        raise DomainError("closure_ends_before_start", field="ends_at")
-    if ends_at <= clock.now():
-        raise DomainError("closure_in_past", field="ends_at")
+        problems.append(DomainError("closure_ends_before_start", field="ends_at"))
+    elif ends_at <= clock.now():
+        problems.append(DomainError("closure_in_past", field="ends_at"))
     if room is not None and room.facility_id != facility.id:
-        raise DomainError("room_unavailable", field="room")
+        problems.append(DomainError("room_unavailable", field="room"))
+    raise_all(problems)
     async with in_transaction() as connection:
         closure = await Closure.create(
             using_db=connection, facility_id=facility.id, room_id=room.id if room else None,

@@ -21,7 +21,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.audit.service import record
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.orgs.models import Facility
 from notifications.kinds import Channel
 from notifications.services import notify_user
@@ -196,23 +196,29 @@ def parse_wall(text: str, field: str) -> int:
 
 
 def _weekdays(new: NewSessions) -> list[int]:
+    """The sessions' weekdays, or every field at fault at once (times, validity, weekdays)."""
+    problems: list[DomainError] = []
     if not 0 <= new.start_minute < MINUTES_PER_DAY or not 0 < new.end_minute <= MINUTES_PER_DAY:
-        raise DomainError("session_outside_day", field="start")
-    if new.end_minute <= new.start_minute:
-        raise DomainError("session_ends_before_start", field="end")
+        problems.append(DomainError("session_outside_day", field="start"))
+    elif new.end_minute <= new.start_minute:
+        problems.append(DomainError("session_ends_before_start", field="end"))
     if new.valid_from and new.valid_to and new.valid_to < new.valid_from:
-        raise DomainError("valid_to_before_valid_from", field="valid_to")
-    if new.valid_to and new.valid_to < clock.now().date() - timedelta(days=1):
-        raise DomainError("session_in_past", field="valid_to")
-    if any(day not in WEEKDAYS for day in new.weekdays):
-        raise DomainError("weekday_invalid", field="weekdays")
-    if new.weekdays:
-        return sorted(set(new.weekdays))
+        problems.append(DomainError("valid_to_before_valid_from", field="valid_to"))
+    elif new.valid_to and new.valid_to < clock.now().date() - timedelta(days=1):
+        problems.append(DomainError("session_in_past", field="valid_to"))
+    weekdays: list[int] = []
     first, last = new.valid_from, new.valid_to
-    if first and last and (last - first).days <= MAX_OVERRIDE_DAYS:
+    if any(day not in WEEKDAYS for day in new.weekdays):
+        problems.append(DomainError("weekday_invalid", field="weekdays"))
+    elif new.weekdays:
+        weekdays = sorted(set(new.weekdays))
+    elif first and last and (last - first).days <= MAX_OVERRIDE_DAYS:
         days = (last - first).days + 1
-        return sorted({(first + timedelta(days=n)).weekday() for n in range(days)})
-    raise DomainError("weekdays_required", field="weekdays")
+        weekdays = sorted({(first + timedelta(days=n)).weekday() for n in range(days)})
+    else:
+        problems.append(DomainError("weekdays_required", field="weekdays"))
+    raise_all(problems)
+    return weekdays
 
 
 async def _rooms_of(facility: Facility, room_ids: Sequence[int]) -> list[int]:
@@ -266,16 +272,23 @@ async def _tell_waiting_lawyers(
 # --- meeting lengths and turnover buffer -------------------------------------------------
 
 
+def lengths_problems(lengths: Sequence[int]) -> list[DomainError]:
+    """What is wrong with a facility's choice of meeting lengths (none, or one not offered)."""
+    if not lengths:
+        return [DomainError("lengths_required", field="allowed_lengths")]
+    if any(length not in LENGTH_CHOICES for length in lengths):
+        return [DomainError("length_not_offered", field="allowed_lengths")]
+    return []
+
+
 async def set_schedule(
     actor: User, facility: Facility, *, allowed_lengths: Sequence[int], buffer_minutes: int
 ) -> FacilitySchedule:
     lengths = sorted(set(allowed_lengths))
-    if not lengths:
-        raise DomainError("lengths_required", field="allowed_lengths")
-    if any(length not in LENGTH_CHOICES for length in lengths):
-        raise DomainError("length_not_offered", field="allowed_lengths")
+    problems = lengths_problems(lengths)  # every field at fault, at once
     if not 0 <= buffer_minutes <= MAX_BUFFER_MINUTES:
-        raise DomainError("buffer_out_of_range", field="buffer_minutes")
+        problems.append(DomainError("buffer_out_of_range", field="buffer_minutes"))
+    raise_all(problems)
     async with in_transaction():
         row, _created = await FacilitySchedule.get_or_create(facility_id=facility.id)
         before = {"allowed_lengths": list(row.allowed_lengths), "buffer": row.buffer_minutes}

@@ -133,17 +133,19 @@ def _joined(dialect: str) -> str:
     )
 
 
-def _local(moment: datetime, zone_name: str) -> str:
-    zone = ZoneInfo(zone_name)
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+def _instant(moment: datetime, zone_name: str) -> str:
+    """The instant on the facility's clock, with its offset ("2026-12-08T09:00+08:00"); each
+    notice's template says it in its reader's words (notifications/rendering.py)."""
+    return moment.astimezone(ZoneInfo(zone_name)).isoformat(timespec="minutes")
 
 
 def _payload(meeting: Meeting, config: NoticeSettings) -> dict[str, Any]:
     facility = meeting.room.facility
     return {
         "reference": meeting.reference,
-        "starts": _local(meeting.starts_at, facility.timezone),
-        "ends": _local(meeting.ends_at, facility.timezone),
+        "starts": _instant(meeting.starts_at, facility.timezone),
+        "ends": _instant(meeting.ends_at, facility.timezone),
+        "timezone": facility.timezone,
         "facility": facility.name,
         "address": facility.address,
         "room": meeting.room.name,

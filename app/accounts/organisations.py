@@ -10,10 +10,28 @@ from tortoise.transactions import in_transaction
 from app.accounts.models import User
 from app.accounts.services import AccountError
 from app.audit.service import record
+from app.errors import raise_all
 from app.orgs.models import ORGANISATION_MODELS, Agency, BarAssociation, Facility
 from app.orgs.regions import is_region_code
 
 OrganisationKind = Literal["facility", "agency", "bar_association"]
+
+
+def organisation_problems(
+    kind: str, name: str, region_code: str, timezone: str
+) -> list[AccountError]:
+    """Every field of a new organisation that is wrong (a time zone only a facility has)."""
+    problems: list[AccountError] = []
+    if not name.strip():
+        problems.append(AccountError("required", "name"))
+    if not is_region_code(region_code.strip()):
+        problems.append(AccountError("region_invalid", "region_code"))
+    if kind == "facility":
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(AccountError("timezone_invalid", "timezone"))
+    return problems
 
 
 async def create_organisation(
@@ -25,15 +43,7 @@ async def create_organisation(
     address: str = "",
 ) -> Facility | Agency | BarAssociation:
     name, region_code = name.strip(), region_code.strip()
-    if not name:
-        raise AccountError("required", "name")
-    if not is_region_code(region_code):
-        raise AccountError("region_invalid", "region_code")
-    if kind == "facility":
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise AccountError("timezone_invalid", "timezone") from None
+    raise_all(organisation_problems(kind, name, region_code, timezone))  # every field at once
     model = ORGANISATION_MODELS[kind]
     async with in_transaction():
         if await model.filter(name=name).exists():

@@ -70,10 +70,9 @@ def _common_problems(account: NewAccount) -> tuple[str, list[AccountError]]:
     return username, problems
 
 
-def _check_common(account: NewAccount) -> str:
-    username, problems = _common_problems(account)
-    raise_all(problems)
-    return username
+def account_problems(account: NewAccount) -> list[AccountError]:
+    """Every field of ``account`` that is wrong (a form checks them beside its own fields)."""
+    return _common_problems(account)[1]
 
 
 async def _ensure_unique(username: str, licence_number: str | None = None) -> None:
@@ -118,16 +117,17 @@ async def create_user(
     actor: User | None, account: NewAccount, role: Role, organisation_id: int | None
 ) -> User:
     """Admins create staff, investigators, auditors and admins, bound to their organisation."""
-    username = _check_common(account)
+    username, problems = _common_problems(account)
     binding = ROLE_BINDING[role]
     org: Facility | Agency | BarAssociation | None = None
     if binding is not None:
         model = ORGANISATION_MODELS[binding]
         org = await model.get_or_none(id=organisation_id) if organisation_id else None
         if org is None:
-            raise AccountError("organisation_required", "organisation_id")
+            problems.append(AccountError("organisation_required", "organisation_id"))
     if role == Role.LAWYER:
-        raise AccountError("lawyers_register_themselves", "role")
+        problems.append(AccountError("lawyers_register_themselves", "role"))
+    raise_all(problems)  # every field at fault, at once
     region = ""
     if isinstance(org, BarAssociation):
         region = org.jurisdiction

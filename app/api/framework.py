@@ -24,7 +24,7 @@ from app.accounts.tokens import authenticate_token
 from app.commands import error_code, field_path
 from app.errors import DomainError
 from app.presentation.i18n import _, gettext
-from app.presentation.messages import message
+from app.presentation.messages import error_message, message
 from app.presentation.problems import FieldProblem, Problem, problem_response
 
 Handler = Callable[..., Awaitable[Any]]
@@ -111,13 +111,13 @@ _STATUS_TITLES = {
 def domain_problem(exc: DomainError) -> Response:
     """A service's refusal as problem+json: field errors as 422, other statuses as given."""
     errors = [
-        FieldProblem(field=one.field, message=message(one.code)) for one in exc.each() if one.field
+        FieldProblem(field=one.field, message=error_message(one)) for one in exc.each() if one.field
     ]
     if exc.status == 400 and errors:
         return _invalid(errors)
     title = gettext(_STATUS_TITLES.get(exc.status, _("Bad request")))
     extensions = getattr(exc, "extensions", None)  # JSON-ready extra members, when a service adds
-    return problem_response(exc.status, title, message(exc.code), errors, extensions=extensions)
+    return problem_response(exc.status, title, error_message(exc), errors, extensions=extensions)
 
 
 def as_route(endpoint: Endpoint) -> Route:

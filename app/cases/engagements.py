@@ -28,7 +28,7 @@ from app.cases.kinds import (
 from app.cases.models import Case, CaseEvent, Detainee, Engagement, EngagementDocument
 from app.cases.services import normalise_id_number
 from app.cases.storage import UploadRejected, store
-from app.errors import DomainError
+from app.errors import DomainError, together
 
 LOOKUP_LIMIT = 10
 LOOKUP_WINDOW = timedelta(hours=1)
@@ -178,12 +178,15 @@ async def register_at_gate(
     be named (a meeting is recorded against her account); the detainee must be held here."""
     if staff.role != Role.DETENTION_STAFF or staff.facility_id is None:
         raise DomainError("not_found", None, 404)
+    problems: list[DomainError] = []  # the detainee and the lawyer, reported at once
     detainee = await Detainee.get_or_none(id=detainee_id, facility_id=staff.facility_id)
     if detainee is None:
-        raise DomainError("detainee_required", "detainee_id")
+        problems.append(DomainError("detainee_required", "detainee_id"))
     lawyer = await User.get_or_none(id=lawyer_id, role=Role.LAWYER)
     if lawyer is None or not lawyer.is_active:
-        raise DomainError("lawyer_required", "lawyer_id")
+        problems.append(DomainError("lawyer_required", "lawyer_id"))
+    if problems or detainee is None or lawyer is None:
+        raise together(problems)
     cases = await Case.filter(detainee_links__detainee_id=detainee.id)
     if not any(case.id == case_id for case in cases):
         raise DomainError("case_not_for_detainee", "case_id")

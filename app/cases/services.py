@@ -27,7 +27,7 @@ from app.cases.models import (
     CaseInvestigator,
     Detainee,
 )
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.orgs.models import Facility
 
 _ID_NUMBER = re.compile(r"^[0-9A-Z]{6,32}$")
@@ -53,13 +53,26 @@ class NewDetainee:
     admitted_at: datetime
 
 
+def detainee_problems(name: str, id_number: str) -> list[DomainError]:
+    """Every field of a detainee's name and document number that is wrong."""
+    problems: list[DomainError] = []
+    if not name.strip():
+        problems.append(DomainError("required", "name"))
+    if not _ID_NUMBER.match(normalise_id_number(id_number)):
+        problems.append(DomainError("id_number_invalid", "id_number"))
+    return problems
+
+
+def new_case_problems(case_number: str, name: str, id_number: str) -> list[DomainError]:
+    """Every field of a new case and its detainee that is wrong, checked without the database."""
+    problems = [DomainError("required", "case_number")] if not case_number.strip() else []
+    return [*problems, *detainee_problems(name, id_number)]
+
+
 async def _detainee(new: NewDetainee) -> Detainee:
     """The detainee with this document number at the facility, registered if new."""
     number = normalise_id_number(new.id_number)
-    if not _ID_NUMBER.match(number):
-        raise DomainError("id_number_invalid", "id_number")
-    if not new.name.strip():
-        raise DomainError("required", "name")
+    raise_all(detainee_problems(new.name, new.id_number))  # every field at fault, at once
     if not await Facility.filter(id=new.facility_id).exists():
         raise DomainError("facility_unknown", "facility_id")
     existing = await Detainee.get_or_none(facility_id=new.facility_id, id_number=number)
@@ -101,8 +114,7 @@ async def open_case(actor: User, new: NewCase) -> Case:
     if actor.role != Role.INVESTIGATOR or actor.agency_id is None:
         raise DomainError("not_investigator", None, 403)
     number = new.case_number.strip()
-    if not number:
-        raise DomainError("required", "case_number")
+    raise_all(new_case_problems(number, new.detainee.name, new.detainee.id_number))
     async with in_transaction():
         if await Case.filter(agency_id=actor.agency_id, case_number=number).exists():
             raise DomainError("case_number_taken", "case_number", 409)
@@ -167,28 +179,30 @@ async def record_event(actor: User, case: Case, new: NewEvent) -> CaseEvent:
     """Add to the timeline. Events are never edited: a correction names the event it corrects."""
     if not access.may_record_event(actor, case, new.kind):
         raise DomainError("event_not_allowed", "kind", 403)
+    problems: list[DomainError] = []  # the fields checked together, reported at once
     if new.effective_at.tzinfo is None:
-        raise DomainError("time_needs_zone", "effective_at")
-    if new.effective_at > clock.now() + _CLOCK_SKEW:
-        raise DomainError("effective_in_future", "effective_at")
+        problems.append(DomainError("time_needs_zone", "effective_at"))
+    elif new.effective_at > clock.now() + _CLOCK_SKEW:
+        problems.append(DomainError("effective_in_future", "effective_at"))
     detainee_ids = await CaseDetainee.filter(case_id=case.id).values_list("detainee_id", flat=True)
     detainee_id = new.detainee_id or (detainee_ids[0] if len(detainee_ids) == 1 else None)
     if detainee_id is not None and detainee_id not in detainee_ids:
-        raise DomainError("detainee_not_in_case", "detainee_id")
+        problems.append(DomainError("detainee_not_in_case", "detainee_id"))
+    if new.kind == EventKind.CORRECTION and (
+        not new.corrects_id
+        or not await CaseEvent.filter(id=new.corrects_id, case_id=case.id).exists()
+    ):
+        problems.append(DomainError("correction_needs_event", "corrects_id"))
     details = dict(new.details)
+    if new.kind == EventKind.CUSTODY_EXTENSION:
+        problems.extend(_extension_problems(details))
+    raise_all(problems)
     async with in_transaction():
         if actor.role == Role.DETENTION_STAFF:
             detainee = await Detainee.get_or_none(id=detainee_id, facility_id=actor.facility_id)
             if detainee is None:
                 raise DomainError("detainee_not_in_case", "detainee_id", 404)
             await _apply_custody_change(detainee, new.kind, details)
-        if new.kind == EventKind.CORRECTION and (
-            not new.corrects_id
-            or not await CaseEvent.filter(id=new.corrects_id, case_id=case.id).exists()
-        ):
-            raise DomainError("correction_needs_event", "corrects_id")
-        if new.kind == EventKind.CUSTODY_EXTENSION:
-            _require_extension_details(details)
         event = await CaseEvent.create(
             case=case,
             detainee_id=detainee_id,
@@ -213,11 +227,13 @@ async def record_event(actor: User, case: Case, new: NewEvent) -> CaseEvent:
     return event
 
 
-def _require_extension_details(details: dict[str, Any]) -> None:
+def _extension_problems(details: dict[str, Any]) -> list[DomainError]:
+    problems: list[DomainError] = []
     if not details.get("new_expiry"):
-        raise DomainError("extension_needs_expiry", "new_expiry")
+        problems.append(DomainError("extension_needs_expiry", "new_expiry"))
     if not details.get("legal_basis"):
-        raise DomainError("extension_needs_basis", "legal_basis")
+        problems.append(DomainError("extension_needs_basis", "legal_basis"))
+    return problems
 
 
 async def _apply_custody_change(

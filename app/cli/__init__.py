@@ -210,7 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, help="server processes sharing the database")
     sub.add_parser(
-        "worker", help="deliver queued notifications until SIGTERM or SIGINT (see README)"
+        "worker",
+        help="deliver queued notifications until SIGTERM or SIGINT (docs/operations.md)",
     )
     from app.cli.users import add_parser as add_user_parser
 

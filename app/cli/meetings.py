@@ -19,7 +19,7 @@ from app.commands import build
 from app.errors import DomainError
 from app.law.context import Law
 from app.presentation.i18n import current_locale
-from app.presentation.messages import message
+from app.presentation.messages import error_message
 from app.settings import Settings
 from scheduling.asking import AskForMeeting, ask_for_meeting
 from scheduling.kinds import RoomKind
@@ -64,7 +64,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     except DomainError as exc:
         for one in exc.each():  # every field at fault, one line each
             field = f"{one.field}: " if one.field else ""
-            print(f"lawmeet: {field}{message(one.code)}", file=sys.stderr)
+            print(f"lawmeet: {field}{error_message(one)}", file=sys.stderr)
         return 2
     deadline = opened.deadline_at.isoformat() if opened.deadline_at else "-"
     print(f"request {opened.id} {opened.status.value} deadline {deadline}")

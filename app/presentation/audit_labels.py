@@ -1,12 +1,24 @@
 """English message ids of the audit trail's actions and object types; Chinese in the catalogue.
 The action codes ("session.login") stay in the trail, its exports, the API and the filter; the
-audit page shows these words, and an action without an entry here as its code."""
+audit page shows these words, and an action without an entry here as its code.
+
+What an entry's summary says changed is shown the same way (`summary_changes`): the common keys
+by their words, times on the clock in words, yes and no, roles, duties and legal bases in words;
+a key without a label here is kept, as its code, for the page to show less prominently."""
 
 from __future__ import annotations
 
-from typing import Final
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
-from app.presentation.i18n import _
+from app.law.catalogue import load_catalogue
+from app.presentation.i18n import ROLE_LABELS, _, translations_for
+from app.presentation.legal_words import reference_words
+from notifications.wording import day_in_words, local_time
 
 AUDIT_ACTION_LABELS: Final[dict[str, str]] = {
     "api_token.created": _("API token created"),
@@ -105,6 +117,140 @@ AUDIT_OBJECT_LABELS: Final[dict[str, str]] = {
     "submission": _("Submission"),
     "user": _("User"),
 }
+
+# The keys of the summaries written across the code base (app.audit.service.record callers).
+SUMMARY_KEY_LABELS: Final[dict[str, str]] = {
+    "address": _("Address"),
+    "after": _("After"),
+    "agency_id": _("Agency"),
+    "at_gate": _("At the gate"),
+    "basis": _("Legal basis"),
+    "before": _("Before"),
+    "by": _("By"),
+    "case": _("Case"),
+    "case_id": _("Case"),
+    "cases": _("Cases"),
+    "category": _("Category"),
+    "closure": _("Closure"),
+    "deadline_at": _("Deadline"),
+    "decision": _("Decision"),
+    "details": _("Details"),
+    "detainee_id": _("Detainee"),
+    "document_id": _("Document"),
+    "due_at": _("Due"),
+    "duty": _("Duty"),
+    "duty_id": _("Duty"),
+    "effective_at": _("Effective from"),
+    "email": _("E-mail"),
+    "end": _("Ends"),
+    "ends_at": _("Ends"),
+    "event_id": _("Case event"),
+    "facility": _("Detention centre"),
+    "facility_id": _("Detention centre"),
+    "file_reference": _("Case-file reference"),
+    "granted": _("Permitted"),
+    "investigator_id": _("Investigator"),
+    "kind": _("Kind"),
+    "language": _("Language"),
+    "late": _("Late"),
+    "lawful_reason": _("Lawful reason for the delay"),
+    "lawyer_id": _("Lawyer"),
+    "meeting": _("Meeting"),
+    "meetings": _("Meetings"),
+    "meetings_still_flagged": _("Meetings still to rebook"),
+    "name": _("Name"),
+    "note": _("Note"),
+    "notification_id": _("Notice"),
+    "notified_at": _("Notified at"),
+    "outcome": _("Outcome"),
+    "reason": _("Reason"),
+    "reasons": _("Reasons"),
+    "receipt": _("Receipt"),
+    "reference": _("Reference"),
+    "region_code": _("Region code"),
+    "request": _("Meeting request"),
+    "role": _("Role"),
+    "room": _("Room"),
+    "sequence": _("Version"),
+    "start": _("Starts"),
+    "starts_at": _("Starts"),
+    "status": _("Status"),
+    "valid_from": _("Valid from"),
+    "valid_to": _("Valid until"),
+    "weekday": _("Weekday"),
+    "what": _("What"),
+}
+_YES_NO: Final = (_("Yes"), _("No"))
+_ISO_TIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_ISO_DAY: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One key of a summary as the audit page shows it; `known` is False for a key without a
+    label (shown as its code, less prominently)."""
+
+    key: str
+    label: str
+    value: str
+    known: bool
+
+
+def _time(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
+def _value_words(key: str, value: Any, language: str, zone: str) -> str:
+    said = translations_for(language).gettext
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return said(_YES_NO[0] if value else _YES_NO[1])
+    if (moment := _time(value)) is not None:
+        return local_time(moment, zone, language)
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+        return day_in_words(day, language)
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_words(key, v, language, zone) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{c.label}: {c.value}" for c in summary_changes(value, language, zone))
+    if key == "role" and str(value) in ROLE_LABELS:
+        return said(ROLE_LABELS[str(value)])
+    if key in ("duty", "duty_id"):
+        try:
+            return load_catalogue().by_id(str(value)).title.in_locale(language)
+        except KeyError:
+            return str(value)
+    if key == "basis":
+        return reference_words(str(value), language)
+    return str(value)
+
+
+def summary_changes(
+    summary: Mapping[str, Any] | None, language: str, zone: str = "Asia/Shanghai"
+) -> list[Change]:
+    """What an entry's summary says changed, in the reader's words, known keys first."""
+    changes = []
+    for key, value in sorted((summary or {}).items()):
+        label = SUMMARY_KEY_LABELS.get(key)
+        words = _value_words(key, value, language, zone)
+        shown = translations_for(language).gettext(label) if label else key
+        changes.append(Change(key, shown, words, label is not None))
+    return sorted(changes, key=lambda c: not c.known)
+
 
 JINJA_LABELS = {
     "AUDIT_ACTION_LABELS": AUDIT_ACTION_LABELS,

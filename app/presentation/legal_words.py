@@ -12,15 +12,16 @@ read is shown as written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 from app.law.basis import in_words
 from app.law.explanations import ExplanationStep, render_explanation
 from app.presentation import case_labels, i18n
 from app.presentation.i18n import _
-from notifications.wording import span_in_words, zone_words
+from notifications.wording import day_in_words, span_in_words, wall_clock_words, zone_words
 
 # The policy parts a period engine's rule may name (app/law/periods.py), in words.
 RULE_PART_LABELS: Final[dict[str, str]] = {
@@ -68,15 +69,40 @@ def reference_words(reference: str, language: str | None = None) -> str:
     return semicolon.join(parts)
 
 
+_WALL_TIME: Final = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2})?)(?![\d:])")
+_DAY: Final = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
+
+
+def _times_in_words(text: str, language: str) -> str:
+    """Wall times ("2026-12-07 10:20") and days ("2026-12-08") of a counting step in words:
+    "2026年12月7日（周一）10:20", "2026年12月8日"; the zone is named by the step itself."""
+
+    def wall(match: re.Match[str]) -> str:
+        try:
+            moment = datetime.fromisoformat(f"{match[1]} {match[2]}")
+        except ValueError:
+            return match[0]
+        return wall_clock_words(moment, language)
+
+    def day(match: re.Match[str]) -> str:
+        try:
+            return day_in_words(datetime.fromisoformat(match[0]).date(), language)
+        except ValueError:
+            return match[0]
+
+    return _DAY.sub(day, _WALL_TIME.sub(wall, text))
+
+
 def explanation_words(steps: Iterable[ExplanationStep], language: str) -> list[str]:
     """A deadline's counting steps as a page shows them: the zone in words ("北京时间"), its
-    identifier left to the API and the command line. ValueError as `render_explanation`."""
-    said = [
-        ExplanationStep(s.code, {**s.params, "tz": zone_words(s.params["tz"], language)})
-        if "tz" in s.params
-        else s
-        for s in steps
-    ]
+    identifier left to the API and the command line; times and days in words ("2026年12月7日
+    （周一）10:20"). ValueError as `render_explanation`."""
+    said = []
+    for step in steps:
+        params = {name: _times_in_words(value, language) for name, value in step.params.items()}
+        if "tz" in step.params:
+            params["tz"] = zone_words(step.params["tz"], language)
+        said.append(ExplanationStep(step.code, params))
     return render_explanation(said, language)
 
 

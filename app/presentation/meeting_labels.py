@@ -4,7 +4,12 @@ app.presentation.scheduling_labels."""
 
 from __future__ import annotations
 
-from app.presentation.i18n import _
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from app.presentation.i18n import _, current_locale, gettext
+from notifications.wording import day_in_words
 
 REQUEST_STATUS_LABELS: dict[str, str] = {
     "requested": _("Waiting to be scheduled"),
@@ -35,10 +40,43 @@ MEETING_PAGE_MESSAGES: dict[str, str] = {
     "window_incomplete": _("Give the date, the start and the end of the window."),
     "window_order": _("The window must end after it starts."),
     "window_in_past": _("A preferred time must be in the future."),
+    "window_outside_hours": _(
+        "The centre does not receive lawyers at that time: choose a time within its opening hours."
+    ),
     "assistant_incomplete": _("Give the assistant's name and licence or ID number, or neither."),
     "reason_required": _("Give the reason; it is recorded."),
     "slot_required": _("Choose one of the free times."),
     "decision_required": _("Choose whether to permit or refuse."),
+}
+
+
+def _hours_in_words(hours: list[Mapping[str, str]], language: str) -> str:
+    """Opening spans as people list them: "09:00–11:30 and 14:00–17:00" (in Chinese joined
+    by "、")."""
+    spans = [f"{span['from']}–{span['to']}" for span in hours]
+    if language != "en":
+        return "、".join(spans)
+    return spans[0] if len(spans) == 1 else f"{', '.join(spans[:-1])} and {spans[-1]}"
+
+
+def window_outside_hours(facts: Mapping[str, Any]) -> str:
+    """Why a preferred window is refused, with the centre's hours on that day (the facts of
+    scheduling.asking: ``day``, ``opening_hours``)."""
+    language = current_locale.get()
+    day = day_in_words(date.fromisoformat(str(facts["day"])), language)
+    hours = list(facts.get("opening_hours") or [])
+    if not hours:
+        text = gettext("The centre does not receive lawyers on %(day)s: choose another day.")
+        return text % {"day": day}
+    text = gettext(
+        "The centre does not receive lawyers at that time: on %(day)s it is open %(hours)s."
+    )
+    return text % {"day": day, "hours": _hours_in_words(hours, language)}
+
+
+# Codes whose words carry the facts of the error (DomainError.extensions).
+MEETING_FACT_MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "window_outside_hours": window_outside_hours,
 }
 
 JINJA_LABELS = {

@@ -5,8 +5,10 @@ they are looked up, so web, API and command line answer every code alike."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
+from app.errors import DomainError
 from app.presentation import (
     board_labels,
     calendar_labels,
@@ -39,6 +41,22 @@ MESSAGE_TABLES: Final[tuple[dict[str, str], ...]] = (
 )
 
 
+# Codes whose words are made from the facts the error carries (its ``extensions``).
+FACT_MESSAGES: Final[dict[str, Callable[[Mapping[str, Any]], str]]] = {
+    **meeting_labels.MEETING_FACT_MESSAGES,
+}
+
+
 def message(code: str) -> str:
     text = next((table[code] for table in MESSAGE_TABLES if code in table), code)
     return gettext(text)
+
+
+def error_message(error: DomainError) -> str:
+    """The words of one error: its code's message, with the facts it carries where the message
+    names them (the opening hours of a refused preferred time)."""
+    words = FACT_MESSAGES.get(error.code)
+    facts = getattr(error, "extensions", None)
+    if words is not None and facts is not None:
+        return words(facts)
+    return message(error.code)

@@ -7,9 +7,9 @@ time typed into two inputs are read in that facility's IANA zone and stored in U
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.datastructures import FormData
@@ -17,8 +17,11 @@ from starlette.datastructures import FormData
 from app import clock
 from app.errors import DomainError
 from app.presentation.i18n import current_locale
-from app.presentation.messages import message
+from app.presentation.messages import error_message
 from notifications.wording import local_time, zone_words
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 DEFAULT_ZONE: Final = "Asia/Shanghai"
 _DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -98,10 +101,22 @@ def zone_in_words(zone_name: str | ZoneInfo | None) -> str:
     return zone_words(tz.key, current_locale.get())
 
 
+def attempt(
+    found: list[DomainError], read: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T | None:
+    """``read(*args, **kwargs)``; or None, its DomainError added to ``found``, so that the form
+    goes on being read and shows this error with the others (``app.errors.raise_all``)."""
+    try:
+        return read(*args, **kwargs)
+    except DomainError as exc:
+        found.extend(exc.each())
+        return None
+
+
 def form_errors(exc: DomainError, fields: Iterable[str]) -> dict[str, str]:
     """A service's error next to its field when the form has that field, else above the form."""
     key = exc.field if exc.field in set(fields) else None
-    return {key or "form": message(exc.code)}
+    return {key or "form": error_message(exc)}
 
 
 def every_form_error(exc: DomainError, fields: Iterable[str]) -> dict[str, str]:
@@ -111,5 +126,5 @@ def every_form_error(exc: DomainError, fields: Iterable[str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for one in exc.each():
         key = one.field if one.field is not None and one.field in known else "form"
-        errors.setdefault(key, message(one.code))
+        errors.setdefault(key, error_message(one))
     return errors

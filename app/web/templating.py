@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -18,8 +20,8 @@ from app.presentation import audit_labels, case_labels, i18n, messages, verifica
 from app.presentation.checklist_labels import note_words
 from app.presentation.legal_words import reference_words
 from app.web.csrf import csrf_token
-from app.web.forms import show_deadline, show_local, zone_in_words
-from notifications.wording import span_in_words
+from app.web.forms import DEFAULT_ZONE, show_deadline, show_local, zone_in_words
+from notifications.wording import day_in_words, span_in_words
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -69,15 +71,61 @@ def hours_in_words(hours: float) -> str:
     return i18n.gettext("%(span)s left") % {"span": words}
 
 
+def _known_duty(duty_id: object) -> str | None:
+    if not isinstance(duty_id, str) or not duty_id:
+        return None
+    try:
+        return load_catalogue().by_id(duty_id).id
+    except KeyError:
+        return None
+
+
+def law_link(duty_id: str, words: str) -> Markup:
+    """Words that link to their duty's page of the statutory catalogue (/law/M1)."""
+    return Markup('<a class="law-ref" href="/law/{}">{}</a>').format(duty_id, words)
+
+
 def duty_title(duty_id: str | None) -> str:
-    """A catalogue duty by its title in the visit's language ("48小时内安排会见"), not its code."""
+    """A catalogue duty by its title in the visit's language ("48小时内安排会见"), not its code,
+    linked to its page of the catalogue."""
     if not duty_id:
         return "—"
-    try:
-        duty = load_catalogue().by_id(duty_id)
-    except KeyError:
+    known = _known_duty(duty_id)
+    if known is None:
         return duty_id
-    return duty.title.in_locale(i18n.current_locale.get())
+    return law_link(known, load_catalogue().by_id(known).title.in_locale(i18n.current_locale.get()))
+
+
+class DutyBasis(str):
+    """A duty's legal basis as the catalogue writes it ("CPL 39(2); MPS 53"), knowing its duty:
+    `legal_words` then links the words to the duty's page."""
+
+    duty_id: str
+
+    def __new__(cls, basis: str, duty_id: str) -> DutyBasis:
+        made = super().__new__(cls, basis)
+        made.duty_id = duty_id
+        return made
+
+
+def duty_basis(duty_id: str) -> DutyBasis:
+    return DutyBasis(load_catalogue().by_id(duty_id).basis, duty_id)
+
+
+def legal_words(reference: str | None, duty: str | None = None) -> str:
+    """A legal reference in the visit's words; linked to its duty's page when the duty is known
+    (given, or the reference is a `duty_basis`)."""
+    words = reference_words(reference or "")
+    known = _known_duty(duty or getattr(reference, "duty_id", None))
+    return law_link(known, words) if known and words else words
+
+
+def audit_changes(
+    summary: dict[str, object] | None, zone: str | ZoneInfo | None = None
+) -> list[audit_labels.Change]:
+    """An audit entry's summary in the visit's words, times on the zone's clock."""
+    name = zone.key if isinstance(zone, ZoneInfo) else zone
+    return audit_labels.summary_changes(summary, i18n.current_locale.get(), name or DEFAULT_ZONE)
 
 
 def navigation_for(user: User | None, available: frozenset[str]) -> list[NavItem]:
@@ -104,9 +152,10 @@ def build_environment() -> Environment:
         **case_labels.JINJA_GLOBALS,
         **verification_labels.JINJA_LABELS,
         **audit_labels.JINJA_LABELS,
-        duty_basis=lambda duty_id: load_catalogue().by_id(duty_id).basis,
+        duty_basis=duty_basis,
         duty_title=duty_title,
         checklist_note=lambda note: note_words(note, i18n.current_locale.get()),
+        audit_changes=audit_changes,
     )
     # What a person reads: times on the facility's clock with the zone in words, a deadline
     # that ends a day as 24:00, lengths of time and legal references in words.
@@ -114,11 +163,12 @@ def build_environment() -> Environment:
     env.filters["deadline_time"] = show_deadline
     env.filters["zone_words"] = zone_in_words
     env.filters["span"] = lambda span: span_in_words(span, i18n.current_locale.get())
+    env.filters["day_words"] = lambda day: day_in_words(day, i18n.current_locale.get())
     env.filters["hours_span"] = hours_in_words
     env.filters["hours_words"] = lambda hours: span_in_words(
         timedelta(hours=hours), i18n.current_locale.get()
     )
-    env.filters["legal_words"] = lambda reference: reference_words(reference or "")
+    env.filters["legal_words"] = legal_words
     return env
 
 

@@ -14,6 +14,7 @@ from app.accounts.models import ApiToken, User
 from app.accounts.roles import AccountStatus, Role
 from app.accounts.services import set_status
 from app.audit.models import AuditEntry
+from notifications.wording import local_time
 from tests.integration.helpers import api_token, bearer, make_user, post_form, signed_in, snapshot
 
 
@@ -77,7 +78,7 @@ async def test_profile_lists_tokens_with_prefix_and_last_use(
     assert token.last_used_at is not None
     page = await client.get("/profile")
     assert token.prefix in page.text
-    assert token.last_used_at.strftime("%Y-%m-%d %H:%M") in page.text
+    assert local_time(token.last_used_at, "Asia/Shanghai", "zh-CN") in page.text
 
 
 async def test_last_use_is_refreshed_at_most_once_a_minute(

@@ -5,6 +5,7 @@ each of them, with the same field and the same words, and stores nothing when it
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from httpx import AsyncClient
 from app.accounts.models import User
 from app.cli import main
 from app.settings import Settings
-from scheduling.models import MeetingRequest
+from notifications.wording import day_in_words
+from scheduling.models import MeetingRequest, OpeningSession
 from tests.integration.helpers import api_token, bearer, in_database, page_csrf, sign_in_as
-from tests.integration.meeting_world import Place, make_party, make_place
+from tests.integration.meeting_world import Place, make_party, make_place, meeting_day
 
 ID_NUMBER = "110101199001011234"
 # (what the lawyer sends, the field at fault, the message in English)
@@ -99,7 +101,7 @@ async def test_a_preferred_window_that_ends_before_it_starts_is_refused_at_its_r
     window = {"window1_date": "2026-12-09", "window1_from": "15:00", "window1_to": "10:00"}
     status, page = await _through_the_page(client, party.lawyer, party.engagement.id, window)
     assert status == 422 and "has-error" in page
-    assert 'id="e-request-window1" role="alert">The window must end after it starts.' in page
+    assert 'id="e-request-window1">The window must end after it starts.' in page
     backwards = {"preferred_windows": [{"from": "2026-12-09T15:00:00+08:00",
                                         "to": "2026-12-09T10:00:00+08:00"}]}  # fmt: skip
     status, problem = await _through_the_api(client, party.lawyer, party.engagement.id, backwards)
@@ -117,7 +119,7 @@ async def test_a_preferred_window_in_the_past_is_refused_at_its_row(
     window = {"window1_date": "2026-01-01", "window1_from": "09:00", "window1_to": "10:00"}
     status, page = await _through_the_page(client, party.lawyer, party.engagement.id, window)
     assert status == 400
-    assert 'id="e-request-window1" role="alert">A preferred time must be in the future.' in page
+    assert 'id="e-request-window1">A preferred time must be in the future.' in page
     past = {"preferred_windows": [{"from": "2026-01-01T09:00:00+08:00",
                                    "to": "2026-01-01T10:00:00+08:00"}]}  # fmt: skip
     status, problem = await _through_the_api(client, party.lawyer, party.engagement.id, past)
@@ -221,3 +223,83 @@ def test_the_command_line_answers_in_chinese_by_default(
     assert main(asked) == 2
     error = capsys.readouterr().err
     assert error.startswith("lawmeet: walk_in: ") and "看守所" in error
+
+
+# --- A preferred time outside the centre's opening hours ----------------------------------
+# make_place opens every day 08:00-18:00 Beijing time. Only a window that meets none of the
+# day's hours is refused; one that overlaps them is the centre's to fit.
+
+
+def _outside(day: date) -> str:
+    return (
+        "The centre does not receive lawyers at that time: "
+        f"on {day_in_words(day, 'en')} it is open 08:00–18:00."
+    )
+
+
+async def test_a_window_wholly_outside_the_opening_hours_is_refused_with_the_hours(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    day = meeting_day()
+    window = {"window1_date": str(day), "window1_from": "19:00", "window1_to": "20:00",
+              "window2_date": str(day), "window2_from": "09:00", "window2_to": "10:00"}  # fmt: skip
+    status, page = await _through_the_page(client, party.lawyer, party.engagement.id, window)
+    assert status == 400
+    assert f'id="e-request-window1">{_outside(day)}<' in page
+    assert 'id="e-request-window2"' not in page
+    assert f'value="{day.isoformat()}"' in page and 'value="19:00"' in page
+    evening = {"preferred_windows": [
+        {"from": f"{day}T09:00:00+08:00", "to": f"{day}T10:00:00+08:00"},
+        {"from": f"{day}T19:00:00+08:00", "to": f"{day}T20:00:00+08:00"}]}  # fmt: skip
+    status, problem = await _through_the_api(client, party.lawyer, party.engagement.id, evening)
+    assert status == 422
+    assert problem["errors"] == [{"field": "preferred_windows.1", "message": _outside(day)}]
+    assert await MeetingRequest.all().count() == 1  # the party's own, nothing new
+
+
+async def test_a_window_on_a_day_the_centre_is_closed_says_so(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    day = meeting_day()
+    await OpeningSession.filter(facility_id=place.facility.id, weekday=day.weekday()).delete()
+    window = {"preferred_windows": [{"from": f"{day}T09:00:00+08:00",
+                                     "to": f"{day}T10:00:00+08:00"}]}  # fmt: skip
+    status, problem = await _through_the_api(client, party.lawyer, party.engagement.id, window)
+    assert status == 422
+    words = f"The centre does not receive lawyers on {day_in_words(day, 'en')}: choose another day."
+    assert problem["errors"] == [{"field": "preferred_windows.0", "message": words}]
+
+
+async def test_a_window_that_overlaps_the_opening_hours_is_accepted(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    day = meeting_day()
+    window = {"window1_date": day.isoformat(), "window1_from": "17:00", "window1_to": "19:30"}
+    status, _page = await _through_the_page(client, party.lawyer, party.engagement.id, window)
+    assert status == 303
+
+
+async def test_a_walk_in_is_never_refused_for_the_hours_it_asked_for(
+    client: AsyncClient, place: Place
+) -> None:
+    party = await make_party(place)
+    day = meeting_day()
+    window = {"window1_date": day.isoformat(), "window1_from": "19:00", "window1_to": "20:00",
+              "walk_in": True}  # fmt: skip
+    status, _page = await _through_the_page(client, place.staff, party.engagement.id, window)
+    assert status == 303
+    assert await MeetingRequest.filter(walk_in=True).count() == 1
+
+
+def test_the_command_line_refuses_a_window_outside_the_hours_with_the_same_words(
+    settings: Settings, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lawyer, engagement_id = _party_in(settings)
+    day = meeting_day()
+    asked = ["meeting", "ask", "--as", lawyer, "--engagement", str(engagement_id), "--lang", "en",
+             "--window", f"{day}T20:00:00+08:00", f"{day}T21:00:00+08:00"]  # fmt: skip
+    assert main(asked) == 2
+    assert capsys.readouterr().err.strip() == f"lawmeet: preferred_windows.0: {_outside(day)}"

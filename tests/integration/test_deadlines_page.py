@@ -22,7 +22,7 @@ STORY = {
 
 def field_error(html: str, name: str) -> str | None:
     """The error text shown for a form field, if any (and check it is wired to the input)."""
-    found = re.search(rf'<p class="error" id="e-{name}" role="alert">([^<]*)</p>', html)
+    found = re.search(rf'<p class="error" id="e-{name}"[^>]*>([^<]*)</p>', html)
     if found is None:
         return None
     assert re.search(rf'id="f-{name}"[^>]*aria-invalid="true" aria-describedby="e-{name}"', html)
@@ -64,7 +64,11 @@ async def test_user_story_shows_8_october_and_national_day_and_links_the_rule(
 async def test_explanation_follows_the_page_language(client: AsyncClient) -> None:
     await signed_in(client, Role.LAWYER, locale="zh-CN")
     html = (await client.get("/deadlines", params=STORY)).text
-    assert "跳过：2026-10-02至2026-10-07（国庆节）" in html
+    # The counting steps say their times and days in words, not "2026-09-29 10:20".
+    assert "跳过：2026年10月2日至2026年10月7日（国庆节）" in html
+    assert "触发时间：2026年9月29日（周二）10:20（北京时间，UTC+08:00）" in html
+    steps = html.split('class="deadline-steps">')[1].split("</ol>")[0]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", steps)
     assert "2026年10月8日星期四 24:00" in html
 
 

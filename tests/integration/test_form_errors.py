@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from httpx import AsyncClient
 
-from app.accounts.models import User
+from app.accounts.models import ApiToken, User
+from app.accounts.roles import Role
 from app.audit.models import AuditEntry
-from app.cases.models import EngagementDocument
+from app.cases.models import Case, CaseEvent, Detainee, EngagementDocument
+from app.orgs.models import Facility
 from app.settings import Settings
-from rights_checklist.models import Submission, SubmissionAttachment
-from scheduling.models import MeetingRequest
+from rights_checklist.models import Complaint, Submission, SubmissionAttachment
+from scheduling.models import Closure, FacilitySchedule, MeetingRequest, OpeningSession
 from tests.integration.case_world import PDF_BYTES, engage, make_case_world
 from tests.integration.helpers import (
     DEFAULT_PASSWORD,
     api_token,
     bearer,
     in_english,
+    local_fields,
+    make_user,
     page_csrf,
     sign_in_as,
 )
@@ -255,3 +261,257 @@ async def test_a_body_far_beyond_any_file_still_gets_the_bare_413(
     )
     assert response.status_code == 413
     assert not await EngagementDocument.exists()
+
+
+# --- Every other form: several wrong fields at once -----------------------------------------
+# Each form is sent with several fields wrong: the page answers with an error at each of them
+# and the same errors in the summary (each linking to an input of the page), the title says
+# "Error:", what was typed is still there, and nothing was stored.
+
+
+def shows_every_error(response: httpx.Response, fields: set[str]) -> None:
+    """An error at each of ``fields`` (the ids of their errors, "e-<field>") and no other, each
+    repeated in the summary with a link to an element of the page; "Error:" heads the title."""
+    assert response.status_code in (400, 409, 422), response.text
+    errors = field_errors(response)
+    assert set(errors) == fields
+    links = summary_links(response)
+    assert sorted(links.values()) == sorted(errors.values())
+    for target in links:
+        assert f'id="{target}"' in response.text
+    assert "<title>Error: " in response.text
+    assert response.text.count('role="alert"') == 1  # the summary only, not each field
+
+
+async def _send(client: AsyncClient, page: str, path: str, data: dict[str, str]) -> httpx.Response:
+    return await client.post(path, data={"csrf_token": await page_csrf(client, page), **data})
+
+
+async def test_the_admins_new_user_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    admin = await make_user(Role.ADMIN)
+    await sign_in_as(client, admin)
+    response = await _send(client, "/admin/users/new", "/admin/users", {
+        "username": "x", "display_name": "", "email": "bad", "phone": "abc",
+        "password": "short", "role": "detention_staff", "organisation_id": ""})  # fmt: skip
+    shows_every_error(response, {"username", "display_name", "email", "phone",
+                                 "password", "organisation_id"})  # fmt: skip
+    assert 'value="bad"' in response.text and 'value="abc"' in response.text
+    assert "short" not in response.text  # a password is never sent back
+    assert await User.all().count() == 1
+
+
+async def test_the_organisation_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    await sign_in_as(client, await make_user(Role.ADMIN))
+    response = await _send(client, "/admin/organisations", "/admin/organisations", {
+        "kind": "facility", "name": "", "region_code": "12", "timezone": "Mars/Base",
+        "address": "1 Road"})  # fmt: skip
+    shows_every_error(response, {"name", "region_code", "timezone"})
+    assert 'value="Mars/Base"' in response.text and 'value="1 Road"' in response.text
+    assert not await Facility.exists()
+
+
+async def test_a_token_without_a_name_is_answered_at_its_field(client: AsyncClient) -> None:
+    user = await make_user(Role.LAWYER)
+    await sign_in_as(client, user)
+    response = await _send(client, "/profile", "/profile/tokens", {"name": "  "})
+    shows_every_error(response, {"token-name"})
+    assert not await ApiToken.exists()
+
+
+async def test_the_new_case_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    world = await make_case_world()
+    await sign_in_as(client, world.investigator)
+    response = await _send(client, "/cases/new", "/cases", {
+        "case_number": "", "category": "ordinary", "suspected_charges": "fraud", "name": "",
+        "id_number": "123", "facility_id": str(world.facility.id),
+        "admitted_date": "2026-13-40", "admitted_time": "25:00"})  # fmt: skip
+    shows_every_error(response, {"case-case_number", "case-name", "case-id_number",
+                                 "case-admitted_at"})  # fmt: skip
+    assert 'value="123"' in response.text and 'value="25:00"' in response.text
+    assert await Case.all().count() == 1
+
+
+async def test_the_case_event_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    world = await make_case_world()
+    await sign_in_as(client, world.investigator)
+    tomorrow = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=1)
+    page = f"/cases/{world.case.id}"
+    response = await _send(client, page, f"{page}/events", {
+        "kind": "custody_extension", **local_fields("effective", tomorrow),
+        "note": "Extension asked for", "new_expiry": "", "legal_basis": ""})  # fmt: skip
+    shows_every_error(response, {"event-effective_at", "event-new_expiry",
+                                 "event-legal_basis"})  # fmt: skip
+    assert "Extension asked for" in response.text
+    assert not await CaseEvent.exists()
+
+
+async def test_the_client_look_up_shows_every_missing_field(client: AsyncClient) -> None:
+    world = await make_case_world()
+    await sign_in_as(client, world.lawyer)
+    response = await _send(client, "/clients/new", "/clients/new",
+                           {"facility_id": "", "name": "张三", "id_number": ""})  # fmt: skip
+    shows_every_error(response, {"find-facility_id", "find-id_number"})
+    assert 'value="张三"' in html.unescape(response.text)
+
+
+async def test_the_admission_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    world = await make_case_world()
+    await sign_in_as(client, world.staff)
+    response = await _send(client, "/detainees", "/detainees", {
+        "name": "", "id_number": "12", "admitted_date": "bad", "admitted_time": ""})  # fmt: skip
+    shows_every_error(response, {"admit-name", "admit-id_number", "admit-admitted_at"})
+    assert 'value="12"' in response.text and 'value="bad"' in response.text
+    assert await Detainee.all().count() == 1
+
+
+async def test_the_move_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    world = await make_case_world()
+    await sign_in_as(client, world.staff)
+    page = f"/detainees/{world.detainee.id}"
+    response = await _send(client, page, f"{page}/move", {
+        "case_id": str(world.case.id), "effective_date": "2026-02-30", "effective_time": "09:00",
+        "to_facility_id": "", "note": "n" * 2001})  # fmt: skip
+    shows_every_error(response, {"move-effective_at", "move-to_facility_id", "move-note"})
+    assert 'value="2026-02-30"' in response.text
+    assert not await CaseEvent.exists()
+
+
+async def test_the_complaint_form_shows_every_wrong_field(
+    client: AsyncClient, settings: Settings
+) -> None:
+    world = await active_world(settings)
+    await sign_in_as(client, world.beijing.lawyer)
+    response = await _send(client, "/complaints/new", "/complaints", {
+        "case_id": str(world.beijing.case.id), "complaint_type": "", "addressed_to": "",
+        "copied_to": "nobody", "description": " "})  # fmt: skip
+    shows_every_error(response, {"complain-complaint_type", "complain-addressed_to",
+                                 "complain-copied_to", "complain-description"})  # fmt: skip
+    assert re.search(rf'<option value="{world.beijing.case.id}" selected>', response.text)
+    assert not await Complaint.exists()
+
+
+async def test_the_reply_form_shows_every_wrong_field_and_keeps_the_summary(
+    client: AsyncClient, settings: Settings
+) -> None:
+    world = await active_world(settings)
+    await sign_in_as(client, world.beijing.lawyer)
+    await _send(client, "/complaints/new", "/complaints", {
+        "case_id": str(world.beijing.case.id), "complaint_type": "meeting_refused",
+        "addressed_to": "procuratorate", "description": "No meeting after 52 hours."})  # fmt: skip
+    complaint = await Complaint.get(case_id=world.beijing.case.id)
+    await sign_in_as(client, world.beijing.auditor)
+    page = f"/complaints/{complaint.id}"
+    response = await _send(client, page, f"{page}/reply", {
+        "day": "2026-13-01", "clock": "10:00", "summary": "Arranged at last.",
+        "outcome": ""})  # fmt: skip
+    shows_every_error(response, {"reply-day", "reply-outcome"})
+    assert "Arranged at last." in response.text and 'value="2026-13-01"' in response.text
+    assert (await Complaint.get(id=complaint.id)).reply_at is None
+
+
+async def test_the_submission_form_shows_every_wrong_field(
+    client: AsyncClient, settings: Settings
+) -> None:
+    world = await active_world(settings)
+    engagement = world.beijing.engagement.id
+    await sign_in_as(client, world.beijing.lawyer)
+    token = await page_csrf(client, f"/clients/{engagement}/submissions")
+    response = await client.post(
+        f"/clients/{engagement}/submissions",
+        data={"csrf_token": token, "kind": "measure_change", "text": " "},
+        files=[("files", ("statement.pdf", PDF_A, "application/pdf"))],
+    )
+    shows_every_error(response, {"submit-text", "submit-files"})
+    assert re.search(r'<option value="measure_change" selected>', response.text)
+    assert not await Submission.exists()
+
+
+async def test_the_decision_form_shows_every_wrong_field_and_keeps_the_reasons(
+    client: AsyncClient, settings: Settings
+) -> None:
+    world = await active_world(settings)
+    engagement = world.beijing.engagement.id
+    await sign_in_as(client, world.beijing.lawyer)
+    await _send(client, f"/clients/{engagement}/submissions",
+                f"/clients/{engagement}/submissions",
+                {"kind": "measure_change", "text": "Bail, please."})  # fmt: skip
+    submission = await Submission.get(engagement_id=engagement)
+    await sign_in_as(client, world.beijing.investigator)
+    page = f"/submissions/{submission.id}"
+    response = await _send(client, page, f"{page}/decide", {
+        "decision": "", "reasons": "Still under review.", "day": "2026-02-30",
+        "clock": "10:00"})  # fmt: skip
+    shows_every_error(response, {"decide-decision", "decide-day"})
+    assert "Still under review." in response.text and 'value="2026-02-30"' in response.text
+    assert (await Submission.get(id=submission.id)).decided_at is None
+
+
+async def test_the_walk_in_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    place = await make_place()
+    await make_party(place)
+    before = await MeetingRequest.all().count()
+    await sign_in_as(client, place.staff)
+    response = await _send(client, "/board/walk-in", "/board/walk-in", {
+        "engagement_id": "", "assistant_name": "Wu Zhuli", "doc_licence": "yes"})  # fmt: skip
+    shows_every_error(response, {"walk-in-engagement_id", "walk-in-assistant_id_number"})
+    assert 'value="Wu Zhuli"' in response.text
+    assert 'name="doc_licence" value="yes" checked' in response.text
+    assert await MeetingRequest.all().count() == before
+
+
+async def test_the_engagement_registered_at_the_gate_shows_every_missing_choice(
+    client: AsyncClient,
+) -> None:
+    place = await make_place()
+    await sign_in_as(client, place.staff)
+    response = await _send(client, "/board/walk-in", "/board/walk-in/engagement", {
+        "q": "Nobody Known", "lawyer_id": "", "detainee_id": "", "kind": ""})  # fmt: skip
+    shows_every_error(response, {"register-lawyer_id", "register-detainee_id",
+                                 "register-kind"})  # fmt: skip
+    assert 'value="Nobody Known"' in response.text
+
+
+async def test_a_refusal_without_a_ground_is_answered_with_the_summary(
+    client: AsyncClient,
+) -> None:
+    place = await make_place()
+    party = await make_party(place)
+    await sign_in_as(client, place.staff)
+    page = f"/board/requests/{party.request.id}"
+    response = await _send(client, page, f"{page}/refusal",
+                           {"reason": "", "details": "The letter was unsigned."})  # fmt: skip
+    shows_every_error(response, {"refuse-reason"})
+    assert "The letter was unsigned." in response.text
+    assert (await MeetingRequest.get(id=party.request.id)).status != "refused"
+
+
+async def test_the_session_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    place = await make_place()
+    before = await OpeningSession.all().count()
+    await sign_in_as(client, place.staff)
+    response = await _send(client, "/facility", "/facility/sessions", {
+        "start": "25:00", "end": "late", "valid_from": "someday", "valid_to": ""})  # fmt: skip
+    shows_every_error(response, {"session-start", "session-end", "session-valid_from",
+                                 "session-weekdays"})  # fmt: skip
+    assert 'value="25:00"' in response.text and 'value="late"' in response.text
+    assert await OpeningSession.all().count() == before
+
+
+async def test_the_closure_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    place = await make_place()
+    await sign_in_as(client, place.staff)
+    response = await _send(client, "/facility", "/facility/closures", {
+        "room": "", "starts_date": "", "starts_time": "", "ends_date": "2026-02-30",
+        "ends_time": "12:00", "reason": ""})  # fmt: skip
+    shows_every_error(response, {"closure-starts_at", "closure-ends_at", "closure-reason"})
+    assert 'value="2026-02-30"' in response.text
+    assert not await Closure.exists()
+
+
+async def test_the_meeting_settings_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    place = await make_place()
+    await sign_in_as(client, place.staff)
+    response = await _send(client, "/facility", "/facility/schedule", {"buffer_minutes": "ten"})
+    shows_every_error(response, {"schedule-allowed_lengths", "schedule-buffer_minutes"})
+    assert 'value="ten"' in response.text
+    assert not await FacilitySchedule.exists()

@@ -63,7 +63,7 @@ async def test_the_supervisor_sees_an_overdue_task_on_the_task_list(
     section = page.split('id="h-overdue"', 1)[1].split("</section>", 1)[0]
     assert f'href="/submissions/{late.id}"' in section
     row = section.split(f'href="/submissions/{late.id}"', 1)[1].split("</tr>", 1)[0]
-    assert re.search(r"<td>\d+ ?(d|天)", row), row  # how long overdue, in words
+    assert re.search(r"<td[^>]*>\d+ ?(d|天)", row), row  # how long overdue, in words
 
 
 async def test_an_investigator_who_does_not_supervise_sees_no_agency_section(

@@ -1,4 +1,4 @@
-"""Imports flow one way (docs/architecture.md, ARCHITECTURE.md), with no exemptions:
+"""Imports flow one way (docs/architecture.md), with no exemptions:
 
     foundation (app.settings, app.db, app.accounts, app.cases, app.audit, app.orgs, app.law, ...)
       <- notifications <- scheduling <- rights_checklist          (the domain)

@@ -9,9 +9,9 @@ from starlette.routing import Route
 from app.accounts import services
 from app.accounts.models import ApiToken
 from app.accounts.policy import Action, NotFound
-from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form
+from app.web.forms import every_form_error
 
 
 async def _render(
@@ -31,10 +31,12 @@ async def profile_page(request: Request) -> Response:
 async def create_token(request: Request) -> Response:
     user = permitted(request, Action.MANAGE_PROFILE)
     form = await checked_form(request)
+    name = str(form.get("name", ""))
     try:
-        token, raw = await services.issue_token(user, str(form.get("name", "")))
+        token, raw = await services.issue_token(user, name)
     except services.AccountError as exc:
-        return await _render(request, {"token_error": message(exc.code)}, 400)
+        errors = every_form_error(exc, ("name",))
+        return await _render(request, {"token_errors": errors, "token_values": {"name": name}}, 400)
     # The secret is shown on this one response and never again.
     return await _render(request, {"new_token": raw, "new_token_name": token.name}, 201)
 

@@ -8,13 +8,19 @@ from starlette.routing import Route
 
 from app.accounts import policy, services
 from app.accounts.models import User
-from app.accounts.organisations import OrganisationKind, create_organisation
+from app.accounts.organisations import (
+    OrganisationKind,
+    create_organisation,
+    organisation_problems,
+)
 from app.accounts.policy import Action
 from app.accounts.roles import ROLE_BINDING, AccountStatus, Role
+from app.errors import DomainError, together
 from app.orgs.models import Agency, BarAssociation, Facility
 from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form
+from app.web.forms import every_form_error
 
 USER_FIELDS = ("username", "display_name", "email", "phone", "role", "organisation_id")
 ORG_FIELDS = ("kind", "name", "region_code", "timezone", "address")
@@ -71,10 +77,6 @@ async def create_user(request: Request) -> Response:
     actor = permitted(request, Action.MANAGE_USERS)
     form = await checked_form(request)
     values = {name: str(form.get(name, "")).strip() for name in USER_FIELDS}
-    role = values["role"]
-    if role not in {r.value for r in Role}:
-        return await _user_form(request, values, {"role": message("required")}, 400)
-    org_id = _organisation_choice(values["organisation_id"], Role(role))
     account = services.NewAccount(
         username=values["username"],
         display_name=values["display_name"],
@@ -83,9 +85,14 @@ async def create_user(request: Request) -> Response:
         phone=values["phone"],
     )
     try:
-        await services.create_user(actor, account, Role(role), org_id)
-    except services.AccountError as exc:
-        return await _user_form(request, values, {exc.field or "form": message(exc.code)}, 400)
+        if values["role"] not in {r.value for r in Role}:  # the account's own faults as well
+            raise together([DomainError("required", "role"), *services.account_problems(account)])
+        role = Role(values["role"])
+        org_id = _organisation_choice(values["organisation_id"], role)
+        await services.create_user(actor, account, role, org_id)
+    except DomainError as exc:
+        errors = every_form_error(exc, (*USER_FIELDS, "password"))
+        return await _user_form(request, values, errors, 400)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -144,23 +151,17 @@ async def create_organisation_form(request: Request) -> Response:
     actor = permitted(request, Action.MANAGE_ORGANISATIONS)
     form = await checked_form(request)
     values = {name: str(form.get(name, "")).strip() for name in ORG_FIELDS}
-    kind = values["kind"]
-    if kind not in ("facility", "agency", "bar_association"):
-        return await _organisations_page(request, values, {"kind": message("required")}, 400)
-    org_kind: OrganisationKind = kind  # type: ignore[assignment]
+    kind, zone = values["kind"], values["timezone"] or "Asia/Shanghai"
     try:
+        if kind not in ("facility", "agency", "bar_association"):  # and the other fields' faults
+            problems = organisation_problems(kind, values["name"], values["region_code"], zone)
+            raise together([DomainError("required", "kind"), *problems])
+        org_kind: OrganisationKind = kind  # type: ignore[assignment]
         await create_organisation(
-            actor,
-            org_kind,
-            values["name"],
-            values["region_code"],
-            values["timezone"] or "Asia/Shanghai",
-            values["address"],
+            actor, org_kind, values["name"], values["region_code"], zone, values["address"]
         )
-    except services.AccountError as exc:
-        return await _organisations_page(
-            request, values, {exc.field or "form": message(exc.code)}, 400
-        )
+    except DomainError as exc:
+        return await _organisations_page(request, values, every_form_error(exc, ORG_FIELDS), 400)
     return RedirectResponse("/admin/organisations", status_code=303)
 
 

@@ -23,13 +23,14 @@ from app.cases.models import (
 )
 from app.cases.recording import RecordCaseEvent
 from app.commands import build
-from app.errors import DomainError
+from app.errors import DomainError, raise_all, together
 from app.orgs.models import Facility
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
 from app.web.forms import (
-    form_errors,
+    attempt,
+    every_form_error,
     int_list,
     int_or_none,
     local_datetime,
@@ -109,14 +110,21 @@ async def open_case(request: Request) -> Response:
     values["investigator_ids"] = ",".join(str(i) for i in chosen)
     fields = (*CASE_FIELDS, "admitted_at", "investigator_ids")
     try:
+        problems: list[DomainError] = []
         facility = await Facility.get_or_none(id=int_or_none(values["facility_id"]) or 0)
         if facility is None:
-            raise DomainError("facility_unknown", "facility_id")
+            problems.append(DomainError("facility_unknown", "facility_id"))
         if values["category"] not in {c.value for c in CaseCategory}:
-            raise DomainError("required", "category")
-        admitted = local_datetime(
-            values["admitted_date"], values["admitted_time"], facility.timezone, "admitted_at"
-        )
+            problems.append(DomainError("required", "category"))
+        admitted = attempt(
+            problems, local_datetime, values["admitted_date"], values["admitted_time"],
+            facility.timezone if facility else None, "admitted_at",
+        )  # fmt: skip
+        if problems or facility is None or admitted is None:  # the case's own faults as well
+            found = services.new_case_problems(
+                values["case_number"], values["name"], values["id_number"]
+            )
+            raise together([*problems, *found])
         detainee = services.NewDetainee(values["name"], values["id_number"], facility.id, admitted)
         new = services.NewCase(
             values["case_number"],
@@ -127,7 +135,8 @@ async def open_case(request: Request) -> Response:
         )
         case = await services.open_case(user, new)
     except DomainError as exc:
-        return await _new_case_form(request, user, values, form_errors(exc, fields), exc.status)
+        errors = every_form_error(exc, fields)
+        return await _new_case_form(request, user, values, errors, exc.status)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -204,16 +213,23 @@ async def _event_command(case: Case, values: dict[str, str]) -> RecordCaseEvent:
     """The form as the domain's command: the effective time is read on the clock of the
     detainee's facility (of the case's first, for the whole case)."""
     zone = await _event_zone(case, int_or_none(values["detainee_id"]))
-    effective = local_datetime(
-        values["effective_date"], values["effective_time"], zone, "effective_at"
-    )
+    problems: list[DomainError] = []  # the time's fault and the command's, reported at once
+    effective = attempt(
+        problems, local_datetime, values["effective_date"], values["effective_time"], zone,
+        "effective_at",
+    )  # fmt: skip
     given = {name: values[name] for name in EVENT_FIELDS if name in _COMMAND_FIELDS}
-    return build(
-        RecordCaseEvent,
-        case_id=case.id,
-        effective_at=effective,
-        **{name: value for name, value in given.items() if value},
-    )
+    try:
+        command = build(
+            RecordCaseEvent,
+            case_id=case.id,
+            effective_at=effective,
+            **{name: value for name, value in given.items() if value},
+        )
+    except DomainError as exc:
+        raise together([*problems, exc]) from None
+    raise_all(problems)
+    return command
 
 
 async def record_event(request: Request) -> Response:
@@ -227,7 +243,7 @@ async def record_event(request: Request) -> Response:
             public_url=request.app.state.settings.app.public_url,
         )  # fmt: skip
     except DomainError as exc:
-        errors = {"event": form_errors(exc, (*EVENT_FIELDS, "effective_at"))}
+        errors = {"event": every_form_error(exc, (*EVENT_FIELDS, "effective_at"))}
         return await _case_page(request, user, case, {"event": values}, errors, exc.status)
     return RedirectResponse(f"/cases/{case.id}#event-{event.id}", status_code=303)
 
@@ -241,7 +257,7 @@ async def assign_investigators(request: Request) -> Response:
             raise DomainError("required", "investigator_ids")
         await services.assign_investigators(user, case, chosen)
     except DomainError as exc:
-        errors = {"assign": form_errors(exc, ("investigator_ids",))}
+        errors = {"assign": every_form_error(exc, ("investigator_ids",))}
         return await _case_page(request, user, case, None, errors, exc.status)
     return RedirectResponse(f"/cases/{case.id}#investigators", status_code=303)
 
@@ -258,14 +274,14 @@ async def record_termination(request: Request) -> Response:
         zone = await _event_zone(case, engagement.detainee_id)
         received = local_datetime(
             values["received_date"], values["received_time"], zone, "received_at"
-        )
+        )  # the note is free text: the time is the one field at fault
         settings = request.app.state.settings
         await case_notices.terminate_engagement(
             user, engagement, received, values["note"],
             context=await request.app.state.law.context(), public_url=settings.app.public_url,
         )  # fmt: skip
     except DomainError as exc:
-        errors = {key: form_errors(exc, (*TERMINATION_FIELDS, "received_at"))}
+        errors = {key: every_form_error(exc, (*TERMINATION_FIELDS, "received_at"))}
         return await _case_page(request, user, case, {key: values}, errors, exc.status)
     return RedirectResponse(f"/cases/{case.id}#engagements", status_code=303)
 

@@ -80,12 +80,15 @@ async def new_client_page(request: Request) -> Response:
 
 async def _find(user: User, values: dict[str, str]) -> engagements.Found:
     """Check the three inputs are there before the look-up, which counts against the limit."""
+    problems: list[DomainError] = []
     facility_id = int_or_none(values["facility_id"])
     if facility_id is None or not await Facility.filter(id=facility_id).exists():
-        raise DomainError("facility_unknown", "facility_id")
-    for name in ("name", "id_number"):
-        if not values[name]:
-            raise DomainError("required", name)
+        problems.append(DomainError("facility_unknown", "facility_id"))
+    problems.extend(
+        DomainError("required", name) for name in ("name", "id_number") if not values[name]
+    )
+    if problems or facility_id is None:
+        raise together(problems)
     return await engagements.find_detainee(user, facility_id, values["name"], values["id_number"])
 
 
@@ -97,7 +100,7 @@ async def look_up(request: Request) -> Response:
     try:
         found = await _find(user, values)
     except DomainError as exc:
-        return await _lookup_form(request, values, form_errors(exc, LOOKUP_FIELDS), exc.status)
+        return await _lookup_form(request, values, every_form_error(exc, LOOKUP_FIELDS), exc.status)
     values["kind"] = EngagementKind.RETAINED.value
     return await _choice_form(request, values, found, {})
 
@@ -110,7 +113,7 @@ async def start(request: Request) -> Response:
     try:
         found = await _find(user, values)
     except DomainError as exc:
-        return await _lookup_form(request, values, form_errors(exc, LOOKUP_FIELDS), exc.status)
+        return await _lookup_form(request, values, every_form_error(exc, LOOKUP_FIELDS), exc.status)
     try:
         if values["kind"] not in {k.value for k in EngagementKind}:
             raise DomainError("required", "kind")
@@ -118,7 +121,7 @@ async def start(request: Request) -> Response:
             user, found, int_or_none(values["case_id"]) or 0, EngagementKind(values["kind"])
         )
     except DomainError as exc:
-        errors = form_errors(exc, CHOICE_FIELDS)
+        errors = every_form_error(exc, CHOICE_FIELDS)
         return await _choice_form(request, values, found, errors, exc.status)
     return RedirectResponse(f"/clients/{engagement.id}", status_code=303)
 

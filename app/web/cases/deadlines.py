@@ -17,6 +17,7 @@ from app.law.explanations import format_offset
 from app.law.periods import Deadline, PeriodKind
 from app.law.policies import POLICY_IDS
 from app.presentation.i18n import _, gettext
+from app.presentation.law_labels import POLICY_LABELS
 from app.presentation.legal_words import explanation_words, policy_value_words
 from app.presentation.messages import message
 from app.web.auth import permitted
@@ -52,15 +53,6 @@ ERRORS: Final = {
     "period_out_of_range": _("This period is too long."),
     "target_needs_hours": _("A target is counted in hours: choose hours as the unit."),
     "kind_unknown": _("Choose one of the listed kinds."),
-}
-
-POLICY_LABELS: Final = {
-    "meeting_clock_start": _("When the 48-hour meeting clock starts"),
-    "hour_start_rule": _("Starting hour of hour periods"),
-    "hour_periods_extend_on_holiday": _("Hour periods move past rest days"),
-    "decision_days_kind": _("Decision limits in days are"),
-    "permission_case_categories": _("Cases needing permission to meet"),
-    "prompt_target_hours": _("Target for duties due promptly (hours)"),
 }
 
 

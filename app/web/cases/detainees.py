@@ -18,14 +18,15 @@ from app.cases.kinds import EventKind
 from app.cases.models import Case, Detainee, Engagement, EngagementDocument
 from app.cases.recording import RecordCaseEvent
 from app.commands import build
-from app.errors import DomainError
+from app.errors import DomainError, raise_all, together
 from app.orgs.models import Facility
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
 from app.web.forms import (
     DEFAULT_ZONE,
-    form_errors,
+    attempt,
+    every_form_error,
     int_or_none,
     local_datetime,
     local_now,
@@ -81,13 +82,19 @@ async def admit(request: Request) -> Response:
         facility = await Facility.get_or_none(id=user.facility_id or 0)
         if facility is None:
             raise DomainError("facility_not_yours", None, 403)
-        admitted = local_datetime(
-            values["admitted_date"], values["admitted_time"], facility.timezone, "admitted_at"
-        )
+        problems: list[DomainError] = []
+        admitted = attempt(
+            problems, local_datetime, values["admitted_date"], values["admitted_time"],
+            facility.timezone, "admitted_at",
+        )  # fmt: skip
+        if admitted is None:  # the name's and number's faults as well
+            raise together(
+                [*problems, *services.detainee_problems(values["name"], values["id_number"])]
+            )
         new = services.NewDetainee(values["name"], values["id_number"], facility.id, admitted)
         detainee = await services.admit_detainee(user, new)
     except DomainError as exc:
-        errors = form_errors(exc, (*ADMISSION_FIELDS, "admitted_at"))
+        errors = every_form_error(exc, (*ADMISSION_FIELDS, "admitted_at"))
         return await _list_page(request, user, values, errors, exc.status)
     return RedirectResponse(f"/detainees/{detainee.id}", status_code=303)
 
@@ -159,7 +166,7 @@ async def review(request: Request) -> Response:
             notices=request.app.state.notices,
         )  # fmt: skip
     except DomainError as exc:
-        errors = {key: form_errors(exc, ("note",))}
+        errors = {key: every_form_error(exc, ("note",))}
         return await _detail_page(request, user, detainee, {key: values}, errors, exc.status)
     return RedirectResponse(
         f"/detainees/{detainee.id}#engagement-{document.engagement_id}", status_code=303
@@ -174,33 +181,38 @@ async def record_custody(request: Request) -> Response:
     values = text_values(form, CUSTODY_FIELDS)
     await detainee.fetch_related("facility")
     try:
+        problems: list[DomainError] = []  # every field at fault, at once
         case = await Case.get_or_none(
             id=int_or_none(values["case_id"]) or 0, detainee_links__detainee_id=detainee.id
         )
         if case is None:
-            raise DomainError("required", "case_id")
-        effective = local_datetime(
-            values["effective_date"],
-            values["effective_time"],
-            detainee.facility.timezone,
-            "effective_at",
-        )
+            problems.append(DomainError("required", "case_id"))
+        effective = attempt(
+            problems, local_datetime, values["effective_date"], values["effective_time"],
+            detainee.facility.timezone, "effective_at",
+        )  # fmt: skip
         target = values["to_facility_id"] if which == "move" else ""
-        command = build(
-            RecordCaseEvent,
-            case_id=case.id,
-            kind=CUSTODY_KINDS[which],
-            effective_at=effective,
-            note=values["note"],
-            detainee_id=detainee.id,
-            **({"to_facility_id": target} if target else {}),
-        )
+        if which == "move" and not target:
+            problems.append(DomainError("facility_unknown", "to_facility_id"))
+        try:
+            command = build(
+                RecordCaseEvent,
+                case_id=case.id if case else 0,
+                kind=CUSTODY_KINDS[which],
+                effective_at=effective,
+                note=values["note"],
+                detainee_id=detainee.id,
+                **({"to_facility_id": target} if target else {}),
+            )
+        except DomainError as exc:
+            raise together([*problems, exc]) from None
+        raise_all(problems)
         await case_events.record_case_event(
             user, command, await request.app.state.law.context(),
             public_url=request.app.state.settings.app.public_url,
         )  # fmt: skip
     except DomainError as exc:
-        errors = {which: form_errors(exc, (*CUSTODY_FIELDS, "effective_at"))}
+        errors = {which: every_form_error(exc, (*CUSTODY_FIELDS, "effective_at"))}
         return await _detail_page(request, user, detainee, {which: values}, errors, exc.status)
     # After a move the detainee is held elsewhere, so no longer on this facility's pages.
     target_page = f"/detainees/{detainee.id}" if which == "release" else "/detainees"

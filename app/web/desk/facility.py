@@ -22,13 +22,13 @@ from starlette.routing import Route
 from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
-from app.errors import DomainError
+from app.errors import DomainError, together
 from app.orgs.models import Facility
 from app.presentation.facility_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, int_list, local_datetime, text_values, zone
+from app.web.forms import attempt, every_form_error, int_list, local_datetime, text_values, zone
 from scheduling import closures
 from scheduling import facility_admin as admin
 from scheduling.kinds import RoomKind
@@ -139,7 +139,7 @@ async def _change(request: Request, form_name: str, fields: tuple[str, ...], run
     try:
         await run(user, facility, form)
     except DomainError as exc:
-        errors = form_errors(exc, fields)
+        errors = every_form_error(exc, fields)
         return await _overview(request, facility, form_name, keep(form), errors, exc.status)
     return RedirectResponse(f"/facility#{ANCHORS[form_name]}", status_code=303)
 
@@ -194,12 +194,19 @@ def _day(raw: str, field: str) -> Any:
 async def add_session(request: Request) -> Response:
     async def run(user: User, facility: Facility, form: FormData) -> None:
         values = _session_values(form)
+        problems: list[DomainError] = []  # every input that cannot be read, at once
+        start = attempt(problems, admin.parse_wall, values["start"], "start")
+        end = attempt(problems, admin.parse_wall, values["end"], "end")
+        valid_from = attempt(problems, _day, values["valid_from"], "valid_from")
+        valid_to = attempt(problems, _day, values["valid_to"], "valid_to")
+        if problems or start is None or end is None:
+            if not int_list(form, "weekdays") and not (valid_from and valid_to):
+                problems.append(DomainError("weekdays_required", field="weekdays"))
+            raise together(problems)
         new = admin.NewSessions(
-            start_minute=admin.parse_wall(values["start"], "start"),
-            end_minute=admin.parse_wall(values["end"], "end"),
+            start_minute=start, end_minute=end,
             weekdays=int_list(form, "weekdays"), room_ids=int_list(form, "room_ids"),
-            valid_from=_day(values["valid_from"], "valid_from"),
-            valid_to=_day(values["valid_to"], "valid_to"),
+            valid_from=valid_from, valid_to=valid_to,
         )  # fmt: skip
         public_url: str = request.app.state.settings.app.public_url
         await admin.add_sessions(user, facility, new, public_url)
@@ -225,8 +232,10 @@ def _schedule_values(form: FormData) -> dict[str, Any]:
 async def set_schedule(request: Request) -> Response:
     async def run(user: User, facility: Facility, form: FormData) -> None:
         raw = text_values(form, ("buffer_minutes",))["buffer_minutes"]
-        if not raw.isdigit():
-            raise DomainError("buffer_out_of_range", field="buffer_minutes")
+        if not raw.isdigit():  # and the lengths' faults
+            lengths = sorted(set(int_list(form, "allowed_lengths")))
+            problems = admin.lengths_problems(lengths)
+            raise together([*problems, DomainError("buffer_out_of_range", field="buffer_minutes")])
         await admin.set_schedule(user, facility, allowed_lengths=int_list(form, "allowed_lengths"),
                                  buffer_minutes=int(raw))  # fmt: skip
 
@@ -239,14 +248,19 @@ _CLOSURE_INPUTS = ("room", "starts_date", "starts_time", "ends_date", "ends_time
 async def add_closure(request: Request) -> Response:
     async def run(user: User, facility: Facility, form: FormData) -> None:
         v = text_values(form, _CLOSURE_INPUTS)
+        problems: list[DomainError] = []  # every field at fault, at once
         room = None
         if v["room"]:
             room = await Room.get_or_none(id=int(v["room"]) if v["room"].isdigit() else 0,
                                           facility_id=facility.id)  # fmt: skip
             if room is None:
-                raise DomainError("room_unavailable", field="room")
-        starts = local_datetime(v["starts_date"], v["starts_time"], facility.timezone, "starts_at")
-        ends = local_datetime(v["ends_date"], v["ends_time"], facility.timezone, "ends_at")
+                problems.append(DomainError("room_unavailable", field="room"))
+        tz = facility.timezone
+        starts = attempt(problems, local_datetime, v["starts_date"], v["starts_time"], tz,
+                         "starts_at")  # fmt: skip
+        ends = attempt(problems, local_datetime, v["ends_date"], v["ends_time"], tz, "ends_at")
+        if problems or starts is None or ends is None:  # and the reason's faults
+            raise together([*problems, *closures.reason_problems(v["reason"])])
         public_url: str = request.app.state.settings.app.public_url
         await closures.add_closure(user, facility, room=room, starts_at=starts, ends_at=ends,
                                    reason=v["reason"], public_url=public_url)  # fmt: skip

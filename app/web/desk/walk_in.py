@@ -34,7 +34,7 @@ from app.cases.kinds import (
 )
 from app.cases.models import Detainee, Engagement
 from app.commands import build
-from app.errors import DomainError
+from app.errors import DomainError, raise_all, together
 from app.presentation.board_labels import JINJA_LABELS
 from app.presentation.case_labels import DOCUMENT_LABELS, ENGAGEMENT_KIND_LABELS
 from app.presentation.meeting_labels import REFUSAL_REASON_LABELS
@@ -42,7 +42,7 @@ from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
 from app.web.desk.board import local_day, staff_facility
-from app.web.forms import form_errors, int_or_none, text_values, zone
+from app.web.forms import attempt, every_form_error, form_errors, int_or_none, text_values, zone
 from scheduling.asking import AskForMeeting, ask_for_meeting
 from scheduling.attendance import REFUSABLE, refuse_request
 from scheduling.availability import Slot
@@ -52,7 +52,7 @@ from scheduling.document_checks import CheckDocuments, check_documents
 from scheduling.kinds import RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import schedule_of
-from scheduling.requests import earliest_free_slot
+from scheduling.requests import assistant_rule, earliest_free_slot
 
 WALK_IN_FIELDS = (
     "q", "engagement_id", "assistant_name", "assistant_id_number", "length_minutes", "room_kind",
@@ -134,15 +134,21 @@ async def register_engagement(request: Request) -> Response:
     user = permitted(request, Action.RUN_DAY_BOARD)
     values = text_values(await checked_form(request), REGISTER_FIELDS)
     try:
-        detainee, case_id = _detainee_and_case(values)
+        problems: list[DomainError] = []  # every field at fault, at once
+        chosen = attempt(problems, _detainee_and_case, values)
+        if int_or_none(values["lawyer_id"]) is None:
+            problems.append(DomainError("lawyer_required", field="lawyer_id"))
         kind = values["kind"] if values["kind"] in set(EngagementKind) else ""
         if not kind:
-            raise DomainError("required", field="kind")
+            problems.append(DomainError("required", field="kind"))
+        if problems or chosen is None:
+            raise together(problems)
+        detainee, case_id = chosen
         engagement = await engagements.register_at_gate(
             user, int_or_none(values["lawyer_id"]) or 0, detainee, case_id, EngagementKind(kind)
         )
     except DomainError as exc:
-        errors = form_errors(exc, REGISTER_FIELDS)
+        errors = every_form_error(exc, REGISTER_FIELDS)
         return await _walk_in_page(request, user, {**values, "length_minutes": "60"},
                                    {f"register_{k}": v for k, v in errors.items()},
                                    exc.status)  # fmt: skip
@@ -167,29 +173,38 @@ async def register_walk_in(request: Request) -> Response:
     values.update({name: "yes" for name in ticked})
     values["interpreter_needed"] = "yes" if interpreter else ""
     try:
+        problems: list[DomainError] = []  # every field at fault, at once
         engagement_id = int_or_none(values["engagement_id"])
         engagement = await (
             visible(Engagement, user)
             .filter(status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE])
             .get_or_none(id=engagement_id or 0)
         )
-        if engagement is None:
-            raise DomainError("engagement_required", field="engagement_id")
-        command = build(
-            AskForMeeting,
-            engagement_id=engagement.id,
-            length_minutes=values["length_minutes"] or 60,
-            room_kind=values["room_kind"] or RoomKind.IN_PERSON,
-            assistant_name=values["assistant_name"],
-            assistant_id_number=values["assistant_id_number"],
-            interpreter_needed=interpreter,
-            documents_presented=presented_documents(ticked),
-        )
+        if engagement is None:  # and M6's assistant, which the command checks once it has one
+            problems.append(DomainError("engagement_required", field="engagement_id"))
+            attempt(
+                problems, assistant_rule, values["assistant_name"], values["assistant_id_number"]
+            )
+        try:
+            command = build(
+                AskForMeeting,
+                engagement_id=engagement.id if engagement else 0,
+                length_minutes=values["length_minutes"] or 60,
+                room_kind=values["room_kind"] or RoomKind.IN_PERSON,
+                assistant_name=values["assistant_name"],
+                assistant_id_number=values["assistant_id_number"],
+                interpreter_needed=interpreter,
+                documents_presented=presented_documents(ticked),
+            )
+        except DomainError as exc:
+            raise together([*problems, exc]) from None
+        raise_all(problems)
         legal = await request.app.state.law.context()
         opened = await ask_for_meeting(user, command, legal)
     except DomainError as exc:
         fields = (*WALK_IN_FIELDS, "documents")
-        return await _walk_in_page(request, user, values, form_errors(exc, fields), exc.status)
+        errors = every_form_error(exc, fields)
+        return await _walk_in_page(request, user, values, errors, exc.status)
     return RedirectResponse(f"/board/requests/{opened.id}", status_code=303)
 
 
@@ -286,7 +301,7 @@ async def refuse(request: Request) -> Response:
             notices=request.app.state.notices,
         )  # fmt: skip
     except DomainError as exc:
-        errors = form_errors(exc, REFUSAL_FIELDS)
+        errors = every_form_error(exc, REFUSAL_FIELDS)
         await meeting_request.refresh_from_db()
         return await _request_page(request, user, meeting_request, status=exc.status,
                                    refusal=(values, errors))  # fmt: skip

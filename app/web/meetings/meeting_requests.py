@@ -67,8 +67,12 @@ async def request_page_response(
     context: dict[str, Any] = {
         "r": item,
         "zone": zone,
-        "deadline": deadline_view(item.deadline_at, item.deadline, zone, locale),
-        "permission": deadline_view(item.permission_due_at, item.permission_deadline, zone, locale),
+        "deadline": deadline_view(
+            item.deadline_at, item.deadline, zone, locale, "M2" if item.walk_in else "M1"
+        ),
+        "permission": deadline_view(
+            item.permission_due_at, item.permission_deadline, zone, locale, "M5"
+        ),
         "decided_at": show_local(item.permission_decided_at, zone),
         "requested_at": show_local(item.requested_at, zone),
         "windows": [

@@ -14,8 +14,8 @@ from app import clock as app_clock
 from app.errors import DomainError
 from app.law.explanations import ExplanationStep
 from app.law.policies import POLICY_IDS
+from app.presentation.law_labels import POLICY_LABELS
 from app.presentation.legal_words import explanation_words, policy_value_words
-from app.web.cases.deadlines import POLICY_LABELS
 from app.web.forms import show_deadline, show_local, zone
 from scheduling.availability import Interval, Slot, free_slots
 from scheduling.kinds import RoomKind
@@ -62,10 +62,15 @@ class DeadlineView:
     provisional: bool
     steps: list[str]
     policies: list[PolicyLine]
+    duty: str | None = None  # its duty of the statutory catalogue, whose page the basis links to
 
 
 def deadline_view(
-    due: datetime | None, stored: dict[str, Any] | None, zone_name: str, locale: str
+    due: datetime | None,
+    stored: dict[str, Any] | None,
+    zone_name: str,
+    locale: str,
+    duty: str | None = None,
 ) -> DeadlineView | None:
     """A stored period-engine deadline (Deadline.to_json_dict) as the page explains it."""
     if due is None:
@@ -94,6 +99,7 @@ def deadline_view(
             )
             for name, value in sorted(policies.items(), key=lambda i: POLICY_IDS.get(i[0], i[0]))
         ],
+        duty=duty,
     )
 
 

@@ -18,13 +18,20 @@ from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.scopes import visible, visible_row
 from app.cases.models import Case, Engagement
-from app.errors import DomainError
+from app.errors import DomainError, together
 from app.presentation.i18n import current_locale, gettext
 from app.presentation.submission_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, int_list, int_or_none, local_datetime, text_values
+from app.web.forms import (
+    attempt,
+    every_form_error,
+    int_list,
+    int_or_none,
+    local_datetime,
+    text_values,
+)
 from notifications.wording import local_time
 from rights_checklist import complaints
 from rights_checklist.kinds import (
@@ -145,17 +152,21 @@ async def file_complaint(request: Request) -> Response:
     form = await checked_form(request)
     values = text_values(form, NEW_FIELDS)
     try:
+        problems: list[DomainError] = []  # every field at fault, at once
         case_id = int_or_none(values["case_id"])
         if case_id is None:
-            raise DomainError("required", "case_id")
-        await visible_row(Case, user, case_id)
+            problems.append(DomainError("required", "case_id"))
+        else:
+            await visible_row(Case, user, case_id)
         if values["complaint_type"] not in {t.value for t in ComplaintType}:
-            raise DomainError("required", "complaint_type")
+            problems.append(DomainError("required", "complaint_type"))
         bodies = {b.value for b in ComplaintBody}
         if values["addressed_to"] not in bodies:
-            raise DomainError("required", "addressed_to")
+            problems.append(DomainError("required", "addressed_to"))
         if values["copied_to"] not in bodies | {""}:
-            raise DomainError("copy_to_unknown", "copied_to")
+            problems.append(DomainError("copy_to_unknown", "copied_to"))
+        if problems or case_id is None:  # and the description's own faults
+            raise together([*problems, *complaints.description_problems(values["description"])])
         new = complaints.NewComplaint(
             case_id,
             ComplaintType(values["complaint_type"]),
@@ -170,12 +181,16 @@ async def file_complaint(request: Request) -> Response:
             user, new, context, public_url=request.app.state.settings.app.public_url
         )
     except DomainError as exc:
-        return await _new_page(request, values, form_errors(exc, NEW_FIELDS), exc.status)
+        return await _new_page(request, values, every_form_error(exc, NEW_FIELDS), exc.status)
     return RedirectResponse(f"/complaints/{complaint.id}", status_code=303)
 
 
 async def _detail(
-    request: Request, complaint: Complaint, errors: dict[str, str], status: int = 200
+    request: Request,
+    complaint: Complaint,
+    errors: dict[str, str],
+    status: int = 200,
+    values: dict[str, str] | None = None,
 ) -> Response:
     await complaint.fetch_related("case", "lawyer")
     context = {
@@ -184,6 +199,7 @@ async def _detail(
         "records_reply": request.state.user.role == "bar_auditor",
         "outcomes": [o.value for o in ComplaintOutcome],
         "errors": errors,
+        "values": values or {},
     }
     return _render(request, "complaints/detail.html", context, status)
 
@@ -200,15 +216,21 @@ async def record_reply(request: Request) -> Response:
     form = await checked_form(request)
     values = text_values(form, ("day", "clock", "summary", "outcome"))
     try:
-        when = local_datetime(values["day"], values["clock"], None, "reply_at")
+        problems: list[DomainError] = []  # every field at fault, at once
+        when = attempt(problems, local_datetime, values["day"], values["clock"], None, "reply_at")
         if values["outcome"] not in {o.value for o in ComplaintOutcome}:
-            raise DomainError("required", "outcome")
+            problems.append(DomainError("required", "outcome"))
+        if problems or when is None:
+            if not values["summary"]:
+                problems.append(DomainError("required", "summary"))
+            raise together(problems)
         await complaints.record_reply(
             user, complaint, when, values["summary"], ComplaintOutcome(values["outcome"]),
             public_url=request.app.state.settings.app.public_url,
         )  # fmt: skip
     except DomainError as exc:
-        return await _detail(request, complaint, form_errors(exc, REPLY_FIELDS), exc.status)
+        errors = every_form_error(exc, REPLY_FIELDS)
+        return await _detail(request, complaint, errors, exc.status, values)
     return RedirectResponse(f"/complaints/{complaint.id}", status_code=303)
 
 

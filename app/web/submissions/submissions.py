@@ -17,12 +17,12 @@ from app.accounts.scopes import visible_row
 from app.cases.models import Engagement
 from app.cases.storage import document_root
 from app.commands import build
-from app.errors import DomainError
+from app.errors import DomainError, raise_all, together
 from app.presentation.submission_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, local_datetime, text_values
+from app.web.forms import attempt, every_form_error, local_datetime, text_values
 from rights_checklist import filing, handling, submissions
 from rights_checklist.filing import FileSubmission
 from rights_checklist.handling import AcknowledgeSubmission, AttachOpinionToFile, DecideApplication
@@ -101,7 +101,7 @@ async def file_submission(request: Request) -> Response:
             public_url=settings.app.public_url,
         )  # fmt: skip
     except DomainError as exc:
-        errors = form_errors(exc, NEW_FIELDS)
+        errors = every_form_error(exc, NEW_FIELDS)
         return await _new_page(request, engagement, values, errors, exc.status)
     finally:
         await form.close()
@@ -118,6 +118,7 @@ async def _detail(
     submission: Submission,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    values: dict[str, str] | None = None,
 ) -> Response:
     user = request.state.user
     await submission.fetch_related("case", "lawyer")
@@ -131,6 +132,7 @@ async def _detail(
         "handles": user.role == "investigator",
         "overdue": _overdue(submission),
         "errors": errors or {},
+        "values": values or {},  # what the handling forms were sent, "<step>_<field>"
     }
     return _render(request, "submissions/detail.html", context, status)
 
@@ -158,36 +160,51 @@ async def _handle(request: Request, step: str) -> Response:
     form = await checked_form(request)
     user = request.state.user
     public_url = request.app.state.settings.app.public_url
+    names = {"attach": ("file_reference",), "decide": ("decision", "reasons", "day", "clock")}
+    values = text_values(form, names.get(step, ()))
     try:
         if step == "acknowledge":
             command = build(AcknowledgeSubmission, submission_id=submission.id)
             await handling.acknowledge_submission(user, command, public_url=public_url)
         elif step == "attach":
-            reference = text_values(form, ("file_reference",))["file_reference"]
             attach = build(
-                AttachOpinionToFile, submission_id=submission.id, file_reference=reference
+                AttachOpinionToFile,
+                submission_id=submission.id,
+                file_reference=values["file_reference"],
             )
             await handling.attach_opinion_to_file(user, attach, public_url=public_url)
         else:
-            values = text_values(form, ("decision", "reasons", "day", "clock"))
-            when = None
-            if values["day"] or values["clock"]:
-                when = local_datetime(
-                    values["day"], values["clock"], submission.timezone, "decided_at"
-                )
-            decide = build(
-                DecideApplication,
-                submission_id=submission.id,
-                reasons=values["reasons"],
-                decided_at=when,
-                **_given(decision=values["decision"]),
-            )
+            decide = _decision(submission, values)
             await handling.decide_application(user, decide, public_url=public_url)
     except DomainError as exc:
         fields = {"attach": ("file_reference",), "decide": DECIDE_FIELDS}.get(step, ())
-        errors = {f"{step}_{k}": v for k, v in form_errors(exc, fields).items()}
-        return await _detail(request, submission, errors, exc.status)
+        errors = {f"{step}_{k}": v for k, v in every_form_error(exc, fields).items()}
+        kept = {f"{step}_{k}": v for k, v in values.items()}
+        return await _detail(request, submission, errors, exc.status, kept)
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+def _decision(submission: Submission, values: dict[str, str]) -> DecideApplication:
+    """The decide form as the command; the time's fault and the command's, reported at once."""
+    problems: list[DomainError] = []
+    when = None
+    if values["day"] or values["clock"]:
+        when = attempt(
+            problems, local_datetime, values["day"], values["clock"], submission.timezone,
+            "decided_at",
+        )  # fmt: skip
+    try:
+        command = build(
+            DecideApplication,
+            submission_id=submission.id,
+            reasons=values["reasons"],
+            decided_at=when,
+            **_given(decision=values["decision"]),
+        )
+    except DomainError as exc:
+        raise together([*problems, exc]) from None
+    raise_all(problems)
+    return command
 
 
 async def acknowledge(request: Request) -> Response:

@@ -7,7 +7,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from app.presentation.charts import BAR_AREA, PLOT_HEIGHT, Share, bar_chart, percent, trend_chart
+from app.presentation.charts import (
+    BAR_AREA,
+    PLOT_HEIGHT,
+    ROW_HEIGHT,
+    Share,
+    bar_chart,
+    percent,
+    trend_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -111,3 +119,35 @@ def test_a_long_trend_shows_only_the_latest_periods() -> None:
 
 def test_percentages_are_whole_numbers() -> None:
     assert [percent(0.0), percent(0.964), percent(1.0)] == ["0%", "96%", "100%"]
+
+
+def size(root: ET.Element) -> tuple[float, float]:
+    """The drawn size, which is the viewBox's: one unit is one pixel, text keeps its size."""
+    width, height = float(root.get("width", "")), float(root.get("height", ""))
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    return width, height
+
+
+def test_a_bar_chart_is_narrow_enough_for_a_phone_and_as_tall_as_its_items() -> None:
+    one = size(bars([Share("A", 0.5)]))
+    three = size(bars([Share("A", 0.5), Share("B", 0.5), Share("C", 0.5)]))
+    assert one[0] == three[0] <= 360
+    assert three[1] - one[1] == 2 * ROW_HEIGHT
+    assert three[1] < 160
+
+
+def test_a_trend_is_as_wide_as_its_periods_and_as_tall_whatever_their_number() -> None:
+    def trend(count: int) -> tuple[float, float]:
+        points = [Share(f"2026-W{n:02d}", 0.5) for n in range(1, count + 1)]
+        return size(parse(trend_chart(points, chart_id="t", title="T", desc="D", missing_text="-")))
+
+    four, sixteen, thirty_six = trend(4), trend(16), trend(36)
+    assert four[0] < 300 < sixteen[0] <= 560 < thirty_six[0] <= 720
+    assert abs(four[1] - sixteen[1]) <= 16 and thirty_six[1] < 260  # no longer 835 px tall
+
+
+def test_narrow_columns_write_their_value_upwards() -> None:
+    points = [Share(f"W{n:02d}", 0.5) for n in range(1, 37)]
+    root = parse(trend_chart(points, chart_id="t", title="T", desc="D", missing_text="-"))
+    values = by_class(root, "text", "value")
+    assert len(values) == 36 and all("rotate(-90" in v.get("transform", "") for v in values)
