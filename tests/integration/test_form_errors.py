@@ -13,16 +13,26 @@ import pytest
 from httpx import AsyncClient
 
 from app.accounts.models import ApiToken, User
-from app.accounts.roles import Role
+from app.accounts.roles import AccountStatus, Role
 from app.audit.models import AuditEntry
+from app.cases.kinds import CaseCategory
 from app.cases.models import Case, CaseEvent, Detainee, EngagementDocument
 from app.orgs.models import Facility
 from app.settings import Settings
 from rights_checklist.models import Complaint, Submission, SubmissionAttachment
-from scheduling.models import Closure, FacilitySchedule, MeetingRequest, OpeningSession
+from scheduling.booking import book
+from scheduling.kinds import MeetingStatus, RequestStatus
+from scheduling.models import (
+    Closure,
+    FacilitySchedule,
+    Meeting,
+    MeetingRequest,
+    OpeningSession,
+)
 from tests.integration.case_world import PDF_BYTES, engage, make_case_world
 from tests.integration.helpers import (
     DEFAULT_PASSWORD,
+    NOTICES,
     api_token,
     bearer,
     in_english,
@@ -31,7 +41,7 @@ from tests.integration.helpers import (
     page_csrf,
     sign_in_as,
 )
-from tests.integration.meeting_world import Party, make_party, make_place
+from tests.integration.meeting_world import Party, Place, local, make_party, make_place
 from tests.integration.submission_world import PDF_A, active_world
 
 
@@ -515,3 +525,78 @@ async def test_the_meeting_settings_form_shows_every_wrong_field(client: AsyncCl
     shows_every_error(response, {"schedule-allowed_lengths", "schedule-buffer_minutes"})
     assert 'value="ten"' in response.text
     assert not await FacilitySchedule.exists()
+
+
+async def test_the_deadline_calculator_shows_every_wrong_field(client: AsyncClient) -> None:
+    await sign_in_as(client, await make_user(Role.LAWYER))
+    in_english(client)
+    response = await client.get("/deadlines", params={
+        "trigger_date": "29.09.2026", "trigger_time": "1020", "amount": "3x", "unit": "d",
+        "kind": "weekly", "tz": "Mars/Base"})  # fmt: skip
+    shows_every_error(response, {"trigger_date", "trigger_time", "amount", "kind", "tz"})
+    assert 'value="29.09.2026"' in response.text and 'value="3x"' in response.text
+    assert 'value="Mars/Base"' in response.text and 'value="1020"' in response.text
+    assert "deadline-result" not in response.text
+
+
+async def _booked() -> tuple[Meeting, Place]:
+    """A meeting booked at 9:00 on the meeting day, and its place."""
+    place = await make_place()
+    party = await make_party(place)
+    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9),
+                         timedelta(hours=1), notices=NOTICES)  # fmt: skip
+    return meeting, place
+
+
+async def test_the_reschedule_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    meeting, place = await _booked()
+    await sign_in_as(client, place.staff)
+    page = f"/meetings/{meeting.id}"
+    response = await _send(client, page, f"{page}/reschedule",
+                           {"slot": "x@yesterday", "reason": " "})  # fmt: skip
+    shows_every_error(response, {"reschedule-slot", "reschedule-reason"})
+    assert (await Meeting.get(id=meeting.id)).starts_at == local(9)
+
+
+async def test_a_cancellation_without_a_reason_is_answered_with_the_summary(
+    client: AsyncClient,
+) -> None:
+    meeting, place = await _booked()
+    await sign_in_as(client, place.staff)
+    page = f"/meetings/{meeting.id}"
+    response = await _send(client, page, f"{page}/cancel", {"reason": ""})
+    shows_every_error(response, {"cancel-reason"})
+    assert (await Meeting.get(id=meeting.id)).status == MeetingStatus.ACTIVE
+
+
+async def test_a_permission_decision_without_a_choice_keeps_the_reasons(
+    client: AsyncClient,
+) -> None:
+    place = await make_place(rooms=1)
+    party = await make_party(place)
+    await Case.filter(id=party.engagement.case_id).update(category=CaseCategory.STATE_SECURITY)
+    await sign_in_as(client, party.lawyer)
+    form = f"/clients/{party.engagement.id}/meetings/new"
+    asked = await _send(client, form, form, {"length_minutes": "60", "room_kind": "in_person"})
+    request_id = int(asked.headers["location"].rsplit("/", 1)[1])
+    await sign_in_as(client, await make_user(Role.INVESTIGATOR, agency=place.agency,
+                                             region_code="110108"))  # fmt: skip
+    page = f"/meeting-requests/{request_id}"
+    response = await _send(client, page, f"{page}/permission",
+                           {"decision": "", "reasons": "Waiting for the file."})  # fmt: skip
+    shows_every_error(response, {"decide-decision"})
+    assert "Waiting for the file." in response.text
+    stored = await MeetingRequest.get(id=request_id)
+    assert stored.status == RequestStatus.AWAITING_PERMISSION
+
+
+async def test_a_refusal_of_a_registration_without_a_reason_is_answered_with_the_summary(
+    client: AsyncClient,
+) -> None:
+    await sign_in_as(client, await make_user(Role.BAR_AUDITOR))
+    lawyer = await make_user(Role.LAWYER, status=AccountStatus.PENDING)
+    response = await _send(client, "/verification", f"/verification/{lawyer.id}/refuse",
+                           {"reason": "  "})  # fmt: skip
+    shows_every_error(response, {f"refuse-{lawyer.id}-reason"})
+    await lawyer.refresh_from_db()
+    assert lawyer.status == AccountStatus.PENDING

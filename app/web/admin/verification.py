@@ -21,6 +21,7 @@ from app.orgs.models import BarAssociation
 from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form
+from app.web.forms import every_form_error
 from notifications.account_notices import refuse_lawyer_and_notify, verify_lawyer_and_notify
 
 
@@ -72,7 +73,8 @@ async def refuse(request: Request) -> Response:
     try:
         await refuse_lawyer_and_notify(user, lawyer, reason, public_url)
     except DomainError as error:
-        return await _page(request, user, {"error": message(error.code), "error_for": lawyer.id,
+        errors = every_form_error(error, ("reason",))
+        return await _page(request, user, {"refuse_errors": errors, "error_for": lawyer.id,
                                            "reason": reason}, error.status)  # fmt: skip
     return RedirectResponse("/verification?refused=1", status_code=303)
 

@@ -23,7 +23,7 @@ from app.presentation.messages import message
 from app.web.auth import permitted
 from scheduling.deadline_service import DeadlineInputError, InputProblem, calculate, read_request
 
-FIELDS: Final = ("trigger_date", "trigger_time", "amount", "unit", "kind", "tz")
+FIELDS: Final = ("trigger_date", "trigger_time", "amount", "unit", "kind", "tz")  # page order
 COMMON_ZONES: Final = ("Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "UTC")
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME: Final = re.compile(r"\d{2}:\d{2}(:\d{2})?")
@@ -131,6 +131,20 @@ def _form_errors(values: dict[str, str]) -> dict[str, str]:
     return errors
 
 
+# The page's inputs behind each of the service's fields.
+_INPUTS: Final = {
+    "from": ("trigger_date", "trigger_time"),
+    "period": ("amount", "unit"),
+    "kind": ("kind",),
+    "tz": ("tz",),
+}
+
+
+def _already_named(problem: InputProblem, errors: dict[str, str]) -> bool:
+    """Whether the page has already found an input behind this problem at fault."""
+    return any(name in errors for name in _INPUTS.get(problem.field, ()))
+
+
 async def deadlines_page(request: Request) -> Response:
     permitted(request, Action.USE_DEADLINE_CALCULATOR)
     settings = request.app.state.settings
@@ -149,7 +163,10 @@ async def deadlines_page(request: Request) -> Response:
         "cpl_105_zh": CPL_105_ZH,
     }
     errors = _form_errors(values) if submitted else {}
-    if submitted and not errors:
+    if submitted:
+        # Every input is read even when some are missing or malformed, so that all the wrong
+        # fields show at once; a problem of the trigger or the period the page already named
+        # (a missing time, a missing unit) is not reported a second time at another field.
         try:
             wanted = read_request(
                 f"{values['trigger_date']} {values['trigger_time']}",
@@ -157,17 +174,21 @@ async def deadlines_page(request: Request) -> Response:
                 values["kind"],
                 values["tz"],
             )
-            legal = await request.app.state.law.context()
-            deadline = calculate(
-                wanted,
-                calendar=legal.calendar,
-                policies=legal.policies,
-            )
         except DeadlineInputError as exc:
             for problem in exc.problems:
+                if _already_named(problem, errors):
+                    continue
                 errors.setdefault(_page_field(problem), _problem_text(problem))
         else:
-            context["result"] = _result(deadline, request.state.locale)
+            if not errors:
+                legal = await request.app.state.law.context()
+                try:
+                    deadline = calculate(wanted, calendar=legal.calendar, policies=legal.policies)
+                except DeadlineInputError as exc:
+                    for problem in exc.problems:
+                        errors.setdefault(_page_field(problem), _problem_text(problem))
+                else:
+                    context["result"] = _result(deadline, request.state.locale)
     context["errors"] = errors
     return request.app.state.templates.render(  # type: ignore[no-any-return]
         request, "deadlines.html", context, status_code=400 if errors else 200

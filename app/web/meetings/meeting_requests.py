@@ -16,11 +16,11 @@ from app.accounts.policy import Action, allowed
 from app.accounts.roles import Role
 from app.accounts.scopes import visible_row
 from app.commands import build
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, show_local, text_values
+from app.web.forms import attempt, every_form_error, form_errors, show_local, text_values
 from app.web.meetings.meeting_views import (
     by_day,
     choice,
@@ -200,9 +200,13 @@ async def reschedule(request: Request) -> Response:
     form = await checked_form(request)
     values = text_values(form, ("slot", "reason"))
     try:
+        found: list[DomainError] = []
         if user.role == Role.DETENTION_STAFF and not values["reason"]:
-            raise DomainError("reason_required", "reason")  # staff say why they move a lawyer
-        room_id, starts_at = parse_slot(values["slot"])
+            found.append(DomainError("reason_required", "reason"))  # staff say why they move
+        picked = attempt(found, parse_slot, values["slot"])
+        raise_all(found)
+        assert picked is not None
+        room_id, starts_at = picked
         room = await _room((await meeting.room).facility_id, room_id)
         length = meeting.ends_at - meeting.starts_at
         await attendance.move(
@@ -216,7 +220,7 @@ async def reschedule(request: Request) -> Response:
             alternatives=exc.alternatives, status=exc.status,
         )  # fmt: skip
     except DomainError as exc:
-        errors = {"reschedule": form_errors(exc, ("slot", "reason"))}
+        errors = {"reschedule": every_form_error(exc, ("slot", "reason"))}
         return await meeting_page_response(
             request, meeting, values={"reschedule": values}, errors=errors, status=exc.status
         )
@@ -235,7 +239,7 @@ async def cancel(request: Request) -> Response:
         else:
             await attendance.cancel_by_lawyer(user, meeting, values["reason"], notices=notices)
     except DomainError as exc:
-        errors = {"cancel": form_errors(exc, ("reason",))}
+        errors = {"cancel": every_form_error(exc, ("reason",))}
         return await meeting_page_response(
             request, meeting, values={"cancel": values}, errors=errors, status=exc.status
         )

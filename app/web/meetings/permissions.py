@@ -12,7 +12,7 @@ from app.accounts.scopes import visible, visible_row
 from app.errors import DomainError
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, show_deadline, show_local, text_values
+from app.web.forms import every_form_error, show_deadline, show_local, text_values
 from app.web.meetings.meeting_requests import request_page_response
 from app.web.meetings.meeting_views import clock
 from app.web.meetings.meetings import render
@@ -57,7 +57,7 @@ async def decide(request: Request) -> Response:
             calendar=legal.calendar,
         )
     except DomainError as exc:
-        errors = form_errors(exc, ("decision", "reasons"))
+        errors = every_form_error(exc, ("decision", "reasons"))
         return await request_page_response(
             request, item, values=values, errors=errors, status=exc.status
         )
