@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -19,6 +19,10 @@ from app.cases.kinds import CaseCategory
 from app.cases.models import Case, CaseEvent, Detainee, EngagementDocument
 from app.orgs.models import Facility
 from app.settings import Settings
+from notifications.escalation import sweep
+from notifications.kinds import Channel, Status
+from notifications.models import Escalation, Notification
+from notifications.services import enqueue
 from rights_checklist.models import Complaint, Submission, SubmissionAttachment
 from scheduling.booking import book
 from scheduling.kinds import MeetingStatus, RequestStatus
@@ -600,3 +604,63 @@ async def test_a_refusal_of_a_registration_without_a_reason_is_answered_with_the
     shows_every_error(response, {f"refuse-{lawyer.id}-reason"})
     await lawyer.refresh_from_db()
     assert lawyer.status == AccountStatus.PENDING
+
+
+async def test_the_register_import_shows_both_missing_fields_at_once(client: AsyncClient) -> None:
+    await make_user(Role.BAR_AUDITOR)
+    await make_user(Role.BAR_AUDITOR)  # a second bar association: the admin must choose
+    await sign_in_as(client, await make_user(Role.ADMIN))
+    in_english(client)
+    response = await _send(client, "/verification/register", "/verification/register",
+                           {"bar_association_id": ""})  # fmt: skip
+    shows_every_error(response, {"register-bar_association_id", "register-register"})
+    assert 'id="f-register-file"' in response.text
+
+
+async def test_the_calendar_import_without_a_file_is_answered_with_the_summary(
+    client: AsyncClient,
+) -> None:
+    await sign_in_as(client, await make_user(Role.ADMIN))
+    in_english(client)
+    response = await _send(client, "/admin/calendar", "/admin/calendar", {})
+    shows_every_error(response, {"file"})
+
+
+async def test_resolving_an_escalation_without_a_note_is_answered_with_the_summary(
+    client: AsyncClient,
+) -> None:
+    world = await make_case_world()
+    late = datetime.now(UTC) - timedelta(minutes=30)
+    row = await enqueue("test_message", Channel.EMAIL, address="lawyer@example.test",
+                        payload={"text": "x"}, duty_id="N5", deadline=late,
+                        case=world.case)  # fmt: skip
+    await Notification.filter(id=row.id).update(status=Status.DEAD)
+    await sweep(0)
+    (escalation,) = await Escalation.all()
+    await sign_in_as(client, world.investigator)
+    in_english(client)
+    response = await _send(client, "/escalations", f"/escalations/{escalation.id}/resolve",
+                           {"note": "   "})  # fmt: skip
+    shows_every_error(response, {f"resolve-{escalation.id}-note"})
+    assert (await Escalation.get(id=escalation.id)).resolved_at is None
+
+
+async def test_the_notification_settings_keep_the_channels_with_a_wrong_language(
+    client: AsyncClient,
+) -> None:
+    await sign_in_as(client, await make_user(Role.LAWYER))
+    in_english(client)
+    response = await _send(client, "/profile/notifications", "/profile/notifications",
+                           {"email": "on", "language": "xx"})  # fmt: skip
+    shows_every_error(response, {"language"})
+    assert 'id="f-email" checked' in response.text
+    assert 'id="f-sms" checked' not in response.text
+
+
+async def test_the_calendar_feed_form_shows_every_wrong_field(client: AsyncClient) -> None:
+    place = await make_place()
+    await sign_in_as(client, place.staff)
+    in_english(client)
+    page = "/profile/calendar-feeds"
+    response = await _send(client, page, page, {"scope": "everything", "room": "abc"})
+    shows_every_error(response, {"feed-scope", "feed-room"})

@@ -16,7 +16,7 @@ from app.accounts.policy import Action
 from app.accounts.register_import import import_register
 from app.accounts.roles import Role
 from app.accounts.verification import clear_licence_flag, register_matches
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.orgs.models import BarAssociation
 from app.presentation.messages import message
 from app.web.auth import permitted
@@ -98,17 +98,23 @@ async def import_page(request: Request) -> Response:
     upload = form.get("register")
     chosen = [bar for bar in bars if str(bar.id) == str(form.get("bar_association_id", ""))]
     bar = chosen[0] if chosen else (bars[0] if len(bars) == 1 else None)
+    values = {"bar_association_id": str(bar.id) if bar else ""}
     try:
+        found: list[DomainError] = []
         if upload is None or isinstance(upload, str) or not upload.filename:
-            raise DomainError("register_file_required", "register")
+            found.append(DomainError("register_file_required", "register"))
         if bar is None:
-            raise DomainError("required", "bar_association_id")
+            found.append(DomainError("required", "bar_association_id"))
+        raise_all(found)
+        assert bar is not None and upload is not None and not isinstance(upload, str)
         report = await import_register(user, bar, await upload.read(MAX_REGISTER_BYTES + 1))
     except DomainError as error:
         facts = getattr(error, "extensions", {})
+        errors = every_form_error(error, ("bar_association_id", "register"))
         return request.app.state.templates.render(  # type: ignore[no-any-return]
             request, "verification_register.html",
-            {"bars": bars, "error": message(error.code), "facts": facts}, status_code=error.status,
+            {"bars": bars, "errors": errors, "facts": facts, "values": values},
+            status_code=error.status,
         )  # fmt: skip
     return request.app.state.templates.render(  # type: ignore[no-any-return]
         request, "verification_register.html", {"bars": bars, "report": report}

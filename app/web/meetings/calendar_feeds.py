@@ -12,11 +12,11 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.scopes import visible_row
-from app.errors import DomainError
+from app.errors import DomainError, raise_all
 from app.presentation.calendar_feeds import calendar_response, feed_url, webcal_url
 from app.web.auth import permitted
 from app.web.csrf import checked_form
-from app.web.forms import form_errors, int_or_none, text_values
+from app.web.forms import every_form_error, int_or_none, text_values
 from scheduling import feeds
 from scheduling.models import Meeting, Room
 
@@ -71,12 +71,18 @@ async def create_feed(request: Request) -> Response:
     user = permitted(request, Action.MANAGE_CALENDAR_FEEDS)
     form = await checked_form(request)
     values = text_values(form, FEED_FIELDS)
+    room_id = int_or_none(values["room"])
     try:
-        _feed, raw = await feeds.create_feed(
-            user, values["scope"], room_id=int_or_none(values["room"])
-        )
+        # The checks of each field first, so that the page shows every wrong field at once.
+        found: list[DomainError] = []
+        if values["scope"] not in feeds.scopes_for(user):
+            found.append(DomainError("feed_scope_not_allowed", field="scope"))
+        if values["room"].strip() and room_id is None:
+            found.append(DomainError("value_invalid", field="room"))
+        raise_all(found)
+        _feed, raw = await feeds.create_feed(user, values["scope"], room_id=room_id)
     except DomainError as exc:
-        errors = form_errors(exc, FEED_FIELDS)
+        errors = every_form_error(exc, FEED_FIELDS)
         return await _page(request, user, {"values": values, "errors": errors}, exc.status)
     url = feed_url(request.app.state.settings.app.public_url, raw)
     # The URL is shown on this one response and never again (only its hash is kept).

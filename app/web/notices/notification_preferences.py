@@ -9,10 +9,10 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.errors import DomainError
-from app.presentation.messages import message
 from app.presentation.notification_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.csrf import checked_form
+from app.web.forms import every_form_error
 from notifications import preferences
 from notifications.rendering import LANGUAGES
 
@@ -61,9 +61,8 @@ async def save_preferences(request: Request) -> Response:
             language=str(values["language"]),
         )
     except DomainError as exc:
-        return await _render(
-            request, user, values, {exc.field or "form": message(exc.code)}, exc.status
-        )
+        errors = every_form_error(exc, ("email", "sms", "language"))
+        return await _render(request, user, values, errors, exc.status)
     return RedirectResponse("/profile/notifications?saved=1", status_code=303)
 
 

@@ -10,10 +10,10 @@ from app.accounts.models import User
 from app.accounts.policy import Action, allowed
 from app.accounts.scopes import visible_row
 from app.errors import DomainError
-from app.presentation.messages import message
 from app.presentation.notification_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.csrf import checked_form
+from app.web.forms import every_form_error
 from notifications import escalation
 from notifications.models import Escalation
 
@@ -22,7 +22,7 @@ async def _render(
     request: Request,
     user: User,
     values: dict[int, str] | None = None,
-    errors: dict[int, str] | None = None,
+    errors: dict[int, dict[str, str]] | None = None,
     status: int = 200,
 ) -> Response:
     show = request.query_params.get("show", "open")
@@ -56,9 +56,8 @@ async def resolve(request: Request) -> Response:
     try:
         await escalation.resolve(user, found, note)
     except DomainError as exc:
-        return await _render(
-            request, user, {found.id: note}, {found.id: message(exc.code)}, exc.status
-        )
+        errors = {found.id: every_form_error(exc, ("note",))}
+        return await _render(request, user, {found.id: note}, errors, exc.status)
     return RedirectResponse("/escalations?resolved=1", status_code=303)
 
 

@@ -15,15 +15,12 @@ from pathlib import Path
 import pytest
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "app" / "web" / "templates"
-STACKED = [
-    "audit.html",
-    "board/board.html",
-    "calendar/feeds.html",
-    "cases/list.html",
-    "clients/list.html",
-    "compliance/breaches.html",
-    "submissions/tasks.html",
-]
+# Every template with a table, so that a new table without column names fails here.
+WITH_TABLES = sorted(
+    path.relative_to(TEMPLATES).as_posix()
+    for path in TEMPLATES.rglob("*.html")
+    if "<table" in path.read_text(encoding="utf-8")
+)
 SCROLLED = ["compliance/dashboard.html"]
 
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
@@ -36,11 +33,24 @@ def tables(name: str) -> list[tuple[int, str]]:
     return [(match.start(), match.group()) for match in TABLE.finditer(source)]
 
 
-@pytest.mark.parametrize("name", STACKED)
+def scrolled(source: str, start: int) -> bool:
+    """The table starting at ``start`` sits in a .table-scroll box (its columns stay put)."""
+    return 'class="table-scroll"' in source[:start].rstrip().rsplit("\n", 1)[-1]
+
+
+def test_the_tables_are_found() -> None:
+    assert len(WITH_TABLES) > 20 and "audit.html" in WITH_TABLES
+    assert set(SCROLLED) <= set(WITH_TABLES)
+
+
+@pytest.mark.parametrize("name", WITH_TABLES)
 def test_every_data_cell_of_a_stacked_table_names_its_column(name: str) -> None:
+    source = (TEMPLATES / name).read_text(encoding="utf-8")
     found = tables(name)
     assert found, f"{name} has no table"
-    for _, table in found:
+    for start, table in found:
+        if scrolled(source, start):
+            continue
         cells = [cell for body in TBODY.findall(table) for cell in CELL.findall(body)]
         unnamed = [c for c in cells if "data-label=" not in c and "colspan=" not in c]
         assert cells and not unnamed, f"{name}: cells without data-label: {unnamed}"
