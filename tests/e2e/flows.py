@@ -6,11 +6,20 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 FACILITY = "北京市海淀区看守所"
 DOCUMENTS = ("practice_licence", "firm_letter", "power_of_attorney")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def main_nav(page: Page) -> Locator:
+    """The main navigation, as the person reaches it: on a phone it folds behind the menu
+    button, which she taps first."""
+    menu = page.locator("details.site-menu")
+    if menu.locator("> summary").is_visible() and menu.get_attribute("open") is None:
+        menu.locator("> summary").click()
+    return page.locator("nav.main-nav")
 
 
 def open_case(
@@ -23,7 +32,7 @@ def open_case(
     category: str | None = None,
 ) -> None:
     """Open a case (the detainee held at FACILITY since ``admitted`` 09:00) and land on it."""
-    investigator.locator("nav.main-nav").get_by_role("link", name="Cases", exact=True).click()
+    main_nav(investigator).get_by_role("link", name="Cases", exact=True).click()
     investigator.get_by_role("link", name="Open a case").click()
     investigator.locator("#f-case-case_number").fill(number)
     investigator.locator("#f-case-suspected_charges").fill(charges)
@@ -40,7 +49,7 @@ def open_case(
 
 def register_engagement(lawyer: Page, number: str, name: str, id_number: str) -> None:
     """Find the client, register a retained engagement and upload the three documents."""
-    lawyer.locator("nav.main-nav").get_by_role("link", name="My clients").click()
+    main_nav(lawyer).get_by_role("link", name="My clients").click()
     lawyer.get_by_role("link", name="Start an engagement").click()
     lawyer.locator("#f-find-facility_id").select_option(label=FACILITY)
     lawyer.locator("#f-find-name").fill(name)
@@ -61,7 +70,7 @@ def register_engagement(lawyer: Page, number: str, name: str, id_number: str) ->
 
 def open_detainee(desk: Page, name: str) -> None:
     """The desk officer opens a detainee's page from the navigation."""
-    desk.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
+    main_nav(desk).get_by_role("link", name="Detainees").click()
     desk.get_by_role("link", name=name, exact=True).click()
 
 

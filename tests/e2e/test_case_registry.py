@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import DOCUMENTS, open_case, register_engagement
+from tests.e2e.flows import DOCUMENTS, main_nav, open_case, register_engagement
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,7 @@ def test_engagement_from_registration_to_the_timeline(open_as: Callable[[str], P
 
     # Story 1: the lawyer finds her client, registers, uploads the three documents, notifies.
     lawyer: Page = open_as("zhang.lawyer")
-    nav = lawyer.locator("nav.main-nav")
+    nav = main_nav(lawyer)
     expect(nav.get_by_role("link", name="Cases", exact=True)).to_have_count(0)
     register_engagement(lawyer, number, name, id_number)
     expect(lawyer.locator("#documents")).to_contain_text("Not yet checked")
@@ -51,7 +51,7 @@ def test_engagement_from_registration_to_the_timeline(open_as: Callable[[str], P
 
     # Story 11: the desk officer checks the three documents against the engagement.
     staff: Page = open_as("haidian.desk")
-    staff.locator("nav.main-nav").get_by_role("link", name="Detainees").click()
+    main_nav(staff).get_by_role("link", name="Detainees").click()
     staff.get_by_role("link", name=name, exact=True).click()
     expect(staff.locator(".id-number")).to_have_text(id_number)
     for _ in DOCUMENTS:

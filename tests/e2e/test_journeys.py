@@ -19,7 +19,13 @@ from playwright.sync_api import Page, expect
 
 from app.demo import demo_register
 from tests.e2e.conftest import StoryServer
-from tests.e2e.flows import accept_documents, open_case, open_detainee, register_engagement
+from tests.e2e.flows import (
+    accept_documents,
+    main_nav,
+    open_case,
+    open_detainee,
+    register_engagement,
+)
 
 pytestmark = pytest.mark.e2e
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -103,7 +109,7 @@ def test_story_1_a_rejected_document_refuses_the_request_and_the_lawyer_is_told_
 
     lawyer.goto(request_url)
     expect(lawyer.locator("main")).to_contain_text("Refused")
-    lawyer.locator("nav.main-nav").get_by_role("link", name=re.compile("Inbox")).click()
+    main_nav(lawyer).get_by_role("link", name=re.compile("Inbox")).click()
     expect(lawyer.locator("main")).to_contain_text("律师事务所证明未盖章")
 
 
@@ -116,7 +122,7 @@ def test_story_2_an_unchecked_walk_in_is_found_checked_at_the_gate_and_booked(
     register_engagement(lawyer, number, name, id_number)  # uploaded, never checked
 
     desk = story_as("haidian.desk")
-    desk.locator("nav.main-nav").get_by_role("link", name="Day board").click()
+    main_nav(desk).get_by_role("link", name="Day board").click()
     desk.get_by_role("link", name="Register a walk-in").click()
     desk.locator("#f-find-q").fill(name)
     desk.get_by_role("button", name="Search").click()
@@ -164,28 +170,30 @@ def test_story_13_the_task_list_shows_deadlines_and_the_supervisor_sees_the_over
     _submit(lawyer, client_url, "measure_change", f"申请对{name}变更为取保候审")
 
     # The investigator's list: two opinions to acknowledge, one application with its deadline.
-    investigator.locator("nav.main-nav").get_by_role("link", name="Submissions to handle").click()
+    main_nav(investigator).get_by_role("link", name="Submissions to handle").click()
     mine = investigator.locator("#h-tasks").locator("xpath=..").locator("tbody tr", has_text=number)
     expect(mine).to_have_count(3)
     application = mine.filter(has_text="Application to change a compulsory measure")
-    expect(application.locator("td").nth(4)).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+    expect(application.locator("td").nth(4)).to_contain_text(
+        re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}, ")
+    )
     expect(application).not_to_have_class(re.compile("overdue"))
 
     # Days later the decision is still not taken (sessions have lapsed: each signs in again):
     # the row is red, and the supervisor sees it.
     story_server.set_clock(filed + timedelta(days=6))
     investigator = story_as("zhao.investigator")
-    investigator.locator("nav.main-nav").get_by_role("link", name="Submissions to handle").click()
+    main_nav(investigator).get_by_role("link", name="Submissions to handle").click()
     mine = investigator.locator("#h-tasks").locator("xpath=..").locator("tbody tr", has_text=number)
     application = mine.filter(has_text="Application to change a compulsory measure")
     expect(application).to_have_class(re.compile("overdue"))
     supervisor = story_as("qian.supervisor")
-    supervisor.locator("nav.main-nav").get_by_role("link", name="Submissions to handle").click()
+    main_nav(supervisor).get_by_role("link", name="Submissions to handle").click()
     overdue = supervisor.locator(".supervision tbody tr", has_text=number)
     expect(overdue).to_have_count(1)
     expect(overdue).to_contain_text("Decide a lawyer's application")
     # ... and is told: the worker's sweep leaves a notice in the inbox.
-    inbox = supervisor.locator("nav.main-nav").get_by_role("link", name=re.compile("Inbox"))
+    inbox = main_nav(supervisor).get_by_role("link", name=re.compile("Inbox"))
     for _ in range(20):
         inbox.click()
         if supervisor.locator("main", has_text=number).count():
@@ -206,7 +214,7 @@ def test_story_14_the_auditor_checks_the_licence_against_the_imported_register(
     story_server: StoryServer, story_as: Callable[[str], Page], browser: Any
 ) -> None:
     auditor = story_as("chen.auditor")
-    auditor.locator("nav.main-nav").get_by_role("link", name="Licence verification").click()
+    main_nav(auditor).get_by_role("link", name="Licence verification").click()
     wang = auditor.locator("article.verification", has_text="王律师")
     expect(wang).to_contain_text("Not on the register")
     expect(wang.get_by_role("button", name="Licence checked: activate")).to_have_count(0)
@@ -232,7 +240,7 @@ def test_story_14_the_auditor_checks_the_licence_against_the_imported_register(
 
     # Wang signs in, in a browser of his own, and reads the notice.
     lawyer = story_as("wang.lawyer")
-    lawyer.locator("nav.main-nav").get_by_role("link", name=re.compile("Inbox")).click()
+    main_nav(lawyer).get_by_role("link", name=re.compile("Inbox")).click()
     expect(lawyer.locator("main")).to_contain_text("11012021120345678")
 
 
@@ -253,7 +261,7 @@ def test_story_14_a_licence_not_on_the_register_is_refused_and_the_lawyer_reads_
             newcomer.locator(f"[name={field}]").fill(value)
         newcomer.locator("form button[type=submit]").last.click()
         auditor = story_as("chen.auditor")
-        auditor.locator("nav.main-nav").get_by_role("link", name="Licence verification").click()
+        main_nav(auditor).get_by_role("link", name="Licence verification").click()
         card = auditor.locator("article.verification", has_text="孙律师")
         expect(card).to_contain_text("Not on the register")
         card.locator("textarea").fill("执业证号不在北京市律师协会执业登记中")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import accept_documents, open_case, register_engagement
+from tests.e2e.flows import accept_documents, main_nav, open_case, register_engagement
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def _book_earliest(lawyer: Page) -> tuple[str, datetime]:
 
 
 def _board_of(staff: Page, start: datetime) -> None:
-    staff.locator("nav.main-nav").get_by_role("link", name="Day board").click()
+    main_nav(staff).get_by_role("link", name="Day board").click()
     expect(staff.locator("h1")).to_contain_text("Day board")
     staff.goto(f"/board?day={start.astimezone(BEIJING).date().isoformat()}")
 
@@ -53,7 +53,7 @@ def test_a_booked_meeting_is_checked_in_and_completed_on_the_day_board(
 ) -> None:
     # Story 1: Zhang asks "as early as possible" and books the earliest free time.
     lawyer = open_as("zhang.lawyer")
-    lawyer.locator("nav.main-nav").get_by_role("link", name="My clients").click()
+    main_nav(lawyer).get_by_role("link", name="My clients").click()
     lawyer.get_by_role("link", name=CLIENT, exact=True).first.click()
     lawyer.get_by_role("link", name="Request a meeting").click()
     lawyer.get_by_role("button", name="Send the request").click()
@@ -84,7 +84,7 @@ def test_a_booked_meeting_is_checked_in_and_completed_on_the_day_board(
     # Printed for the gate: the grid without navigation or forms.
     staff.emulate_media(media="print")
     expect(staff.locator(".board-grid")).to_be_visible()
-    expect(staff.locator("nav.main-nav")).to_be_hidden()
+    expect(main_nav(staff)).to_be_hidden()
     expect(staff.locator(".board-actions").first).to_be_hidden()
     staff.emulate_media(media="screen")
 
@@ -99,7 +99,7 @@ def test_a_walk_in_is_registered_and_scheduled_within_48_hours(
 ) -> None:
     # Story 2: Li arrives unbooked; the officer registers him at the desk.
     staff = open_as("haidian.desk")
-    staff.locator("nav.main-nav").get_by_role("link", name="Day board").click()
+    main_nav(staff).get_by_role("link", name="Day board").click()
     staff.get_by_role("link", name="Register a walk-in").click()
     expect(staff.locator("main")).to_contain_text("never turned away for not having booked")
     staff.locator("#f-find-q").fill(WALK_IN_CLIENT)
@@ -163,7 +163,7 @@ def test_a_permission_case_is_booked_after_the_investigators_decision(
     request_url = lawyer.url
 
     # The investigator answers in writing within 3 days: permitted.
-    investigator.locator("nav.main-nav").get_by_role("link", name="Meeting permissions").click()
+    main_nav(investigator).get_by_role("link", name="Meeting permissions").click()
     row = investigator.locator("tr", has_text=name)
     row.get_by_role("link", name="Decide").click()
     investigator.get_by_label("Permit the meeting").check()

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD
+from tests.e2e.flows import main_nav
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +55,7 @@ def test_each_role_sees_its_own_navigation(page: Page, username: str) -> None:
     switch_to_english(page)
     sign_in(page, username)
     expect(page.locator(".whoami")).to_be_visible()
-    nav = page.locator("nav.main-nav")
+    nav = main_nav(page)
     present, absent = NAVIGATION[username]
     for label in present:
         expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
