@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -30,6 +30,7 @@ from app.accounts.roles import Role
 from app.orgs.regions import jurisdiction_prefix
 
 M = TypeVar("M", bound=Model)
+MAX_ROW_ID: Final = 2**31 - 1  # the largest value of an INTEGER key (PostgreSQL int4)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ async def visible_row(model: type[M], user: User, row_id: int) -> M:
     """The row ``row_id`` of ``model`` if ``user`` may see it; otherwise ``NotFound``, the same
     for a row that does not exist and one outside the user's scope."""
     scope = _scope(model)
+    if not 1 <= row_id <= MAX_ROW_ID:  # no such row; PostgreSQL would refuse the number itself
+        raise NotFound(scope.name)
     row = await visible(model, user).get_or_none(pk=row_id)
     if row is None:
         raise NotFound(scope.name)
