@@ -24,5 +24,9 @@ def signed_in(request: Request) -> User:
     return user
 
 
-def permitted(request: Request, action: Action) -> User:
-    return require(signed_in(request), action)
+def permitted(request: Request, action: Action, *more: Action) -> User:
+    """The signed-in user, allowed ``action`` and each of ``more`` (else 403)."""
+    user = require(signed_in(request), action)
+    for also in more:
+        require(user, also)
+    return user

@@ -141,9 +141,7 @@ async def open_case(request: Request) -> Response:
 
 
 async def _case(request: Request, *actions: Action) -> tuple[User, Case]:
-    user = permitted(request, Action.BROWSE_CASES)
-    for action in actions:
-        permitted(request, action)
+    user = permitted(request, Action.BROWSE_CASES, *actions)
     return user, await visible_row(Case, user, request.path_params["case_id"])
 
 

@@ -100,9 +100,7 @@ async def admit(request: Request) -> Response:
 
 
 async def _detainee(request: Request, *actions: Action) -> tuple[User, Detainee]:
-    user = permitted(request, Action.ADMIT_DETAINEES)
-    for action in actions:
-        permitted(request, action)
+    user = permitted(request, Action.ADMIT_DETAINEES, *actions)
     return user, await visible_row(Detainee, user, request.path_params["detainee_id"])
 
 
