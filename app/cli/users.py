@@ -36,6 +36,11 @@ def add_parser(sub: Any) -> None:
     )
     supervisor.add_argument("username")
     supervisor.add_argument("--off", action="store_true", help="no longer the supervisor")
+    token = actions.add_parser(
+        "token", help="issue an API token for a user (printed once; for integrations)"
+    )
+    token.add_argument("username")
+    token.add_argument("--name", required=True, help="what the token is for")
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -63,6 +68,14 @@ async def run(args: argparse.Namespace) -> int:
             await services.set_supervisor(None, found, not args.off)
             state = "no longer supervises" if args.off else "supervises"
             print(f"{found.username} {state} agency {found.agency_id}")
+            return 0
+        if args.user_command == "token":
+            holder = await User.get_or_none(username=args.username.lower())
+            if holder is None or not holder.is_active:
+                print(f"lawmeet: no active user named {args.username}", file=sys.stderr)
+                return 1
+            _token, raw = await services.issue_token(holder, args.name)
+            print(raw)
             return 0
         if args.user_command == "disable":
             target = await User.get_or_none(username=args.username.lower())
