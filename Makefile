@@ -45,6 +45,12 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.notification_throughput -n 1000 --rounds 3 --postgres
 	$(BIN)/python -m bench.compliance_report --runs 10
 
+## make fuzz: the API fuzz tests with 200 examples per operation and a fresh seed, on SQLite and
+## PostgreSQL, for each role's token (tests/fuzz; the suite runs a few with a fixed seed).
+.PHONY: fuzz
+fuzz: $(VENV)/.installed-dev
+	LAWMEET_FUZZ_EXAMPLES=200 LAWMEET_FUZZ_SEED=$$(date +%s) $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 

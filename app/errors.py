@@ -24,11 +24,13 @@ class DomainError(Exception):
         status: int = 400,
         *,
         extensions: dict[str, Any] | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(code)
         self.code = code
         self.field = field
         self.status = status
+        self.retry_after = retry_after  # seconds until a refused attempt may be repeated (429)
         if extensions is not None:
             self.extensions = extensions
 

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import clock, db
-from app.api.framework import Endpoint, as_route, openapi_document, openapi_response
+from app.api.framework import Endpoint, as_routes, openapi_document, openapi_response
 from app.law.context import Law
 from app.settings import Settings, load_settings
 from app.web.errors import EXCEPTION_HANDLERS, error_page
@@ -146,7 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         *page_routes(),
-        *[as_route(ep) for ep in endpoints],
+        *as_routes(endpoints),
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
         Mount(
             "/static",

@@ -8,6 +8,7 @@ can recompute it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import unicodedata
@@ -25,7 +26,7 @@ from app.accounts.scopes import visible
 from app.audit.service import record
 from app.cases.kinds import EngagementStatus
 from app.cases.models import Detainee, Engagement
-from app.cases.storage import StoredFile, UploadRejected, store
+from app.cases.storage import StoredFile, UploadRejected, check_file, save
 from app.errors import DomainError, raise_all
 from app.law.context import LegalContext, duty_deadline
 from app.orgs.models import Facility
@@ -81,12 +82,18 @@ async def submit(
     elif files and kind != SubmissionKind.OPINION:
         problems.append(DomainError("attachments_only_for_opinions", "files"))
     raise_all(problems)
-    stored: list[StoredFile] = []
+    # Every file is checked before any is written, so a refused one leaves the store as it was;
+    # the checks parse whole files (seconds at worst), off the event loop.
+    content_types: list[str] = []
     for name, data in files:
         try:
-            stored.append(store(root, name, data, max_bytes))
+            content_types.append(await asyncio.to_thread(check_file, name, data, max_bytes))
         except UploadRejected as exc:
             raise DomainError(exc.code, "files", exc.status) from None
+    stored: list[StoredFile] = [
+        save(root, name, data, content_type)
+        for (name, data), content_type in zip(files, content_types, strict=True)
+    ]
     submitted_at = now or clock.now()
     detainee = await Detainee.get(id=engagement.detainee_id)
     zone = (await Facility.get(id=detainee.facility_id)).timezone

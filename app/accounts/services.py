@@ -202,17 +202,19 @@ async def revoke_api_token(user: User, token_id: int) -> None:
 
 
 class LoginRefused(Exception):
-    def __init__(self, code: str, reason: str = "") -> None:
+    def __init__(self, code: str, reason: str = "", retry_after: int | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.reason = reason  # the auditor's words, for a refused registration
+        self.retry_after = retry_after  # seconds, when throttled
 
 
 async def authenticate(username: str, password: str, address: str, rules: SecuritySection) -> User:
     """The user for these credentials, or LoginRefused with one code that reveals nothing more."""
     username = username.strip().lower()
-    if await throttle.is_throttled(username, address, rules):
-        raise LoginRefused("throttled")
+    wait = await throttle.locked_for(username, address, rules)
+    if wait is not None:
+        raise LoginRefused("throttled", retry_after=wait)
     user = await User.get_or_none(username=username) if username else None
     valid = verify_password(user.password_hash if user else dummy_hash(), password[:256])
     if user is None or not valid:

@@ -5,6 +5,7 @@ Unknown user names are counted like real ones: the answer never reveals if an ac
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -26,11 +27,19 @@ def _limit(kind: str, rules: SecuritySection) -> int:
     return rules.max_failures_per_account if kind == "account" else rules.max_failures_per_address
 
 
-async def is_throttled(username: str, address: str, rules: SecuritySection) -> bool:
+def _seconds(wait: timedelta) -> int:
+    """A wait as whole seconds for Retry-After: rounded up, never 0 (that would invite a retry
+    that is refused again)."""
+    return max(1, math.ceil(wait.total_seconds()))
+
+
+async def locked_for(username: str, address: str, rules: SecuritySection) -> int | None:
+    """Seconds until a locked account or address may try again; None when neither is locked."""
     now = clock.now()
     keys = [key for _, key in _keys(username, address)]
     rows = await LoginThrottle.filter(key__in=keys, locked_until__gt=now)
-    return bool(rows)
+    ends = [row.locked_until for row in rows if row.locked_until is not None]
+    return _seconds(max(ends) - now) if ends else None
 
 
 async def _count_attempt(key: str, now: datetime, window: timedelta) -> LoginThrottle:
@@ -60,12 +69,16 @@ async def clear_account(username: str) -> None:
     await LoginThrottle.filter(key=_keys(username, "")[0][1]).delete()
 
 
-async def over_limit(key: str, limit: int, window: timedelta) -> bool:
-    """Count one attempt against `key`; True when the attempts in the window exceed `limit`.
+async def over_limit(key: str, limit: int, window: timedelta) -> int | None:
+    """Count one attempt against `key`; when the attempts in the window exceed `limit`, the
+    seconds until the window ends (for Retry-After), else None.
 
     Used for look-ups that must not be enumerated (e.g. finding a detainee by document number).
     """
+    now = clock.now()
     async with in_transaction():
-        row = await _count_attempt(key, clock.now(), window)
+        row = await _count_attempt(key, now, window)
         await row.save()
-    return row.failures > limit
+    if row.failures <= limit:
+        return None
+    return _seconds(row.window_started_at + window - now)

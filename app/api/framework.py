@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -20,14 +20,33 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound, NotPermitted, require
+from app.accounts.scopes import MAX_ROW_ID
 from app.accounts.tokens import authenticate_token
-from app.commands import error_code, field_path
+from app.api.fields import MAX_ID, NOT_HELD
+from app.commands import field_path
 from app.errors import DomainError
 from app.presentation.i18n import _, gettext
+from app.presentation.input_words import input_words, is_blank
 from app.presentation.messages import error_message, message
-from app.presentation.problems import FieldProblem, Problem, problem_response
+from app.presentation.problems import INVALID_INPUT, FieldProblem, Problem, problem_response
 
 Handler = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a multipart form, as the document states it."""
+
+    name: str
+    schema: dict[str, Any]
+    required: bool = True
+
+
+FILE: Final[dict[str, Any]] = {"type": "string", "format": "binary"}
+
+
+def choice(values: Iterable[str]) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values)}
 
 
 @dataclass(frozen=True)
@@ -44,10 +63,10 @@ class Endpoint:
     list_response: bool = False
     status: int = 200
     errors: tuple[int, ...] = field(default=())
-    # Form fields of a multipart upload: (name, "string" | "binary"); the handler reads them.
-    multipart: tuple[tuple[str, str], ...] = ()
-    # A response that is a file rather than JSON: its media type, for the OpenAPI document.
-    file_response: str | None = None
+    # Form fields of a multipart upload; the handler reads them.
+    multipart: tuple[FormField, ...] = ()
+    # A response that is a file rather than JSON: the media types it is served as.
+    file_response: tuple[str, ...] = ()
 
 
 class Unauthorised(Exception):
@@ -74,17 +93,35 @@ async def _bearer_user(request: Request) -> User:
 
 
 def _field_problems(exc: ValidationError) -> list[FieldProblem]:
-    """Each bad field in the user's words, as a domain command's error would say it."""
+    """Each bad field in the user's words, with the bound it broke."""
     return [
-        FieldProblem(field=field_path(err) or "body", message=message(error_code(err)))
+        FieldProblem(field=field_path(err) or "body", message=input_words(err))
         for err in exc.errors()
     ]
 
 
-def _invalid(errors: list[FieldProblem]) -> Response:
-    return problem_response(
-        422, gettext(_("Invalid request")), gettext(_("Some fields are not valid.")), errors
+def _is_shape(exc: ValidationError) -> bool:
+    """Whether some field breaks what the document states (type, bound, format), rather than
+    only a rule the document cannot state (a window that ends before it starts)."""
+    return not all(
+        err["type"] in ("domain_rule", NOT_HELD) or is_blank(err) for err in exc.errors()
     )
+
+
+def _invalid(errors: list[FieldProblem], shape: bool = False) -> Response:
+    return problem_response(
+        422,
+        gettext(_("Invalid request")),
+        gettext(_("Some fields are not valid.")),
+        errors,
+        problem_type=INVALID_INPUT if shape else "about:blank",
+    )
+
+
+def _refused_input(exc: ValidationError) -> Response:
+    if all(err["type"] == NOT_HELD for err in exc.errors()):
+        raise NotFound("row")  # ids no key can hold name nothing there is
+    return _invalid(_field_problems(exc), _is_shape(exc))
 
 
 def _encode(endpoint: Endpoint, result: Any) -> Response:
@@ -117,31 +154,43 @@ def domain_problem(exc: DomainError) -> Response:
         return _invalid(errors)
     title = gettext(_STATUS_TITLES.get(exc.status, _("Bad request")))
     extensions = getattr(exc, "extensions", None)  # JSON-ready extra members, when a service adds
-    return problem_response(exc.status, title, error_message(exc), errors, extensions=extensions)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return problem_response(
+        exc.status, title, error_message(exc), errors, headers=headers, extensions=extensions
+    )
 
 
-def as_route(endpoint: Endpoint) -> Route:
+def _needs_body(model: type[BaseModel]) -> bool:
+    return any(field.is_required() for field in model.model_fields.values())
+
+
+def _runner(endpoint: Endpoint) -> Handler:
     # A handler that needs the request (e.g. for app.state.settings) declares a `request` argument.
     wants_request = "request" in inspect.signature(endpoint.handler).parameters
 
     async def run(request: Request) -> Response:
         try:
             kwargs: dict[str, Any] = dict(request.path_params)
+            if any(isinstance(v, int) and not 1 <= v <= MAX_ROW_ID for v in kwargs.values()):
+                raise NotFound("row")  # an id no key can hold
             if wants_request:
                 kwargs["request"] = request
             if endpoint.action is not None:
                 kwargs["user"] = require(await _bearer_user(request), endpoint.action)
             if endpoint.query is not None:
-                kwargs["query"] = endpoint.query.model_validate(dict(request.query_params))
+                # Query values are text: validated as such ("5" is a number, "0.5" no time).
+                kwargs["query"] = endpoint.query.model_validate_strings(dict(request.query_params))
             if endpoint.body is not None:
                 raw = await request.body()
-                try:
-                    kwargs["body"] = endpoint.body.model_validate_json(raw or b"{}")
-                except ValidationError as exc:
-                    return _invalid(_field_problems(exc))
+                if not raw and not _needs_body(endpoint.body):
+                    raw = b"{}"  # every field has a default: the body may be left out
+                kwargs["body"] = endpoint.body.model_validate_json(raw)
             return _encode(endpoint, await endpoint.handler(**kwargs))
         except ValidationError as exc:
-            return _invalid(_field_problems(exc))
+            try:
+                return _refused_input(exc)
+            except NotFound:
+                return problem_response(404, gettext(_("Not found")), message("not_found"))
         except InvalidInput as exc:
             return _invalid([FieldProblem(field=f, message=m) for f, m in exc.errors])
         except Unauthorised:
@@ -160,7 +209,25 @@ def as_route(endpoint: Endpoint) -> Route:
         except DomainError as exc:
             return domain_problem(exc)
 
-    return Route(endpoint.path, run, methods=[endpoint.method], name=endpoint.handler.__name__)
+    return run
+
+
+def as_routes(endpoints: list[Endpoint]) -> list[Route]:
+    """One route per path, answering each of its methods: a method the path does not have gets
+    405 with an Allow header naming all that it has (RFC 9110)."""
+    by_path: dict[str, dict[str, Handler]] = {}
+    for endpoint in endpoints:
+        by_path.setdefault(endpoint.path, {})[endpoint.method] = _runner(endpoint)
+    routes = []
+    for path, runners in by_path.items():
+
+        async def dispatch(request: Request, runners: dict[str, Handler] = runners) -> Response:
+            method = "GET" if request.method == "HEAD" else request.method
+            response: Response = await runners[method](request)
+            return response
+
+        routes.append(Route(path, dispatch, methods=list(runners)))
+    return routes
 
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -179,9 +246,36 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     for part in path.split("/"):
         if part.startswith("{") and part.endswith("}"):
             name, _sep, kind = part[1:-1].partition(":")
-            schema = {"type": "integer"} if kind == "int" else {"type": "string"}
+            schema: dict[str, Any] = {"type": "string"}
+            if kind == "int":  # beyond what a key holds is simply not found (visible_row)
+                schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
             params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return params
+
+
+def _params(path: str) -> list[str]:
+    return [p["name"] for p in _path_parameters(path)]
+
+
+def _links(ep: Endpoint, endpoints: list[Endpoint]) -> dict[str, Any]:
+    """OpenAPI links from a change that answers with a resource to the operations on that
+    resource: the resource's id parameter is the one of the GET answering with the same model
+    (what a client, and schemathesis's stateful tests, follow from one call to the next)."""
+    if ep.method == "GET" or ep.response is None or ep.list_response:
+        return {}
+    ids = {
+        _params(other.path)[0]
+        for other in endpoints
+        if other.method == "GET" and other.response is ep.response and len(_params(other.path)) == 1
+    }
+    return {
+        other.handler.__name__: {
+            "operationId": other.handler.__name__,
+            "parameters": {f"path.{_params(other.path)[0]}": "$response.body#/id"},
+        }
+        for other in endpoints
+        if other is not ep and len(_params(other.path)) == 1 and _params(other.path)[0] in ids
+    }
 
 
 def openapi_document(endpoints: list[Endpoint], version: str) -> dict[str, Any]:
@@ -215,24 +309,24 @@ def openapi_document(endpoints: list[Endpoint], version: str) -> dict[str, Any]:
                 )
         if ep.body is not None:
             operation["requestBody"] = {
-                "required": True,
+                "required": _needs_body(ep.body),
                 "content": {"application/json": {"schema": _schema_ref(ep.body, components)}},
             }
         if ep.multipart:
-            binary = {"type": "string", "format": "binary"}
-            properties = {
-                name: binary if kind == "binary" else {"type": "string"}
-                for name, kind in ep.multipart
+            schema = {
+                "type": "object",
+                "properties": {one.name: one.schema for one in ep.multipart},
+                "required": [one.name for one in ep.multipart if one.required],
             }
-            schema = {"type": "object", "properties": properties, "required": list(properties)}
             operation["requestBody"] = {
                 "required": True,
                 "content": {"multipart/form-data": {"schema": schema}},
             }
-        if ep.file_response is not None:
+        if ep.file_response:
+            binary = {"schema": {"type": "string", "format": "binary"}}
             operation["responses"]["200"] = {
                 "description": "The file",
-                "content": {ep.file_response: {"schema": {"type": "string", "format": "binary"}}},
+                "content": {media_type: binary for media_type in ep.file_response},
             }
         elif ep.response is not None:
             ref = _schema_ref(ep.response, components)
@@ -241,10 +335,14 @@ def openapi_document(endpoints: list[Endpoint], version: str) -> dict[str, Any]:
                 "description": "OK",
                 "content": {"application/json": {"schema": schema}},
             }
+            if links := _links(ep, endpoints):
+                operation["responses"][str(ep.status)]["links"] = links
         else:
             operation["responses"]["204"] = {"description": "Done"}
         codes = set(ep.errors) | ({401, 403} if ep.action else set())
         codes |= {422} if (ep.body or ep.query) else set()
+        codes |= {404} if "{" in ep.path or ep.body else set()  # an id outside the user's view
+        codes |= {400, 413, 415, 422} if ep.multipart else set()  # unreadable, large, wrong type
         for code in sorted(codes):
             operation["responses"][str(code)] = {
                 "description": "Problem",

@@ -6,6 +6,7 @@ match, no listing, and a limit on attempts, so nobody can use it to learn who is
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from app.cases.kinds import (
     EventKind,
 )
 from app.cases.models import Case, CaseEvent, Detainee, Engagement, EngagementDocument
-from app.cases.services import normalise_id_number
+from app.cases.services import normalise_id_number, valid_id_number
 from app.cases.storage import UploadRejected, store
 from app.errors import DomainError, together
 
@@ -50,8 +51,11 @@ class Found:
 async def find_detainee(lawyer: User, facility_id: int, name: str, id_number: str) -> Found:
     if lawyer.role != Role.LAWYER:
         raise DomainError("lawyers_only", None, 403)
-    if await over_limit(f"lookup:{lawyer.id}", LOOKUP_LIMIT, LOOKUP_WINDOW):
-        raise DomainError("lookup_throttled", None, 429)
+    if not valid_id_number(id_number):  # no such number is stored: said before it counts
+        raise DomainError("id_number_invalid", "id_number", 422)
+    wait = await over_limit(f"lookup:{lawyer.id}", LOOKUP_LIMIT, LOOKUP_WINDOW)
+    if wait is not None:
+        raise DomainError("lookup_throttled", None, 429, retry_after=wait)
     detainee = await Detainee.get_or_none(
         facility_id=facility_id, name=name.strip(), id_number=normalise_id_number(id_number)
     )
@@ -105,7 +109,8 @@ async def upload_document(
     if kind not in REQUIRED_DOCUMENTS[engagement.kind]:
         raise DomainError("document_not_required", "kind")
     try:
-        stored = store(root, filename, data, max_bytes)
+        # The checks parse the whole file (seconds at worst): off the event loop.
+        stored = await asyncio.to_thread(store, root, filename, data, max_bytes)
     except UploadRejected as exc:
         raise DomainError(exc.code, "file", exc.status) from None
     async with in_transaction():

@@ -53,12 +53,18 @@ class NewDetainee:
     admitted_at: datetime
 
 
+def valid_id_number(raw: str) -> bool:
+    """Whether ``raw`` is a document number as stored: 6-32 letters and digits once spaces and
+    dashes are gone (the column holds 32)."""
+    return bool(_ID_NUMBER.match(normalise_id_number(raw)))
+
+
 def detainee_problems(name: str, id_number: str) -> list[DomainError]:
     """Every field of a detainee's name and document number that is wrong."""
     problems: list[DomainError] = []
     if not name.strip():
         problems.append(DomainError("required", "name"))
-    if not _ID_NUMBER.match(normalise_id_number(id_number)):
+    if not valid_id_number(id_number):
         problems.append(DomainError("id_number_invalid", "id_number"))
     return problems
 

@@ -1,5 +1,7 @@
-"""Document storage: type checked by magic bytes and extension, content-addressed by SHA-256.
+"""Document storage: type checked by extension, magic bytes and a full parse of the content
+(app.cases.file_inspection), content-addressed by SHA-256.
 
+Every check runs before anything is written, so a refused upload leaves the store as it was.
 Files live under <data_dir>/documents, outside any served folder, under names the server makes
 from the hash; the uploaded file name is kept only as a label and never touches the path.
 """
@@ -12,6 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from app.cases.file_inspection import Limits, inspect, limits_for
+from app.cases.file_inspection import UploadRejected as UploadRejected
+
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 # extension -> (content type, leading bytes that file type must start with)
@@ -21,15 +26,6 @@ ACCEPTED: dict[str, tuple[str, bytes]] = {
     ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
     ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
 }
-
-
-class UploadRejected(Exception):
-    """`code` names a translated message, `status` the HTTP answer (400, 413 or 415)."""
-
-    def __init__(self, code: str, status: int) -> None:
-        super().__init__(code)
-        self.code = code
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -47,13 +43,14 @@ def safe_label(filename: str) -> str:
     return name[:200] or "document"
 
 
-def check_type(filename: str, data: bytes) -> str:
+def check_type(filename: str, data: bytes, limits: Limits | None = None) -> str:
     extension = PurePosixPath(filename.lower()).suffix
     if extension not in ACCEPTED:
         raise UploadRejected("document_type", 415)
     content_type, magic = ACCEPTED[extension]
     if not data.startswith(magic):
         raise UploadRejected("document_content_mismatch", 415)
+    inspect(content_type, data, limits)
     return content_type
 
 
@@ -73,11 +70,16 @@ def check_file(filename: str, data: bytes, max_bytes: int) -> str:
         raise UploadRejected("document_too_large", 413)
     if not data:
         raise UploadRejected("document_empty", 400)
-    return check_type(filename, data)
+    return check_type(filename, data, limits_for(max_bytes))
 
 
 def store(root: Path, filename: str, data: bytes, max_bytes: int) -> StoredFile:
-    content_type = check_file(filename, data, max_bytes)
+    """Check the file, then write it: a refused file leaves the store as it was."""
+    return save(root, filename, data, check_file(filename, data, max_bytes))
+
+
+def save(root: Path, filename: str, data: bytes, content_type: str) -> StoredFile:
+    """Write a file that check_file has passed (for callers that check several first)."""
     digest = hashlib.sha256(data).hexdigest()
     target = path_for(root, digest)
     if not target.exists():

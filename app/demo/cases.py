@@ -23,17 +23,9 @@ from app.cases.kinds import (
 )
 from app.cases.models import Case, EngagementDocument
 from app.cases.storage import document_root
+from app.demo.documents import demo_pdf
 from app.orgs.models import Facility
 from rights_checklist.case_notices import FAMILY_DUTY, record_family_notice
-
-# A one-page PDF, so the demo documents open in a viewer.
-_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
 
 FAMILY_TOLD_AFTER = timedelta(hours=5)
 
@@ -143,7 +135,7 @@ async def _engage(
             engagement,
             DocumentKind(kind),
             f"{kind.value}.pdf",
-            _PDF + kind.value.encode(),
+            demo_pdf(f"lawmeet demo: {kind.value}"),
             document_root(data_dir),
             max_bytes,
         )

@@ -26,6 +26,7 @@ from app.cases import engagements, services
 from app.cases.kinds import REQUIRED_DOCUMENTS, CaseCategory, DocumentKind, EngagementKind
 from app.cases.models import Engagement, EngagementDocument
 from app.cases.storage import document_root
+from app.demo.documents import demo_pdf
 from app.demo.today import AT_RISK, MEETINGS, load_demo_today
 from app.law.context import Law
 from app.orgs.models import Facility
@@ -54,7 +55,6 @@ OPEN_DAYS: Final = (0, 1, 2, 3, 4, 5)  # Monday to Saturday
 SESSIONS: Final = ((8 * 60 + 30, 11 * 60 + 30), (14 * 60, 17 * 60 + 30))
 BUFFER_MINUTES: Final = 10
 LI_CASE: Final = "京海公(刑)立字〔2026〕1107号"
-_PDF: Final = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 async def load_demo_meetings(settings: Settings, law: Law) -> int:
@@ -138,7 +138,7 @@ async def _li_waiting(settings: Settings, law: Law) -> None:
     for kind in REQUIRED_DOCUMENTS[EngagementKind.RETAINED]:
         await engagements.upload_document(
             lawyer, engagement, DocumentKind(kind), f"{kind.value}.pdf",
-            _PDF + kind.value.encode(), root, settings.uploads.max_bytes,
+            demo_pdf(f"lawmeet demo: {kind.value}"), root, settings.uploads.max_bytes,
         )  # fmt: skip
     desk = await User.get(username=DESKS[HAIDIAN])
     for document in await EngagementDocument.filter(engagement_id=engagement.id):

@@ -39,6 +39,7 @@ from app.cases.kinds import EventKind as K
 from app.cases.models import Case, CaseEvent, Engagement, EngagementDocument
 from app.cases.storage import document_root
 from app.demo.compliance import demo_lawyers
+from app.demo.documents import demo_pdf
 from app.law.context import Law, LegalContext, duty_deadline
 from app.orgs.models import Facility
 from app.settings import Settings
@@ -55,7 +56,6 @@ from scheduling.requests import NewRequest, meeting_deadline, open_request
 HAIDIAN: Final = "北京市海淀区看守所"
 DESK: Final = "haidian.desk"
 INVESTIGATOR: Final = "zhao.investigator"
-PDF: Final = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 SESSIONS: Final = ((8 * 60 + 30, 11 * 60 + 30), (14 * 60, 17 * 60 + 30))  # as app.demo.meetings
 HOUR: Final = timedelta(hours=1)
 MEETING_LIMIT: Final = timedelta(hours=48)
@@ -196,7 +196,7 @@ class _Today:
         for kind in REQUIRED_DOCUMENTS[EngagementKind.RETAINED]:
             await engagements.upload_document(
                 lawyer, engagement, DocumentKind(kind), f"{kind.value}.pdf",
-                PDF + f"{client.key}-{kind.value}".encode(), self.root,
+                demo_pdf(f"lawmeet demo: {client.key}-{kind.value}"), self.root,
                 self.settings.uploads.max_bytes,
             )  # fmt: skip
         await engagements.send_engagement_notice(lawyer, engagement)
@@ -277,7 +277,8 @@ class _Today:
         zhang, wu = self.engagements["Z"], self.engagements["B"]
         await self._submit(zhang, SubmissionKind.OPINION, "关于陈立新涉嫌合同诈骗罪一案的辩护意见："
                            "现有证据不足以证明其具有非法占有目的，建议撤销案件。",
-                           [("辩护意见书.pdf", PDF + b"opinion"), ("证据目录.pdf", PDF + b"list")],
+                           [("辩护意见书.pdf", demo_pdf("lawmeet demo: opinion")),
+                            ("证据目录.pdf", demo_pdf("lawmeet demo: list"))],
                            self.now - timedelta(hours=26))  # fmt: skip
         await self._submit(wu, SubmissionKind.OPINION, "关于钱丽华涉嫌职务侵占罪一案的辩护意见："
                            "涉案款项系经公司授权的借款，不构成职务侵占。", [],

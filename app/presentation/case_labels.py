@@ -45,6 +45,19 @@ CASE_MESSAGES: dict[str, str] = {
     "document_content_mismatch": _("The file's content does not match its type."),
     "document_too_large": _("The file is larger than allowed."),
     "document_empty": _("The file is empty."),
+    "document_not_pdf": _("The file cannot be read as a PDF."),
+    "document_not_image": _("The image cannot be read: the file is damaged or incomplete."),
+    "document_active_content": _(
+        "The PDF contains scripts or actions that start programs. Upload a copy without them, "
+        "for example by printing it to a new PDF."
+    ),
+    "document_embedded_files": _(
+        "The PDF carries attached files. Upload each document on its own, without attachments."
+    ),
+    "document_encrypted": _("The PDF is password-protected. Upload a copy without a password."),
+    "document_too_complex": _(
+        "The file is too complex to check: too many pages or parts, or too large once unpacked."
+    ),
     "time_invalid": _("Enter a date and time such as 2026-11-26 09:30."),
 }
 

@@ -58,6 +58,5 @@ CHART_TEXTS: Final[dict[str, str]] = {
 
 # Problems of the /api/v1/compliance endpoints beyond the filters' own codes.
 API_MESSAGES: Final[dict[str, str]] = {
-    "per_page_invalid": _("Rows per page must be a whole number from 1 to 500."),
     "bad_parameters": _("Some query parameters are not valid."),
 }

@@ -8,6 +8,9 @@ from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
 PROBLEM_TYPE = "application/problem+json"
+# The problem type of a request that breaks what the OpenAPI document states about its fields
+# (a type, bound or format), as opposed to a domain rule refusing well-formed input.
+INVALID_INPUT = "tag:lawmeet,2026:problem:invalid-input"
 
 
 class FieldProblem(BaseModel):
@@ -30,9 +33,10 @@ def problem_response(
     errors: list[FieldProblem] | None = None,
     headers: dict[str, str] | None = None,
     extensions: dict[str, Any] | None = None,
+    problem_type: str = "about:blank",
 ) -> JSONResponse:
     body: dict[str, Any] = Problem(
-        title=title, status=status, detail=detail, errors=errors or []
+        type=problem_type, title=title, status=status, detail=detail, errors=errors or []
     ).model_dump()
     # RFC 9457 extension members (e.g. a conflict's free alternatives); never override the core.
     body.update({k: v for k, v in (extensions or {}).items() if k not in body})

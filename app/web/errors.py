@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
@@ -25,6 +26,7 @@ TITLES = {
     500: _("Something went wrong"),
 }
 DETAILS = {
+    400: _("The request could not be read. Check what was sent and try again."),
     403: _("Your account may not use this page."),
     404: _("The page or record does not exist, or is not yours to see."),
     405: _("This address does not accept that kind of request."),
@@ -37,23 +39,28 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def error_page(request: Request, status: int, detail: str | None = None) -> Response:
+def error_page(
+    request: Request,
+    status: int,
+    detail: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     title = gettext(TITLES.get(status, TITLES[500]))
-    text = detail or gettext(DETAILS.get(status, DETAILS[500]))
+    fallback = DETAILS[500] if status >= 500 else DETAILS[400]  # a 4xx is never "our error"
+    text = detail or gettext(DETAILS.get(status, fallback))
     if _is_api(request):
-        return problem_response(status, title, text)
-    templates = request.app.state.templates
-    return templates.render(  # type: ignore[no-any-return]
-        request,
-        "error.html",
-        {"status": status, "title": title, "detail": text},
-        status_code=status,
+        return problem_response(status, title, text, headers=dict(headers or {}))
+    page: Response = request.app.state.templates.render(
+        request, "error.html", {"status": status, "title": title, "detail": text}, status
     )
+    page.headers.update(headers or {})
+    return page
 
 
 async def on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_page(request, exc.status_code)
+    # Starlette's headers carry what the status needs, e.g. Allow on a 405 (RFC 9110).
+    return error_page(request, exc.status_code, headers=exc.headers)
 
 
 async def on_not_found(request: Request, exc: Exception) -> Response:

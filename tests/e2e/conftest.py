@@ -10,11 +10,6 @@ Without Chromium the tests are skipped, unless LAWMEET_REQUIRE_BROWSER=1 makes t
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +19,13 @@ from typing import Any
 import pytest
 
 from app import clock
+from tests.live_server import (
+    off_the_loop,
+    postgres_database,
+    serve_demo,
+    sqlite_url,
+    stop_server,
+)
 
 CHROMIUM = os.environ.get("LAWMEET_CHROMIUM", "/usr/bin/chromium")
 PROJECT = Path(__file__).resolve().parents[2]
@@ -38,71 +40,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def sqlite_url(folder: Path) -> str:
-    return f"sqlite://{folder / 'e2e.sqlite3'}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _lawmeet(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
-def _serve(
-    folder: Path, database_url: str = "", **extra: str
-) -> tuple[str, subprocess.Popen[bytes]]:
-    """Migrate, load the demo and serve on a free port; the base URL and the server process."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "LAWMEET_DATABASE__URL": database_url or sqlite_url(folder),
-        "LAWMEET_APP__DATA_DIR": str(folder),
-        "LAWMEET_APP__PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "LAWMEET_SERVER__PORT": str(port),
-        **extra,
-    }
-    _lawmeet(env, "migrate")
-    _lawmeet(env, "demo")
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve"], cwd=PROJECT, env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError((folder / "server.log").read_text()) from None
-            time.sleep(0.2)
-    return base, server
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    server.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base, server = _serve(tmp_path_factory.mktemp("e2e"))
+    base, server = serve_demo(tmp_path_factory.mktemp("e2e"))
     yield base
-    _stop(server)
+    stop_server(server)
 
 
 @dataclass
@@ -118,34 +60,6 @@ class StoryServer:
         clock.set_to(self.folder, at)
 
 
-def _postgres_database(name: str, statement: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    from tests.conftest import POSTGRES_ADMIN_URL
-
-    async def run() -> None:
-        conn = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if statement:
-                await conn.execute(statement)
-        finally:
-            await conn.close()
-
-    _off_the_loop(lambda: asyncio.run(run()))
-
-
-def _off_the_loop(work: Callable[[], Any]) -> Any:
-    """Playwright's sync API keeps an event loop running in this thread: asyncio work runs in
-    another one."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(work).result()
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def story_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -155,20 +69,20 @@ def story_server(
     folder = tmp_path_factory.mktemp(f"story-{request.param}")
     database, url = "", sqlite_url(folder)
     if request.param == "postgres":
-        if not _off_the_loop(postgres_reachable):
+        if not off_the_loop(postgres_reachable):
             if _require("LAWMEET_REQUIRE_POSTGRES"):
                 pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_ADMIN_URL}")
             pytest.skip("PostgreSQL not reachable (set LAWMEET_REQUIRE_POSTGRES=1 to fail)")
         database = f"lawmeet_e2e_{os.getpid()}_{folder.name.replace('-', '_')}"
-        _postgres_database(database, f'CREATE DATABASE "{database}"')
+        postgres_database(database, f'CREATE DATABASE "{database}"')
         url = f"{POSTGRES_ADMIN_URL.rpartition('/')[0]}/{database}"
     # Overdue tasks are looked for every 2 s, so a story sees its supervisor told promptly.
-    base, server = _serve(folder, url, LAWMEET_CLOCK__ADJUSTABLE="true",
+    base, server = serve_demo(folder, url, LAWMEET_CLOCK__ADJUSTABLE="true",
                           LAWMEET_NOTIFICATIONS__OVERDUE_SWEEP_SECONDS="2")  # fmt: skip
     yield StoryServer(base, folder, url)
-    _stop(server)
+    stop_server(server)
     if database:
-        _postgres_database(database, "")
+        postgres_database(database, "")
 
 
 def signed_in_pages(browser: Any, base: str) -> tuple[Callable[[str], Any], list[Any]]:

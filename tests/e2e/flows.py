@@ -8,9 +8,11 @@ from datetime import datetime
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.integration.helpers import pdf_document
+
 FACILITY = "北京市海淀区看守所"
 DOCUMENTS = ("practice_licence", "firm_letter", "power_of_attorney")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = pdf_document("browser test document")
 
 
 def main_nav(page: Page) -> Locator:

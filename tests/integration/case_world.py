@@ -16,11 +16,11 @@ from app.cases import services as case_services
 from app.cases.kinds import REQUIRED_DOCUMENTS, CaseCategory, EngagementKind, EventKind
 from app.cases.models import Case, CaseEvent, Detainee, Engagement
 from app.orgs.models import Agency, Facility
-from tests.integration.helpers import licence_for, make_organisation, make_user
+from tests.integration.helpers import licence_for, make_organisation, make_user, pdf_document
 
 _serial = itertools.count(1)
 
-PDF_BYTES = b"%PDF-1.4\n% lawmeet test document\n%%EOF\n"
+PDF_BYTES = pdf_document("lawmeet test document")
 
 
 @dataclass

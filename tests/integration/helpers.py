@@ -12,11 +12,13 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from io import BytesIO
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
 from httpx import ASGITransport, AsyncClient
+from pypdf import PdfWriter
 from starlette.types import ASGIApp
 from tortoise import Tortoise
 
@@ -43,6 +45,16 @@ def _hash(password: str) -> str:
     if password not in _hashes:
         _hashes[password] = hash_password(password)
     return _hashes[password]
+
+
+def pdf_document(title: str) -> bytes:
+    """A valid one-page PDF (what the upload checks accept); `title` makes its bytes distinct."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # A4 in points
+    writer.add_metadata({"/Title": title})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def licence_for(region_prefix: str = "1101", serial: int | None = None) -> str:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from app.cases.kinds import EngagementStatus
 from app.cases.models import Engagement
 from app.settings import Settings
+from tests.integration.helpers import pdf_document
 from tests.integration.world import World, build_world
 
-PDF_A = b"%PDF-1.4\n% opinion attachment A\n%%EOF\n"
-PDF_B = b"%PDF-1.4\n% opinion attachment B\n%%EOF\n"
+PDF_A = pdf_document("opinion attachment A")
+PDF_B = pdf_document("opinion attachment B")
 
 
 async def active_world(settings: Settings) -> World:

@@ -17,10 +17,10 @@ from app.cases.kinds import CaseCategory, DocumentKind
 from app.cases.models import Case, EngagementDocument
 from notifications.models import Notification
 from tests.integration.case_world import CaseWorld, engage, make_case_world
-from tests.integration.helpers import api_token, bearer
+from tests.integration.helpers import api_token, bearer, pdf_document
 
 THREE = [DocumentKind.PRACTICE_LICENCE, DocumentKind.FIRM_LETTER, DocumentKind.POWER_OF_ATTORNEY]
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = pdf_document("api journey document")
 
 
 class Api:

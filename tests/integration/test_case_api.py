@@ -231,11 +231,13 @@ async def test_lookups_are_throttled(client: AsyncClient, settings: Settings) ->
         "name": "Nobody",
         "id_number": "110108000000000000",
     }
-    statuses = [
-        (await client.post("/api/v1/detainee-lookups", json=attempt, headers=headers)).status_code
+    answers = [
+        await client.post("/api/v1/detainee-lookups", json=attempt, headers=headers)
         for _ in range(11)
     ]
-    assert statuses == [404] * 10 + [429]
+    assert [answer.status_code for answer in answers] == [404] * 10 + [429]
+    # The window is an hour: the refusal says when to come back (RFC 9110 Retry-After).
+    assert 3500 < int(answers[-1].headers["retry-after"]) <= 3600
 
 
 async def test_a_new_lawyer_engages_uploads_and_becomes_active_after_staff_review(

@@ -127,6 +127,7 @@ async def test_the_look_up_is_throttled(
     assert (await post_form(client, "/clients/new", lookup(world))).status_code == 200
     response = await post_form(client, "/clients/new", lookup(world))
     assert response.status_code == 429
+    assert 0 < int(response.headers["retry-after"]) <= 3600
     assert "Too many searches" in response.text
     assert world.case.case_number not in response.text
 

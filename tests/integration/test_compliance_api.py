@@ -87,25 +87,34 @@ async def test_another_jurisdictions_facility_is_not_found(
     ("query", "field"),
     [
         ("from=2026-02-30", "from"),
-        ("from=2026-12-01&to=2026-01-01", "to"),
         ("facility=abc", "facility"),
         ("figure=lunch", "figure"),
         ("page=0", "page"),
         ("per_page=501", "per_page"),
     ],
 )
-async def test_bad_parameters_answer_400_problems_naming_the_field(
+async def test_a_parameter_outside_the_document_answers_422_naming_it(
     client: AsyncClient, auditor: dict[str, str], query: str, field: str
 ) -> None:
     response = await client.get(f"{P}/breaches?{query}", headers=auditor)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
-async def test_a_bad_report_date_is_400_too(client: AsyncClient, auditor: dict[str, str]) -> None:
-    response = await client.get(f"{P}/report?to=tomorrow", headers=auditor)
+async def test_a_period_that_ends_before_it_starts_answers_400_naming_the_end(
+    client: AsyncClient, auditor: dict[str, str]
+) -> None:
+    response = await client.get(f"{P}/breaches?from=2026-12-01&to=2026-01-01", headers=auditor)
     assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["to"]
+
+
+async def test_a_report_date_that_is_not_a_day_answers_422(
+    client: AsyncClient, auditor: dict[str, str]
+) -> None:
+    response = await client.get(f"{P}/report?to=tomorrow", headers=auditor)
+    assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "to"
 
 

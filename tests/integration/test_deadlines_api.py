@@ -111,7 +111,10 @@ async def test_bad_input_is_a_422_problem_naming_the_parameter(
 
 
 async def test_several_bad_parameters_are_all_reported(client: AsyncClient) -> None:
-    response = await ask(client, **{"from": "2026-02-30 10:00", "period": "3x", "tz": "Mars/Base"})
+    # Each well-formed (the document's patterns) and each wrong: the calculator names all three.
+    response = await ask(
+        client, **{"from": "2026-02-30 10:00", "period": "0.5h", "tz": "Mars/Base"}
+    )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"from", "period", "tz"}
 

@@ -57,6 +57,7 @@ async def test_account_is_locked_after_its_limit_even_with_the_right_password(
     await fail(client, lawyer.username, ACCOUNT_LIMIT)
     response = await login(client, lawyer.username)
     assert response.status_code == 429
+    assert 0 < int(response.headers["retry-after"]) <= 15 * 60  # the window of the settings
     assert await Session.all().count() == 0
 
 

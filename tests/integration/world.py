@@ -16,9 +16,15 @@ from app.cases import engagements, services
 from app.cases.kinds import CaseCategory, DocumentKind, EngagementKind, EventKind
 from app.cases.models import Case, Detainee, Engagement, EngagementDocument
 from app.orgs.models import Agency, Facility
-from tests.integration.helpers import api_token, licence_for, make_organisation, make_user
+from tests.integration.helpers import (
+    api_token,
+    licence_for,
+    make_organisation,
+    make_user,
+    pdf_document,
+)
 
-PDF = b"%PDF-1.4\n% test document\n%%EOF\n"
+PDF = pdf_document("test document")
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.roles import AccountStatus, Role
+from app.api.fields import RowId
 
 
 class _In(BaseModel):
@@ -38,7 +39,7 @@ class LawyerRegistration(_In):
     password: str = Field(min_length=1, max_length=256)
     email: str = Field(max_length=254)
     phone: str = Field("", max_length=32)
-    licence_number: str = Field(description="Practice-licence number, 17 digits")
+    licence_number: str = Field(max_length=32, description="Practice-licence number, 17 digits")
     law_firm: str = Field(min_length=1, max_length=200)
 
 
@@ -49,7 +50,7 @@ class UserCreate(_In):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=32)
     role: Literal["detention_staff", "investigator", "bar_auditor", "admin"]
-    organisation_id: int | None = Field(
+    organisation_id: RowId | None = Field(
         None, description="Facility, agency or bar association the role is bound to"
     )
 
@@ -76,5 +77,5 @@ class OrganisationCreate(_In):
     kind: Literal["facility", "agency", "bar_association"]
     name: str = Field(min_length=1, max_length=200)
     region_code: str = Field(pattern=r"^\d{6}$", description="GB/T 2260 region code")
-    timezone: str = "Asia/Shanghai"
+    timezone: str = Field("Asia/Shanghai", max_length=64, description="IANA time zone")
     address: str = Field("", max_length=300)

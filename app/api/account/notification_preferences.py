@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.scopes import visible_row
+from app.api.fields import Flag
 from app.api.framework import Endpoint
 from notifications import escalation, preferences
 from notifications.models import Escalation
@@ -23,14 +25,14 @@ class PreferencesOut(BaseModel):
 
 class PreferencesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: bool
-    sms: bool
-    language: str = Field(description="zh-CN or en")
+    email: Flag
+    sms: Flag
+    language: Literal["zh-CN", "en"]
 
 
 class EscalationQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    open: bool = Field(True, description="Only escalations not yet resolved")
+    open: Flag = Field(True, description="Only escalations not yet resolved")
 
 
 class EscalationOut(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
+from app.api.fields import whole
 from app.api.framework import Endpoint
 from app.presentation.inbox import entry
 from notifications import services
@@ -21,10 +22,13 @@ class InboxItemOut(BaseModel):
     read: bool
 
 
+MAX_OFFSET = 1_000_000  # more notices than anyone keeps; a larger offset is a mistake
+
+
 class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    limit: int = Field(services.INBOX_PAGE, ge=1, le=100, description="Notices per page")
-    offset: int = Field(0, ge=0, description="Notices to skip, newest first")
+    limit: whole(1, 100) = Field(services.INBOX_PAGE, description="Notices per page")  # type: ignore[valid-type]
+    offset: whole(0, MAX_OFFSET) = Field(0, description="Notices to skip, newest first")  # type: ignore[valid-type]
 
 
 class MarkedOut(BaseModel):

@@ -16,7 +16,7 @@ from app.accounts.register_import import ImportReport, import_register
 from app.accounts.roles import Role
 from app.accounts.verification import clear_licence_flag, register_match
 from app.api.account.models import UserOut
-from app.api.framework import Endpoint
+from app.api.framework import FILE, Endpoint, FormField
 from app.errors import DomainError
 from app.orgs.models import BarAssociation
 from notifications.account_notices import refuse_lawyer_and_notify
@@ -136,7 +136,11 @@ VERIFICATION_ENDPOINTS: list[Endpoint] = [
     Endpoint("POST", f"{P}/licence-register", import_register_endpoint,
              "Import the bar association's register (CSV: licence number, name, firm, status)",
              V, Action.VERIFY_LAWYERS, response=ImportReportOut, errors=(404, 422),
-             multipart=(("register", "binary"), ("bar_association_id", "string"))),
+             multipart=(
+                 FormField("register", FILE),
+                 FormField("bar_association_id", {"type": "string", "pattern": "^[0-9]{1,15}$"},
+                           required=False),  # admins name the bar; an auditor imports their own
+             )),
     Endpoint("GET", f"{P}/lawyers/{{user_id:int}}/register-match", get_register_match,
              "How a pending lawyer's licence, name and firm compare with the register",
              V, Action.VERIFY_LAWYERS, response=RegisterMatchOut, errors=(404,)),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.fields import Day, Flag, RowId, Timestamp
 from app.cases.kinds import (
     CaseCategory,
     CaseStage,
@@ -26,8 +27,8 @@ class _In(BaseModel):
 class DetaineeIn(_In):
     name: str = Field(min_length=1, max_length=100)
     id_number: str = Field(min_length=6, max_length=40, description="Identity-document number")
-    facility_id: int
-    admitted_at: AwareDatetime
+    facility_id: RowId
+    admitted_at: Timestamp
 
 
 class CaseCreate(_In):
@@ -35,24 +36,24 @@ class CaseCreate(_In):
     category: CaseCategory = CaseCategory.ORDINARY
     suspected_charges: str = Field("", max_length=300)
     detainee: DetaineeIn
-    investigator_ids: list[int] = []
+    investigator_ids: list[RowId] = []
 
 
 class AdmissionCreate(_In):
     name: str = Field(min_length=1, max_length=100)
     id_number: str = Field(min_length=6, max_length=40)
-    admitted_at: AwareDatetime
+    admitted_at: Timestamp
 
 
 class EventCreate(_In):
     kind: EventKind
-    effective_at: AwareDatetime
+    effective_at: Timestamp
     note: str = Field("", max_length=2000)
-    detainee_id: int | None = None
-    corrects_id: int | None = Field(None, description="The event a correction corrects")
-    new_expiry: date | None = Field(None, description="Custody extension: the new expiry")
+    detainee_id: RowId | None = None
+    corrects_id: RowId | None = Field(None, description="The event a correction corrects")
+    new_expiry: Day | None = Field(None, description="Custody extension: the new expiry")
     legal_basis: str = Field("", max_length=200, description="Custody extension: basis")
-    to_facility_id: int | None = Field(None, description="Move: the receiving facility")
+    to_facility_id: RowId | None = Field(None, description="Move: the receiving facility")
     unheard_reason: str = Field(
         "",
         max_length=500,
@@ -61,27 +62,27 @@ class EventCreate(_In):
 
 
 class InvestigatorsAssign(_In):
-    investigator_ids: list[int] = Field(min_length=1)
+    investigator_ids: list[RowId] = Field(min_length=1)
 
 
 class DetaineeLookup(_In):
-    facility_id: int
+    facility_id: RowId
     name: str = Field(min_length=1, max_length=100)
     id_number: str = Field(min_length=6, max_length=40)
 
 
 class EngagementCreate(DetaineeLookup):
-    case_id: int
+    case_id: RowId
     kind: EngagementKind = EngagementKind.RETAINED
 
 
 class DocumentReviewIn(_In):
-    accept: bool
+    accept: Flag
     note: str = Field("", max_length=300)
 
 
 class TerminationIn(_In):
-    received_at: AwareDatetime
+    received_at: Timestamp
     note: str = Field("", max_length=2000)
 
 

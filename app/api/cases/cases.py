@@ -33,7 +33,7 @@ from app.api.cases.case_presenters import (
     engagements_out,
     event_out,
 )
-from app.api.framework import Endpoint
+from app.api.framework import FILE, Endpoint, FormField, choice
 from app.cases import access, engagements, reading, services
 from app.cases.kinds import DocumentKind
 from app.cases.models import (
@@ -43,7 +43,7 @@ from app.cases.models import (
     EngagementDocument,
 )
 from app.cases.recording import RecordCaseEvent
-from app.cases.storage import document_root
+from app.cases.storage import ACCEPTED, document_root
 from app.commands import build
 from app.errors import DomainError
 from rights_checklist import case_events, case_notices
@@ -374,7 +374,7 @@ CASE_ENDPOINTS: list[Endpoint] = [
         response=DocumentOut,
         status=201,
         errors=(404, 413, 415, 422),
-        multipart=(("kind", "string"), ("file", "binary")),
+        multipart=(FormField("kind", choice(DocumentKind)), FormField("file", FILE)),
     ),
     _ep(
         "POST",
@@ -404,7 +404,7 @@ CASE_ENDPOINTS: list[Endpoint] = [
         "Download a document (viewing is audited)",
         "engagements",
         Action.DOWNLOAD_DOCUMENTS,
-        file_response="application/octet-stream",
+        file_response=tuple(dict.fromkeys(kind for kind, _magic in ACCEPTED.values())),
         errors=(404,),
     ),
     _ep(

@@ -14,24 +14,36 @@ from app.api.framework import Endpoint, InvalidInput
 from app.law.periods import PeriodKind
 from scheduling.deadline_service import DeadlineInputError, calculate, read_request
 
+TRIGGER_FORM = (
+    r"^\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?\s*$"
+)
+
 
 class DeadlineQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    # The patterns state the forms in the document; the calculator then says what is wrong
+    # with a well-formed value (a year before 1900, 0.5h, an unknown zone) in its own words.
     trigger: str = Field(
         alias="from",
         max_length=64,
+        pattern=TRIGGER_FORM,
         description="Trigger: local wall time 'YYYY-MM-DD HH:MM' in `tz`, or ISO 8601 with offset",
     )
-    period: str = Field(max_length=16, description="48h, 3d, 2m, 15d (0.5m = 15d)")
-    kind: str = Field(
-        "procedural",
+    period: str = Field(
         max_length=16,
+        pattern=r"^\s*(\d{1,6}|0\.50*)[hdmHDM]\s*$",
+        description="48h, 3d, 2m, 15d (0.5m = 15d)",
+    )
+    kind: PeriodKind = Field(
+        PeriodKind.PROCEDURAL,
         description="custody (never moved by rest days), procedural, decision or target",
-        json_schema_extra={"enum": [k.value for k in PeriodKind]},
     )
     tz: str = Field(
-        "", max_length=64, description="IANA time zone; default: the settings' i18n.timezone"
+        "",
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_+/-]*$",
+        description="IANA time zone; default: the settings' i18n.timezone",
     )
 
 
@@ -63,7 +75,7 @@ async def get_deadline(request: Request, user: User, query: DeadlineQuery) -> De
     settings = request.app.state.settings
     try:
         wanted = read_request(
-            query.trigger, query.period, query.kind, query.tz or settings.i18n.timezone
+            query.trigger, query.period, query.kind.value, query.tz or settings.i18n.timezone
         )
         legal = await request.app.state.law.context()
         deadline = calculate(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
+from app.api.fields import MAX_ID, Day, whole
 from app.api.framework import Endpoint
 from app.audit.models import AuditVerification
 from app.audit.verify import run_verification
@@ -24,12 +25,12 @@ class AuditEntryQuery(BaseModel):
     action: str = Field("", max_length=64, description="Action prefix, e.g. 'user.'")
     object_type: str = Field("", max_length=40)
     actor: str = Field("", max_length=100, description="User name as recorded, or 'system'")
-    date_from: date | None = Field(None, description="First day (server's zone), included")
-    date_to: date | None = Field(None, description="Last day (server's zone), included")
-    before_seq: int | None = Field(
-        None, ge=1, description="Entries older than this seq: the last seq of the previous page"
+    date_from: Day | None = Field(None, description="First day (server's zone), included")
+    date_to: Day | None = Field(None, description="Last day (server's zone), included")
+    before_seq: whole(1, MAX_ID) | None = Field(  # type: ignore[valid-type]
+        None, description="Entries older than this seq: the last seq of the previous page"
     )
-    limit: int = Field(PAGE_SIZE, ge=1, le=500)
+    limit: whole(1, 500) = PAGE_SIZE  # type: ignore[valid-type]
 
 
 class AuditEntryOut(BaseModel):

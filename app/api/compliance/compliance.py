@@ -8,14 +8,13 @@ for breaches). A malformed parameter answers 400 problem+json naming it.
 
 from __future__ import annotations
 
-from typing import Final
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.api.compliance.compliance_models import (
+    DEFAULT_PER_PAGE,
     BreachOut,
     BreachPageOut,
     BreachQuery,
@@ -33,8 +32,6 @@ from rights_checklist import compliance
 from rights_checklist.compliance_types import Breach
 
 P = "/api/v1/compliance"
-DEFAULT_PER_PAGE: Final = 100
-MAX_PER_PAGE: Final = 500
 
 
 def _bad_parameter(field: str, text: str) -> Response:
@@ -47,10 +44,9 @@ def _bad_parameter(field: str, text: str) -> Response:
 
 
 async def _filters(request: Request, user: User, query: ComplianceQuery) -> Filters | Response:
-    values = {"from": query.period_from, "to": query.period_to, "facility": query.facility,
-              "agency": query.agency}  # fmt: skip
+    values = query.as_text()
     if isinstance(query, BreachQuery):
-        values.update(figure=query.figure, page=query.page)
+        values.update(figure=query.figure or "", page=str(query.page or 1))
     try:
         return await parse_filters(values, user, local_today(request.app.state.settings))
     except FilterError as error:
@@ -65,14 +61,6 @@ async def compliance_report(
         return filters
     report = await compliance.compliance_report(filters.scope, refresh_by=request.app.state.law)
     return ComplianceReportOut.model_validate(report_json(report))
-
-
-def _per_page(text: str) -> int | None:
-    text = text.strip() or str(DEFAULT_PER_PAGE)
-    if not text.isascii() or not text.isdigit() or len(text) > 4:
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_PER_PAGE else None
 
 
 def breach_out(breach: Breach) -> BreachOut:
@@ -97,9 +85,7 @@ def breach_out(breach: Breach) -> BreachOut:
 async def compliance_breaches(
     request: Request, user: User, query: BreachQuery
 ) -> BreachPageOut | Response:
-    per_page = _per_page(query.per_page)
-    if per_page is None:
-        return _bad_parameter("per_page", gettext(API_MESSAGES["per_page_invalid"]))
+    per_page = query.per_page or DEFAULT_PER_PAGE
     filters = await _filters(request, user, query)
     if isinstance(filters, Response):
         return filters

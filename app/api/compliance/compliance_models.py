@@ -9,34 +9,46 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.config import JsonDict
 
+from app.api.fields import Day, RowId, whole
 from rights_checklist.compliance_types import Figure
 
-_DATE: JsonDict = {"format": "date"}
+MAX_PER_PAGE = 500
+DEFAULT_PER_PAGE = 100
 
 
 class ComplianceQuery(BaseModel):
-    """Read as text and checked by the handler, so a bad value answers 400 with its field."""
+    """Typed at the edge (the document states each bound); the handler then checks the rules
+    (a period that ends before it starts, a facility outside the auditor's region) as 400."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    period_from: str = Field(
-        "", alias="from", description="First day, YYYY-MM-DD, inclusive (default: 89 days "
-        "before `to`)", json_schema_extra=_DATE,
+    period_from: Day | None = Field(
+        None, alias="from", description="First day, YYYY-MM-DD, inclusive (default: 89 days "
+        "before `to`)",
     )  # fmt: skip
-    period_to: str = Field(
-        "", alias="to", description="Last day, YYYY-MM-DD, inclusive (default: today)",
-        json_schema_extra=_DATE,
-    )  # fmt: skip
-    facility: str = Field("", description="Only this detention centre (id)")
-    agency: str = Field("", description="Only this agency (id)")
+    period_to: Day | None = Field(
+        None, alias="to", description="Last day, YYYY-MM-DD, inclusive (default: today)"
+    )
+    facility: RowId | None = Field(None, description="Only this detention centre (id)")
+    agency: RowId | None = Field(None, description="Only this agency (id)")
+
+    def as_text(self) -> dict[str, str]:
+        """The filters as the report pages read them (shared parser, same checks)."""
+        return {
+            "from": self.period_from.isoformat() if self.period_from else "",
+            "to": self.period_to.isoformat() if self.period_to else "",
+            "facility": str(self.facility or ""),
+            "agency": str(self.agency or ""),
+        }
 
 
 class BreachQuery(ComplianceQuery):
-    figure: str = Field("", description="Only the duties of this figure: " + ", ".join(Figure))
-    page: str = Field("", description="Page number, from 1")
-    per_page: str = Field("", description="Rows per page, 1-500 (default 100)")
+    figure: Figure | None = Field(None, description="Only the duties of this figure")
+    page: whole(1, 1_000_000) | None = Field(None, description="Page number, from 1")  # type: ignore[valid-type]
+    per_page: whole(1, MAX_PER_PAGE) | None = Field(  # type: ignore[valid-type]
+        None, description=f"Rows per page (default {DEFAULT_PER_PAGE})"
+    )
 
 
 class TallyOut(BaseModel):

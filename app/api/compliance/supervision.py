@@ -12,13 +12,14 @@ from app.accounts import policy, services
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.api.account.models import UserOut
+from app.api.fields import Flag
 from app.api.framework import Endpoint
 from rights_checklist.overdue_tasks import OverdueTask, overdue_for_supervisor
 
 
 class SupervisorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    supervises: bool = Field(description="Whether the investigator supervises the agency")
+    supervises: Flag = Field(description="Whether the investigator supervises the agency")
 
 
 class OverdueTaskOut(BaseModel):

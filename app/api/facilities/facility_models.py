@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.fields import Day, Flag, MeetingLength, RowId, Timestamp, whole
+from scheduling.facility_admin import LENGTH_CHOICES, MAX_BUFFER_MINUTES
 from scheduling.kinds import RoomKind
 
 WALL_TIME = r"^\d{1,2}:\d{2}$"
@@ -31,7 +33,7 @@ class RoomCreate(_In):
 class RoomPatch(_In):
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: RoomKind | None = None
-    in_service: bool | None = Field(None, description="False takes the room out of service")
+    in_service: Flag | None = Field(None, description="False takes the room out of service")
 
 
 class SessionOut(BaseModel):
@@ -46,17 +48,18 @@ class SessionOut(BaseModel):
 
 
 class SessionCreate(_In):
-    weekdays: list[int] = Field(
+    weekdays: list[whole(0, 6)] = Field(  # type: ignore[valid-type]
         default_factory=list,
+        max_length=7,
         description="0 Monday .. 6 Sunday; empty with a range of at most 7 days: its weekdays",
     )
     start: str = Field(pattern=WALL_TIME, description="Local HH:MM")
     end: str = Field(pattern=WALL_TIME, description="Local HH:MM (24:00 for midnight)")
-    room_ids: list[int] = Field(
+    room_ids: list[RowId] = Field(
         default_factory=list, description="Room overrides: one session per room; empty: all rooms"
     )
-    valid_from: date | None = None
-    valid_to: date | None = Field(None, description="Inclusive")
+    valid_from: Day | None = None
+    valid_to: Day | None = Field(None, description="Inclusive")
 
 
 class ScheduleOut(BaseModel):
@@ -68,8 +71,8 @@ class ScheduleOut(BaseModel):
 
 
 class ScheduleIn(_In):
-    allowed_lengths: list[int] = Field(min_length=1)
-    buffer_minutes: int = Field(ge=0, le=120)
+    allowed_lengths: list[MeetingLength] = Field(min_length=1, max_length=len(LENGTH_CHOICES))
+    buffer_minutes: whole(0, MAX_BUFFER_MINUTES)  # type: ignore[valid-type]
 
 
 class AffectedMeetingOut(BaseModel):
@@ -95,7 +98,7 @@ class ClosureOut(BaseModel):
 
 
 class ClosureCreate(_In):
-    room_id: int | None = None
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    room_id: RowId | None = None
+    starts_at: Timestamp
+    ends_at: Timestamp
     reason: str = Field(min_length=1, max_length=300)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.scopes import visible_row
+from app.api.fields import RowId
 from app.api.framework import Endpoint
 from app.presentation.calendar_feeds import calendar_response, feed_url, webcal_url
 from scheduling import feeds
@@ -24,7 +25,7 @@ class CalendarFeedCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scope: Literal["lawyer", "facility", "room"]
-    room_id: int | None = None
+    room_id: RowId | None = None
 
 
 class CalendarFeedOut(BaseModel):
@@ -93,6 +94,6 @@ CALENDAR_ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "GET", f"{P}/meetings/{{meeting_id:int}}/invite.ics", meeting_invite_file,
         "The meeting's iCalendar invitation (REQUEST, or CANCEL once cancelled)", "calendar",
-        Action.VIEW_MEETINGS, file_response="text/calendar", errors=(404,),
+        Action.VIEW_MEETINGS, file_response=("text/calendar",), errors=(404,),
     ),
 ]  # fmt: skip

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.api.fields import Day, Flag, MeetingLength, RowId, Timestamp, whole
 from app.cases.kinds import DocumentKind
 from app.commands import rule_error
 from scheduling.attendance import RefusalReason
@@ -18,8 +19,8 @@ class _In(BaseModel):
 
 class WindowIn(_In):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    start: AwareDatetime = Field(alias="from")
-    end: AwareDatetime = Field(alias="to")
+    start: Timestamp = Field(alias="from")
+    end: Timestamp = Field(alias="to")
 
     @model_validator(mode="after")
     def _ordered(self) -> WindowIn:
@@ -29,17 +30,17 @@ class WindowIn(_In):
 
 
 class RequestCreate(_In):
-    engagement_id: int = Field(description="An engagement whose three documents are uploaded "
+    engagement_id: RowId = Field(description="An engagement whose three documents are uploaded "
                                "and none rejected, or checked (lawyer: your own; staff: of a "
                                "detainee held at your facility)")  # fmt: skip
-    length_minutes: int = Field(60, description="One of the facility's allowed lengths")
+    length_minutes: MeetingLength = Field(60, description="One of the facility's allowed lengths")
     room_kind: RoomKind = RoomKind.IN_PERSON
     preferred_windows: list[WindowIn] = Field([], max_length=10)
     assistant_name: str = Field("", max_length=100, description="One assistant (M6)")
     assistant_id_number: str = Field("", max_length=32, description="Licence or ID number")
-    interpreter_needed: bool = Field(False, description="M7")
-    walk_in: bool = Field(False, description="Staff only: registered at the desk (M2)")
-    requested_at: AwareDatetime | None = Field(
+    interpreter_needed: Flag = Field(False, description="M7")
+    walk_in: Flag = Field(False, description="Staff only: registered at the desk (M2)")
+    requested_at: Timestamp | None = Field(
         None, description="Staff only: when the lawyer asked, if recorded afterwards"
     )
     documents_presented: list[DocumentKind] | None = Field(
@@ -110,12 +111,12 @@ class RequestQuery(BaseModel):
 
 class AvailabilityQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    start: AwareDatetime | None = Field(None, alias="from", description="Default: now")
-    end: AwareDatetime | None = Field(
+    start: Timestamp | None = Field(None, alias="from", description="Default: now")
+    end: Timestamp | None = Field(
         None, alias="to", description="Default: the deadline, or 7 days ahead; at most 14 days"
     )
-    room_id: int | None = None
-    limit: int = Field(200, ge=1, le=1000)
+    room_id: RowId | None = None
+    limit: whole(1, 1000) = 200  # type: ignore[valid-type]
 
 
 class SlotOut(BaseModel):
@@ -134,17 +135,17 @@ class AvailabilityOut(BaseModel):
 
 
 class BookingIn(_In):
-    room_id: int | None = Field(None, description="Empty: any room of the wanted kind")
-    starts_at: AwareDatetime | None = Field(
+    room_id: RowId | None = Field(None, description="Empty: any room of the wanted kind")
+    starts_at: Timestamp | None = Field(
         None, description="Empty: the earliest fitting slot before the deadline"
     )
-    length_minutes: int | None = Field(None, description="Empty: the request's length")
+    length_minutes: MeetingLength | None = Field(None, description="Empty: the request's length")
 
 
 class RescheduleIn(_In):
-    room_id: int | None = Field(None, description="Empty: the same room")
-    starts_at: AwareDatetime
-    length_minutes: int | None = Field(None, description="Empty: the same length")
+    room_id: RowId | None = Field(None, description="Empty: the same room")
+    starts_at: Timestamp
+    length_minutes: MeetingLength | None = Field(None, description="Empty: the same length")
     reason: str = Field("", max_length=300, description="Required from facility staff")
 
 
@@ -153,17 +154,17 @@ class CancelIn(_In):
 
 
 class CheckInIn(_In):
-    documents_verified: bool = Field(description="The three documents were checked")
-    assistant_present: bool = Field(False, description="The registered assistant came (M6)")
-    at: AwareDatetime | None = Field(None, description="Default: now; never in the future")
+    documents_verified: Flag = Field(description="The three documents were checked")
+    assistant_present: Flag = Field(False, description="The registered assistant came (M6)")
+    at: Timestamp | None = Field(None, description="Default: now; never in the future")
 
 
 class MomentIn(_In):
-    at: AwareDatetime | None = Field(None, description="Default: now; never in the future")
+    at: Timestamp | None = Field(None, description="Default: now; never in the future")
 
 
 class PermissionIn(_In):
-    granted: bool
+    granted: Flag
     reasons: str = Field("", max_length=10_000, description="Required when refusing (M5)")
 
 
@@ -177,7 +178,7 @@ class RefusalIn(_In):
 
 class BoardQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    day: date | None = Field(None, description="YYYY-MM-DD in the facility's zone; default today")
+    day: Day | None = Field(None, description="YYYY-MM-DD in the facility's zone; default today")
 
 
 class PersonOut(BaseModel):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.roles import Role
 from app.accounts.scopes import visible_row
+from app.api.fields import Timestamp
 from app.api.framework import Endpoint
 from app.cases.models import Case, CaseEvent, Engagement
 from app.law.catalogue import load_catalogue
@@ -61,7 +62,7 @@ class ChargesNoticeIn(_In):
 
 
 class FamilyNoticeIn(_In):
-    notified_at: AwareDatetime | None = None
+    notified_at: Timestamp | None = None
     manner: str = Field("", max_length=100)
     lawful_reason: Literal["cannot_notify", "would_impede"] | None = None
     details: str = Field("", max_length=1000)

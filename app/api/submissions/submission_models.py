@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.fields import RowId, Timestamp
 from rights_checklist.kinds import (
     ComplaintBody,
     ComplaintOutcome,
@@ -69,23 +70,23 @@ class AttachIn(_In):
 class DecideIn(_In):
     decision: Decision
     reasons: str = Field("", max_length=10_000, description="Required when refusing")
-    decided_at: AwareDatetime | None = Field(None, description="Defaults to now")
+    decided_at: Timestamp | None = Field(None, description="Defaults to now")
 
 
 class ComplaintCreate(_In):
-    case_id: int
+    case_id: RowId
     complaint_type: ComplaintType
     addressed_to: ComplaintBody = ComplaintBody.PROCURATORATE
     copied_to: ComplaintBody | None = Field(
         default=None, description="A copy to the other body; never the addressee"
     )
     description: str = Field(min_length=1, max_length=20_000)
-    event_ids: list[int] = []
-    submission_ids: list[int] = []
+    event_ids: list[RowId] = []
+    submission_ids: list[RowId] = []
 
 
 class ReplyIn(_In):
-    reply_at: AwareDatetime
+    reply_at: Timestamp
     summary: str = Field(min_length=1, max_length=10_000)
     outcome: ComplaintOutcome
 

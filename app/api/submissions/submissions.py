@@ -12,7 +12,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.scopes import visible, visible_row
-from app.api.framework import Endpoint
+from app.api.framework import FILE, Endpoint, FormField, choice
 from app.api.submissions.submission_models import (
     AttachIn,
     AttachmentOut,
@@ -30,8 +30,9 @@ from app.errors import DomainError
 from rights_checklist import complaints, filing, handling, submissions
 from rights_checklist.filing import FileSubmission
 from rights_checklist.handling import AcknowledgeSubmission, AttachOpinionToFile, DecideApplication
-from rights_checklist.kinds import MAX_ATTACHMENTS
+from rights_checklist.kinds import MAX_ATTACHMENTS, SubmissionKind
 from rights_checklist.models import Complaint, Submission, SubmissionAttachment
+from rights_checklist.submissions import MAX_TEXT
 
 P = "/api/v1"
 CANONICAL_FORM = (
@@ -221,7 +222,11 @@ SUBMISSION_ENDPOINTS: list[Endpoint] = [
         "File a written opinion (with up to 5 PDF/JPEG/PNG files) or an application",
         Action.FILE_SUBMISSIONS, response=SubmissionOut, status=201,
         errors=(404, 409, 413, 415, 422),
-        multipart=(("kind", "string"), ("text", "string"), ("file", "binary"))),
+        multipart=(
+            FormField("kind", choice(SubmissionKind)),
+            FormField("text", {"type": "string", "maxLength": MAX_TEXT}, required=False),
+            FormField("file", FILE, required=False),
+        )),
     _ep("GET", _S, get_submission, "One submission", Action.VIEW_SUBMISSIONS,
         response=SubmissionOut, errors=(404,)),
     _ep("GET", _S + "/receipt", receipt_for, "The receipt: number, time, SHA-256, files",

@@ -64,12 +64,15 @@ async def login(request: Request) -> Response:
         status = 429 if refused.code == "throttled" else 400
         facts = {"minutes": settings.security.throttle_window_minutes, "reason": refused.reason}
         error = message(refused.code) % facts
-        return request.app.state.templates.render(  # type: ignore[no-any-return]
+        page: Response = request.app.state.templates.render(
             request,
             "login.html",
             {"error": error, "username": username, "next": target},
             status_code=status,
         )
+        if refused.retry_after is not None:
+            page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     raw = await services.log_in(
         user, address, request.headers.get("user-agent", ""), request.state.session_raw
     )

@@ -4,6 +4,7 @@ The same service functions as the API (app.api.cases.cases)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -92,6 +93,13 @@ async def _find(user: User, values: dict[str, str]) -> engagements.Found:
     return await engagements.find_detainee(user, facility_id, values["name"], values["id_number"])
 
 
+def _waiting(exc: DomainError, page: Response) -> Response:
+    """A throttled look-up says when it may be tried again (Retry-After, RFC 9110)."""
+    if exc.retry_after is not None:
+        page.headers["Retry-After"] = str(exc.retry_after)
+    return page
+
+
 async def look_up(request: Request) -> Response:
     """Step 1: the detainee's cases, or an error that names nobody (404, 429)."""
     user = permitted(request, Action.ENGAGE_CLIENTS)
@@ -100,7 +108,10 @@ async def look_up(request: Request) -> Response:
     try:
         found = await _find(user, values)
     except DomainError as exc:
-        return await _lookup_form(request, values, every_form_error(exc, LOOKUP_FIELDS), exc.status)
+        return _waiting(
+            exc,
+            await _lookup_form(request, values, every_form_error(exc, LOOKUP_FIELDS), exc.status),
+        )
     values["kind"] = EngagementKind.RETAINED.value
     return await _choice_form(request, values, found, {})
 
@@ -113,7 +124,10 @@ async def start(request: Request) -> Response:
     try:
         found = await _find(user, values)
     except DomainError as exc:
-        return await _lookup_form(request, values, every_form_error(exc, LOOKUP_FIELDS), exc.status)
+        return _waiting(
+            exc,
+            await _lookup_form(request, values, every_form_error(exc, LOOKUP_FIELDS), exc.status),
+        )
     try:
         if values["kind"] not in {k.value for k in EngagementKind}:
             raise DomainError("required", "kind")
@@ -183,7 +197,7 @@ async def upload_document(request: Request) -> Response:
         data = await upload.read(limit + 1)
         if problems:  # the file's own faults too, so that the form shows them all at once
             try:
-                check_file(upload.filename, data, limit)
+                await asyncio.to_thread(check_file, upload.filename, data, limit)
             except UploadRejected as rejected:
                 problems.append(DomainError(rejected.code, "file", rejected.status))
         raise_all(problems)
