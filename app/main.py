@@ -75,7 +75,7 @@ def page_routes() -> list[BaseRoute]:
         documents,
         transparency,
     )
-    from app.web.compliance import audit, compliance, compliance_exports
+    from app.web.compliance import audit, audit_log, compliance, compliance_exports
     from app.web.desk import board, document_queue, facility, walk_in
     from app.web.law import catalogue
     from app.web.meetings import calendar_feeds, meeting_requests, meetings, permissions
@@ -90,7 +90,7 @@ def page_routes() -> list[BaseRoute]:
         "notices": (inbox, notifications_admin, notification_preferences, webhooks),
         "desk": (facility, document_queue, board, walk_in),
         "meetings": (meetings, meeting_requests, permissions, calendar_feeds),
-        "compliance": (audit, compliance, compliance_exports),
+        "compliance": (audit, audit_log, compliance, compliance_exports),
         "law": (catalogue,),
     }
     return [route for modules in areas.values() for module in modules for route in module.routes]
@@ -105,6 +105,7 @@ def api_endpoints() -> list[Endpoint]:
     from app.api.cases.cases import CASE_ENDPOINTS
     from app.api.cases.deadlines import DEADLINE_ENDPOINTS
     from app.api.compliance.audit import AUDIT_ENDPOINTS
+    from app.api.compliance.audit_log import AUDIT_LOG_ENDPOINTS
     from app.api.compliance.compliance import COMPLIANCE_ENDPOINTS
     from app.api.compliance.supervision import SUPERVISION_ENDPOINTS
     from app.api.facilities.facilities import FACILITY_ENDPOINTS
@@ -118,6 +119,7 @@ def api_endpoints() -> list[Endpoint]:
         *CASE_ENDPOINTS,
         *DEADLINE_ENDPOINTS,
         *AUDIT_ENDPOINTS,
+        *AUDIT_LOG_ENDPOINTS,
         *NOTIFICATION_ENDPOINTS,
         *PREFERENCE_ENDPOINTS,
         *SUBMISSION_ENDPOINTS,
@@ -158,6 +160,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from app.audit.checkpoints import keep_signing
         from notifications.runner import in_process
         from rights_checklist.overdue_tasks import watch_overdue
 
@@ -172,7 +175,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 settings.app.public_url,
                 interval_seconds=settings.notifications.overdue_sweep_seconds,
             )
-            async with in_process(settings, companions=[ledger, overdue]):
+            signer = partial(keep_signing, settings.audit_key_path, settings.audit_origin,
+                             interval_seconds=60.0 * settings.audit.checkpoint_minutes)  # fmt: skip
+            async with in_process(settings, companions=[ledger, overdue, signer]):
                 yield
         finally:
             await db.close_database(context)

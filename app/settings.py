@@ -169,6 +169,16 @@ class ComplianceSection(_Section):
     public_page: bool = False
 
 
+class AuditSection(_Section):
+    # The Ed25519 key that signs the audit log's tree heads (`lawmeet audit keygen`): a file
+    # outside the database. Empty: DATA_DIR/audit-signing-key.pem.
+    signing_key_file: Path = Path("")
+    # The log's name in its checkpoints. Empty: "<host of app.public_url>/audit".
+    origin: str = Field("", max_length=200)
+    # How often the worker signs a new tree head when the log has grown.
+    checkpoint_minutes: int = Field(5, ge=1, le=24 * 60)
+
+
 class LoggingSection(_Section):
     format: Literal["auto", "json", "text"] = "auto"
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -190,6 +200,7 @@ class Settings(_Section):
     clock: ClockSection = ClockSection()
     compliance: ComplianceSection = ComplianceSection()
     logging: LoggingSection = LoggingSection()
+    audit: AuditSection = AuditSection()
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> Settings:
@@ -208,6 +219,17 @@ class Settings(_Section):
     def clock_dir(self) -> Path | None:
         """Where an adjustable clock is kept (None: the system clock)."""
         return self.data_dir if self.clock.adjustable else None
+
+    @property
+    def audit_key_path(self) -> Path:
+        path = self.audit.signing_key_file
+        if path == Path(""):
+            return self.data_dir / "audit-signing-key.pem"
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def audit_origin(self) -> str:
+        return self.audit.origin or f"{urlsplit(self.app.public_url).netloc}/audit"
 
     @property
     def is_production(self) -> bool:

@@ -71,7 +71,8 @@ class Break:
     """Where and why a chain stops being trustworthy."""
 
     seq: int
-    reason: str  # altered | missing | inserted | checkpoint_mismatch | head_mismatch | truncated
+    # altered | missing | inserted | checkpoint_mismatch | head_mismatch | truncated | beyond_head
+    reason: str
 
 
 @dataclass(frozen=True)

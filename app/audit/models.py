@@ -29,9 +29,45 @@ class AuditHead(Model):
     id = fields.IntField(primary_key=True)
     seq = fields.BigIntField(default=0)
     hash = fields.CharField(max_length=64)
+    # The Merkle tree over the entries (RFC 9162): how many leaves it holds (seq, once caught
+    # up) and the roots of its perfect subtrees, hex, left to right (app.audit.merkle.Frontier).
+    tree_size = fields.BigIntField(default=0, db_default=0)
+    frontier = fields.TextField(default="", db_default="")
 
     class Meta:
         table = "audit_head"
+
+
+class AuditTreeNode(Model):
+    """One perfect subtree of the Merkle tree: the 2^height leaves from leaf ``start``.
+
+    Written once, as the append that completes it commits (PostgreSQL and SQLite refuse UPDATE
+    and DELETE by trigger); proofs read O(log n) of them.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    height = fields.SmallIntField()
+    start = fields.BigIntField()
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "audit_tree_node"
+        unique_together = (("height", "start"),)
+
+
+class AuditCheckpoint(Model):
+    """A signed tree head: the tree's size and root at a time, and the signed note as it was
+    published (app.audit.signing). Rows are only inserted; copies live with the witnesses."""
+
+    id = fields.BigIntField(primary_key=True)
+    size = fields.BigIntField(db_index=True)
+    root = fields.CharField(max_length=64)
+    at = fields.DatetimeField()
+    note = fields.TextField()
+
+    class Meta:
+        table = "audit_checkpoint"
+        ordering = ["id"]
 
 
 class AuditVerification(Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
@@ -18,8 +19,9 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from app import clock
+from app.audit import tree
 from app.audit.chain import GENESIS_HASH, link_hash
-from app.audit.models import AuditEntry, AuditHead
+from app.audit.models import AuditEntry, AuditHead, AuditTreeNode
 
 # Keys that must never reach the audit log, whatever a caller passes (at any depth).
 _FORBIDDEN_KEYS = frozenset({"token", "raw_token", "content", "body", "document", "file"})
@@ -83,16 +85,25 @@ async def _lock_head(connection: BaseDBAsyncClient) -> AuditHead:
 # head moved by one more (a data-modifying WITH), under the same row lock as the ORM path;
 # SQL written once, as every booking appends. A missing head (the first append) and SQLite
 # take the ORM path below.
-_LOCK_HEAD_PG = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+_LOCK_HEAD_PG = "SELECT seq, hash, tree_size, frontier FROM audit_head WHERE id = 1 FOR UPDATE"
 _COLUMNS = (
     "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "summary",
     "prev_hash", "hash",
 )  # fmt: skip
-_APPEND_PG = (
-    f"WITH entry AS (INSERT INTO audit_entry ({', '.join(_COLUMNS)})"  # noqa: S608 - names
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10))"
-    " UPDATE audit_head SET seq = $1, hash = $10 WHERE id = 1"
-)
+
+
+@cache
+def _append_pg(nodes: int) -> str:
+    """The entry, the tree's subtrees it completes (``nodes`` of them) and the head moved."""
+    values = ", ".join(f"(${11 + 3 * n}, ${12 + 3 * n}, ${13 + 3 * n})" for n in range(nodes))
+    last = 10 + 3 * nodes
+    return (
+        f"WITH entry AS (INSERT INTO audit_entry ({', '.join(_COLUMNS)})"  # noqa: S608 - names
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)),"
+        f" nodes AS (INSERT INTO audit_tree_node (height, start, hash) VALUES {values})"
+        f" UPDATE audit_head SET seq = $1, hash = $10, tree_size = ${last + 1},"
+        f" frontier = ${last + 2} WHERE id = 1"
+    )
 
 
 async def _append(
@@ -105,19 +116,36 @@ async def _append(
 ) -> AuditEntry:
     if connection.capabilities.dialect == "postgres":
         rows = (await connection.execute_query(_LOCK_HEAD_PG))[1]
-        if rows:
-            entry = _next_entry(rows[0]["seq"], rows[0]["hash"], actor, action, object_type,
+        if rows and rows[0]["tree_size"] == rows[0]["seq"]:
+            head_row = dict(rows[0])
+            entry = _next_entry(head_row["seq"], head_row["hash"], actor, action, object_type,
                                 object_id, summary)  # fmt: skip
+            frontier, nodes = tree.grown(tree.frontier_of(head_row), [entry.hash])
             # Each value as the ORM would write it: its field's checks (lengths) and conversions.
             fields = AuditEntry._meta.fields_map
             values = [fields[name].to_db_value(getattr(entry, name), entry) for name in _COLUMNS]
-            await connection.execute_query(_APPEND_PG, values)
+            values += [part for s, h, d in nodes for part in (h, s, d.hex())]
+            values += [frontier.size, frontier.to_hashes().hex()]
+            await connection.execute_query(_append_pg(len(nodes)), values)
             entry._saved_in_db = True
             return entry
     head = await _lock_head(connection)
+    if head.tree_size != head.seq:
+        await tree.catch_up(connection, head)
     entry = _next_entry(head.seq, head.hash, actor, action, object_type, object_id, summary)
+    frontier, nodes = tree.grown(tree.frontier_of(head), [entry.hash])
     await entry.save(using_db=connection, force_create=True)
-    await AuditHead.filter(id=1).using_db(connection).update(seq=entry.seq, hash=entry.hash)
+    await AuditTreeNode.bulk_create(tree.node_rows(nodes), using_db=connection)
+    await (
+        AuditHead.filter(id=1)
+        .using_db(connection)
+        .update(
+            seq=entry.seq,
+            hash=entry.hash,
+            tree_size=frontier.size,
+            frontier=frontier.to_hashes().hex(),
+        )
+    )
     return entry
 
 

@@ -9,11 +9,13 @@ whoever can delete rows.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
 from app import clock
@@ -25,6 +27,7 @@ from app.audit.stream import BATCH_SIZE, as_chain_entry, entry_batches
 CHECKPOINT_FOLDER = "audit-checkpoints"
 CHECKPOINT_FORMAT = "lawmeet-audit-checkpoint/1"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+logger = logging.getLogger(__name__)
 
 
 class CheckpointError(Exception):
@@ -114,11 +117,18 @@ async def verify_chain(
     async for rows in entry_batches(batch_size=batch_size):
         if walker.feed(as_chain_entry(row) for row in rows):
             break
+    broken = walker.finish()
+    # Every append moves the head in its own transaction, so once the walk is over the head
+    # covers every entry it saw: an entry beyond it was put there by hand, not appended.
+    head_after = await AuditHead.get_or_none(id=1)
+    head_seq = head_after.seq if head_after else 0
+    if broken is None and walker.last_seq > head_seq:
+        broken = Break(head_seq + 1, "beyond_head")
     return Outcome(
         entries_checked=walker.checked,
         head_seq=walker.last_seq,
         head_hash=walker.last_hash,
-        broken=walker.finish(),
+        broken=broken,
         checkpoint=checkpoint_name,
         checkpoint_seq=checkpoint.seq if checkpoint else None,
     )
@@ -128,12 +138,32 @@ async def run_verification(
     actor: Actor | None, data_dir: Path, checkpoint_file: Path | None = None
 ) -> tuple[Outcome, AuditVerification]:
     """Verify (against the given checkpoint, else the newest in the default folder), store the
-    result for the audit page and record who ran it."""
+    result for the audit page and record who ran it.
+
+    The verification only reads. Its verdict is stored on its own, after the read, and only
+    then is the run appended to the trail: a forged row where the next entry would go can make
+    that append fail, but never take the verdict with it.
+    """
     path = checkpoint_file or latest_checkpoint_file(data_dir)
     checkpoint = read_checkpoint(path) if path else None
     outcome = await verify_chain(checkpoint, str(path) if path else "")
+    result = await _store(actor, outcome)
+    summary: dict[str, object] = {"ok": outcome.ok, "entries_checked": outcome.entries_checked}
+    if outcome.broken:
+        summary.update(first_bad_seq=outcome.broken.seq, reason=outcome.broken.reason)
+    try:
+        async with in_transaction():
+            await record(actor, "audit.verified", "audit_verification", result.id, summary)
+    except (IntegrityError, OperationalError):
+        # The trail cannot take the entry (e.g. its next seq is already taken by a forgery,
+        # which the verdict already names); the verdict stands, stored above.
+        logger.exception("audit verification %s: its audit entry could not be appended", result.id)
+    return outcome, result
+
+
+async def _store(actor: Actor | None, outcome: Outcome) -> AuditVerification:
     async with in_transaction():
-        result = await AuditVerification.create(
+        return await AuditVerification.create(
             at=clock.now(),
             ok=outcome.ok,
             first_bad_seq=outcome.broken.seq if outcome.broken else None,
@@ -146,11 +176,6 @@ async def run_verification(
             actor_id=actor.id if actor else None,
             actor_label=actor.username if actor else "system",
         )
-        summary: dict[str, object] = {"ok": outcome.ok, "entries_checked": outcome.entries_checked}
-        if outcome.broken:
-            summary.update(first_bad_seq=outcome.broken.seq, reason=outcome.broken.reason)
-        await record(actor, "audit.verified", "audit_verification", result.id, summary)
-    return outcome, result
 
 
 async def take_checkpoint(

@@ -51,6 +51,20 @@ async def cmd_makemigrations(args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
+async def sign_demo_log(settings: Settings) -> str:
+    """The demo's audit log signed as a real one is: a key (made once) and a signed head."""
+    from app.audit import checkpoints, signing
+
+    path = settings.audit_key_path
+    if path.exists():
+        key = signing.load(path, settings.audit_origin)
+    else:
+        key = signing.generate(path, settings.audit_origin)
+    signed = await checkpoints.sign_tree_head(key, settings.audit_origin)
+    said = f"{signed.size} entries signed" if signed else "nothing new to sign"
+    return f"Demo audit log: {said} (verifier key {key.public.verifier()})"
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from app.demo import DEMO_PASSWORD, load_demo_data
     from app.presentation.i18n import ROLE_LABELS
@@ -69,6 +83,7 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         from app.demo.compliance import load_demo_compliance  # history for the compliance audit
 
         print(f"Demo history cases created: {await load_demo_compliance(law)}")
+        print(await sign_demo_log(settings))
         print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             note = " (pending verification)" if demo.status == "pending" else ""
@@ -133,6 +148,7 @@ async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from app.audit.checkpoints import keep_signing
     from notifications.runner import run_until_signalled
     from rights_checklist.ledger import keep_current
     from rights_checklist.overdue_tasks import watch_overdue
@@ -147,7 +163,10 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
             settings.app.public_url,
             interval_seconds=settings.notifications.overdue_sweep_seconds,
         )
-        await run_until_signalled(settings, companions=[partial(keep_current, law), overdue])
+        signer = partial(keep_signing, settings.audit_key_path, settings.audit_origin,
+                         interval_seconds=60.0 * settings.audit.checkpoint_minutes)  # fmt: skip
+        companions = [partial(keep_current, law), overdue, signer]
+        await run_until_signalled(settings, companions=companions)
         return 0
 
     return await _with_database(settings, work)

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from app.audit.signing import NoteError
 from app.audit.stream import export_entries
 from app.audit.verify import CheckpointError, run_verification, take_checkpoint
+from app.cli import audit_log
 from app.settings import Settings
 
 
@@ -31,12 +33,21 @@ def add_parser(sub: Any) -> None:
         type=Path,
         help="checkpoint file to verify against (default: the newest in DATA_DIR)",
     )
+    verify.add_argument(
+        "--witness",
+        type=Path,
+        help="a folder of signed checkpoints kept by a witness: prove today's log extends them",
+    )
+    verify.add_argument(
+        "--public-key", help="the verifier key to check them with (default: the signing key's)"
+    )
     export = actions.add_parser("export", help="write entries as JSON Lines")
     export.add_argument(
         "--from", dest="start", help="first day (YYYY-MM-DD, local zone) or ISO date-time"
     )
     export.add_argument("--to", dest="end", help="last day, included, or ISO date-time")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    audit_log.add_actions(actions)
 
 
 def parse_bound(text: str, zone: ZoneInfo, end: bool = False) -> datetime:
@@ -81,6 +92,11 @@ async def _export(args: argparse.Namespace, settings: Settings) -> int:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when the chain is intact, 1 when it is broken, 2 on bad input."""
     try:
+        answer = await audit_log.run(args, settings)
+        if answer is not None:
+            return answer
+        if args.audit_command == "verify" and args.witness is not None:
+            return await audit_log.verify_witness(args.witness, settings, args.public_key)
         if args.audit_command == "export":
             return await _export(args, settings)
         if args.audit_command == "checkpoint":
@@ -91,7 +107,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             print(path)
             return 0
         outcome, _stored = await run_verification(None, settings.data_dir, args.checkpoint)
-    except (CheckpointError, OSError) as exc:
+    except (CheckpointError, OSError, NoteError) as exc:
         return _error(str(exc), 2)
     if outcome.checkpoint:
         print(f"checked against checkpoint {outcome.checkpoint}", file=sys.stderr)

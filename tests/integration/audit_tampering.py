@@ -12,8 +12,8 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.audit.chain import Break, link_hash
-from app.audit.models import AuditEntry
+from app.audit.chain import GENESIS_HASH, Break, link_hash
+from app.audit.models import AuditEntry, AuditHead
 from app.audit.service import record
 
 
@@ -29,16 +29,14 @@ def _dialect() -> str:
     return str(Tortoise.get_connection("default").capabilities.dialect)
 
 
-async def allow_tampering() -> None:
-    """Switch the append-only triggers off."""
+async def allow_tampering(table: str = "audit_entry") -> None:
+    """Switch the append-only triggers of ``table`` off."""
     connection = Tortoise.get_connection("default")
     if _dialect() == "postgres":
-        await connection.execute_script(
-            "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"
-        )
+        await connection.execute_script(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
     else:
         await connection.execute_script(
-            "DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete;"
+            f"DROP TRIGGER {table}_no_update; DROP TRIGGER {table}_no_delete;"
         )
 
 
@@ -89,6 +87,42 @@ async def insert_forged_row() -> None:
     }
     digest = link_hash(3, *fields.values(), before.hash)
     await AuditEntry.create(seq=3, prev_hash=before.hash, hash=digest, actor_label="x", **fields)
+
+
+async def append_forged_row_beyond_the_head() -> int:
+    """A correctly chained row after the last one, the head row left as it was: the seq the
+    next real append needs. Its seq is returned."""
+    last = await AuditEntry.all().order_by("-seq").first()
+    assert last is not None
+    seq = last.seq + 1
+    fields: dict[str, Any] = {
+        "at": last.at,
+        "actor_id": 1,
+        "action": "lawyer.verified",
+        "object_type": "user",
+        "object_id": "55",
+        "summary": {},
+    }
+    digest = link_hash(seq, *fields.values(), last.hash)
+    await AuditEntry.create(seq=seq, prev_hash=last.hash, hash=digest, actor_label="x", **fields)
+    return seq
+
+
+async def rewrite_history_from(seq: int, summary: dict[str, Any]) -> None:
+    """What a forger with the database's own rights does: change entry ``seq`` and recompute
+    the hash of it and of every entry after it, and move the head to match."""
+    previous = (await AuditEntry.get(seq=seq - 1)).hash if seq > 1 else GENESIS_HASH
+    rows = await AuditEntry.filter(seq__gte=seq).order_by("seq")
+    for row in rows:
+        if row.seq == seq:
+            row.summary = summary
+        digest = link_hash(row.seq, row.at, row.actor_id, row.action, row.object_type,
+                           row.object_id, row.summary, previous)  # fmt: skip
+        await AuditEntry.filter(seq=row.seq).update(
+            summary=row.summary, prev_hash=previous, hash=digest
+        )
+        previous = digest
+    await AuditHead.filter(id=1).update(hash=previous)
 
 
 TAMPERINGS: dict[str, tuple[Callable[[], Awaitable[None]], Break]] = {

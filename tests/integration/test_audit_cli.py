@@ -10,7 +10,12 @@ import pytest
 from app.audit.models import AuditEntry, AuditHead
 from app.cli import main
 from app.settings import Settings
-from tests.integration.audit_tampering import allow_tampering, edit_summary, write_entries
+from tests.integration.audit_tampering import (
+    allow_tampering,
+    edit_summary,
+    rewrite_history_from,
+    write_entries,
+)
 from tests.integration.helpers import in_database
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -102,3 +107,36 @@ def test_cli_export_writes_json_lines(
     assert main(["audit", "export", "--output", str(target)]) == 0
     assert len(target.read_text().splitlines()) == 3
     assert main(["audit", "export", "--from", "yesterday"]) == 2
+
+
+def test_cli_signs_tree_heads_a_witness_keeps_and_finds_a_rewritten_history(
+    settings: Settings, cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_database(settings, lambda: write_entries(5))
+    assert main(["audit", "keygen"]) == 0
+    verifier = capsys.readouterr().out.strip().splitlines()[-1]
+    assert main(["audit", "keygen"]) == 2  # never over the key that signed the heads
+    capsys.readouterr()
+    assert main(["audit", "sign"]) == 0
+    assert capsys.readouterr().out.split("\n")[1] == "5"
+    in_database(settings, lambda: write_entries(3))
+    assert main(["audit", "sign"]) == 0
+    witness = cli_env / "witness"
+    assert main(["audit", "checkpoints", "export", "--output", str(witness)]) == 0
+    assert len(list(witness.glob("*.txt"))) == 2
+    capsys.readouterr()
+    assert main(["audit", "verify", "--witness", str(witness), "--public-key", verifier]) == 0
+    assert capsys.readouterr().out.startswith("ok: the log (8 entries) extends all 2")
+
+    async def rewrite() -> None:
+        await allow_tampering()
+        await rewrite_history_from(7, {"n": "forged"})
+
+    in_database(settings, rewrite)
+    assert main(["audit", "verify", "--witness", str(witness)]) == 1
+    assert capsys.readouterr().out.startswith(
+        "broken: the log no longer matches the witnessed checkpoint of size 8; "
+        "entries 6 to 8 were changed, the first at seq 7"
+    )
+    assert main(["audit", "sign"]) == 0  # nothing grew: nothing signed
+    assert "has not grown" in capsys.readouterr().out

@@ -13,8 +13,10 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from app import db
-from app.audit.models import AuditEntry
+from app.audit import merkle
+from app.audit.models import AuditEntry, AuditHead
 from app.audit.service import record
+from app.audit.tree import frontier_of, leaf_of
 from app.audit.verify import verify_chain
 from app.settings import Settings
 
@@ -43,6 +45,11 @@ async def assert_chain_of(count: int) -> None:
     outcome = await verify_chain()
     assert outcome.ok, outcome.line()
     assert outcome.entries_checked == count
+    # The Merkle tree grew under the same lock: its root is the one over every entry.
+    hashes = [h for (h,) in await AuditEntry.all().order_by("seq").values_list("hash")]
+    head = await AuditHead.get(id=1)
+    assert head.tree_size == count
+    assert frontier_of(head).root() == merkle.root([leaf_of(h) for h in hashes])
 
 
 async def test_concurrent_transactions_append_one_unbroken_chain(pooled: str) -> None:

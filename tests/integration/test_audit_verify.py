@@ -18,6 +18,7 @@ from tests.integration.audit_tampering import (
     ALICE,
     TAMPERINGS,
     allow_tampering,
+    append_forged_row_beyond_the_head,
     delete_row,
     edit_summary,
     write_entries,
@@ -136,3 +137,23 @@ async def test_run_verification_stores_the_result_and_records_who(tmp_path: Path
     _outcome, failed = await run_verification(None, tmp_path)
     assert (failed.ok, failed.first_bad_seq, failed.reason) == (False, 3, "missing")
     assert await AuditVerification.all().count() == 2
+
+
+@pytest.mark.usefixtures("database")
+async def test_a_row_forged_beyond_the_head_is_named_and_the_verdict_kept(tmp_path: Path) -> None:
+    await write_entries(3)
+    await allow_tampering()
+    forged = await append_forged_row_beyond_the_head()
+    # The run's own entry would take the forged row's seq: that append fails, the verdict not.
+    outcome, stored = await run_verification(ALICE, tmp_path)
+    assert outcome.broken == Break(forged, "beyond_head")
+    assert (stored.ok, stored.first_bad_seq, stored.reason) == (False, forged, "beyond_head")
+    assert await AuditVerification.filter(id=stored.id).exists()
+
+
+@pytest.mark.usefixtures("database")
+async def test_verification_writes_nothing_to_what_it_verifies(tmp_path: Path) -> None:
+    await write_entries(3)
+    before = await AuditEntry.all().count()
+    outcome = await verify_chain()
+    assert outcome.ok and await AuditEntry.all().count() == before

@@ -57,7 +57,7 @@ async def test_a_refused_document_leaves_the_documents_and_rows_as_they_were(
     assert before[1]  # the world's own documents are on disk
     response = await client.post(
         f"/api/v1/engagements/{world.beijing.engagement.id}/documents",
-        headers=bearer(world.tokens["lawyer"]),
+        headers={**bearer(world.tokens["lawyer"]), "Accept-Language": "en"},
         data={"kind": "firm_letter"},
         files={"file": ("letter.pdf", SCRIPTED, "application/pdf")},
     )
@@ -81,7 +81,7 @@ async def test_a_refused_attachment_writes_none_of_the_submissions_files(
             ("file", ("statement.pdf", fresh, "application/pdf")),
             ("file", ("evidence.pdf", HTML, "application/pdf")),
         ],
-        headers=bearer(world.tokens["lawyer"]),
+        headers={**bearer(world.tokens["lawyer"]), "Accept-Language": "en"},
     )
     assert response.status_code == 415, response.text
     assert "cannot be read as a PDF" in response.text

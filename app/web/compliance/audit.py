@@ -14,9 +14,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.policy import Action
+from app.audit import checkpoints
 from app.audit.verify import CheckpointError, run_verification
 from app.audit_access.queries import EntryFilter, entry_page, latest_verification
 from app.web.auth import permitted
+from app.web.compliance.audit_log import public_key
 from app.web.csrf import checked_form
 
 log = logging.getLogger("lawmeet.audit")
@@ -65,6 +67,7 @@ async def _render(request: Request, verify_error: bool = False) -> Response:
         return f"/audit?{query}" if query else "/audit"
 
     verification = await latest_verification()
+    key = public_key(request)
     return request.app.state.templates.render(  # type: ignore[no-any-return]
         request,
         "audit.html",
@@ -79,6 +82,8 @@ async def _render(request: Request, verify_error: bool = False) -> Response:
             "verification": verification,
             "checkpoint_name": Path(verification.checkpoint).name if verification else "",
             "verify_error": verify_error,
+            "verifier_key": key.verifier() if key else "",
+            "signed_head": await checkpoints.latest(),
         },
         status_code=500 if verify_error else 200,
     )
