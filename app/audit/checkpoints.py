@@ -36,7 +36,7 @@ async def latest() -> AuditCheckpoint | None:
     return await AuditCheckpoint.all().order_by("-id").first()
 
 
-async def sign_tree_head(key: SigningKey, origin: str) -> AuditCheckpoint | None:
+async def sign_tree_head(key: SigningKey) -> AuditCheckpoint | None:
     """Sign the tree as it stands, if it grew since the last signed head (None otherwise).
 
     The signed head is its own record (the table is append-only); it adds no audit entry, which
@@ -52,7 +52,7 @@ async def sign_tree_head(key: SigningKey, origin: str) -> AuditCheckpoint | None
     root = tree.frontier_of(head).root() if head else merkle.EMPTY_ROOT
     if head is not None and size and (await tree.root_at(size)) != root:
         raise RuntimeError("the stored tree and the head's frontier disagree")
-    signed = TreeHead(origin, size, root, clock.now())
+    signed = TreeHead(key.name, size, root, clock.now())  # the log's origin is the key's name
     return await AuditCheckpoint.create(
         size=size, root=root.hex(), at=signed.at, note=key.sign(signed)
     )
@@ -138,7 +138,7 @@ async def keep_signing(
         try:
             if await asyncio.to_thread(key_path.exists):
                 key = await asyncio.to_thread(signing.load, key_path, origin)
-                signed = await sign_tree_head(key, origin)
+                signed = await sign_tree_head(key)
                 if signed is not None:
                     log.info("audit tree head signed: %d entries", signed.size)
         except LogRewritten:

@@ -96,9 +96,15 @@ class SigningKey:
         return f"{body}\n{DASH} {self.name} {stamp}\n"
 
 
+NAME_LINE = "lawmeet-audit-key-name: "
+
+
 def generate(path: Path, name: str) -> SigningKey:
     """A new key written to ``path`` (PKCS#8 PEM, readable by its owner only); never over an
-    existing file, whose checkpoints would otherwise no longer verify."""
+    existing file, whose checkpoints would otherwise no longer verify.
+
+    The file starts with the key's name: the name is part of the key id witnesses check, so it
+    stays with the key whatever the settings later say."""
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -106,12 +112,19 @@ def generate(path: Path, name: str) -> SigningKey:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as out:
-        out.write(pem)
+        out.write(f"{NAME_LINE}{name}\n".encode() + pem)
     return SigningKey(name, key)
 
 
-def load(path: Path, name: str) -> SigningKey:
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+def load(path: Path, name: str = "") -> SigningKey:
+    """The key in ``path``, under the name written with it (``name`` for a bare PEM file)."""
+    data = path.read_bytes()
+    if data.startswith(NAME_LINE.encode()):
+        first, _newline, data = data.partition(b"\n")
+        name = first.decode()[len(NAME_LINE) :]
+    if not name:
+        raise NoteError(f"{path}: the key has no name")
+    key = serialization.load_pem_private_key(data, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise NoteError(f"{path}: not an Ed25519 private key")
     return SigningKey(name, key)

@@ -60,7 +60,7 @@ async def sign_demo_log(settings: Settings) -> str:
         key = signing.load(path, settings.audit_origin)
     else:
         key = signing.generate(path, settings.audit_origin)
-    signed = await checkpoints.sign_tree_head(key, settings.audit_origin)
+    signed = await checkpoints.sign_tree_head(key)
     said = f"{signed.size} entries signed" if signed else "nothing new to sign"
     return f"Demo audit log: {said} (verifier key {key.public.verifier()})"
 

@@ -60,7 +60,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int | None:
         return 0
     if args.audit_command == "sign":
         try:
-            signed = await checkpoints.sign_tree_head(signing_key(settings), settings.audit_origin)
+            signed = await checkpoints.sign_tree_head(signing_key(settings))
         except checkpoints.LogRewritten as exc:
             return _error(f"not signed: {exc}", 1)
         print(signed.note if signed else "the log has not grown since the last signed tree head")

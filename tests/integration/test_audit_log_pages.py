@@ -27,7 +27,7 @@ async def test_the_latest_signed_head_is_public_and_verifies_with_the_public_key
 ) -> None:
     assert (await client.get("/audit/checkpoint")).status_code == 404  # nothing signed yet
     await write_entries(5)
-    await checkpoints.sign_tree_head(key, settings.audit_origin)
+    await checkpoints.sign_tree_head(key)
     note = await client.get("/audit/checkpoint")
     assert note.status_code == 200 and note.headers["content-type"].startswith("text/plain")
     verifier = (await client.get("/audit/public-key")).text.strip()
@@ -64,7 +64,7 @@ async def test_the_signed_heads_are_listed_for_auditors_only(
     client: AsyncClient, settings: Settings, key: signing.SigningKey
 ) -> None:
     await write_entries(2)
-    await checkpoints.sign_tree_head(key, settings.audit_origin)
+    await checkpoints.sign_tree_head(key)
     listed = await client.get("/api/v1/audit/checkpoints", headers=await _auditor(client))
     assert [c["size"] for c in listed.json()] == [2]
     lawyer = bearer(await api_token(await make_user(Role.LAWYER)))
@@ -75,7 +75,7 @@ async def test_the_audit_page_shows_the_key_and_the_latest_signed_head(
     client: AsyncClient, settings: Settings, key: signing.SigningKey
 ) -> None:
     await write_entries(4)
-    await checkpoints.sign_tree_head(key, settings.audit_origin)
+    await checkpoints.sign_tree_head(key)
     await signed_in(client, Role.BAR_AUDITOR)
     in_english(client)
     page = (await client.get("/audit")).text

@@ -28,13 +28,13 @@ async def _witness_copies(key: signing.SigningKey) -> list[signing.TreeHead]:
 async def _sign_after(key: signing.SigningKey, *counts: int) -> None:
     for count in counts:
         await write_entries(count)
-        assert await checkpoints.sign_tree_head(key, ORIGIN) is not None
+        assert await checkpoints.sign_tree_head(key) is not None
 
 
 @pytest.mark.usefixtures("database")
 async def test_a_tree_head_is_signed_only_when_the_log_grew(key: signing.SigningKey) -> None:
     await _sign_after(key, 4)
-    assert await checkpoints.sign_tree_head(key, ORIGIN) is None
+    assert await checkpoints.sign_tree_head(key) is None
     signed = (await _witness_copies(key))[0]
     assert (signed.origin, signed.size) == (ORIGIN, 4)
     assert signed.root == await tree.root_at(4)
@@ -91,4 +91,4 @@ async def test_no_tree_head_is_signed_over_a_rewritten_tree(key: signing.Signing
     await AuditTreeNode.create(height=2, start=0, hash="0" * 64)
     await write_entries(1)
     with pytest.raises(checkpoints.LogRewritten):
-        await checkpoints.sign_tree_head(key, ORIGIN)
+        await checkpoints.sign_tree_head(key)

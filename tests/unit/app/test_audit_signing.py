@@ -63,4 +63,10 @@ def test_the_key_file_is_private_and_never_overwritten(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(FileExistsError):
         signing.generate(path, ORIGIN)
-    assert signing.load(path, ORIGIN).public.raw == made.public.raw
+    assert signing.load(path).public.raw == made.public.raw
+
+
+def test_the_key_keeps_its_name_whatever_the_settings_say(tmp_path: Path) -> None:
+    path = tmp_path / "key.pem"
+    signing.generate(path, ORIGIN)
+    assert signing.load(path, "another.host/audit").name == ORIGIN
