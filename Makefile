@@ -49,7 +49,7 @@ bench: $(VENV)/.installed-dev
 ## PostgreSQL, for each role's token (tests/fuzz; the suite runs a few with a fixed seed).
 .PHONY: fuzz
 fuzz: $(VENV)/.installed-dev
-	LAWMEET_FUZZ_EXAMPLES=200 LAWMEET_FUZZ_SEED=$$(date +%s) $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz $(PYTEST_ARGS)
+	LAWMEET_FUZZ_EXAMPLES=200 LAWMEET_FUZZ_SEED=$$(date +%s) $(BIN)/python -m pytest -p no:cacheprovider -s tests/fuzz $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
