@@ -2,7 +2,7 @@
 the server accepts and nothing that passes them can reach a server error.
 
 - Ids are positive integers a JSON client can hold exactly (2^53 - 1). An id beyond what the
-  database keys hold is a row that does not exist: 404 from ``visible_row``, not a 500.
+  database keys hold names no row: the framework answers 404, as for any row not there.
 - Timestamps are RFC 3339 text with an offset (what "format: date-time" means); a number is
   refused rather than read as seconds since 1970, and the year must be one the law's clocks can
   count in (1900-2199) so that no conversion overflows.
@@ -31,8 +31,6 @@ LAST_YEAR: Final = 2199
 _RFC3339: Final = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})\Z"
 )
-
-
 _DIGITS: Final = re.compile(r"[0-9]{1,20}\Z")
 _DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
@@ -89,13 +87,15 @@ def _offered_length(value: int) -> int:
     return value
 
 
+NOT_HELD: Final = "row_not_held"
+
+
 def _held(value: int) -> int:
     if value > MAX_ROW_ID:  # a well-formed id no row can have: the framework answers 404
         raise PydanticCustomError(NOT_HELD, "no such row", {})
     return value
 
 
-NOT_HELD: Final = "row_not_held"
 RowId = Annotated[
     int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number), AfterValidator(_held)
 ]

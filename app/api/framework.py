@@ -118,9 +118,13 @@ def _invalid(errors: list[FieldProblem], shape: bool = False) -> Response:
     )
 
 
+def _not_found() -> Response:
+    return problem_response(404, gettext(_("Not found")), message("not_found"))
+
+
 def _refused_input(exc: ValidationError) -> Response:
     if all(err["type"] == NOT_HELD for err in exc.errors()):
-        raise NotFound("row")  # ids no key can hold name nothing there is
+        return _not_found()  # ids no key can hold name nothing there is
     return _invalid(_field_problems(exc), _is_shape(exc))
 
 
@@ -171,12 +175,12 @@ def _runner(endpoint: Endpoint) -> Handler:
     async def run(request: Request) -> Response:
         try:
             kwargs: dict[str, Any] = dict(request.path_params)
-            if any(isinstance(v, int) and not 1 <= v <= MAX_ROW_ID for v in kwargs.values()):
-                raise NotFound("row")  # an id no key can hold
             if wants_request:
                 kwargs["request"] = request
             if endpoint.action is not None:
                 kwargs["user"] = require(await _bearer_user(request), endpoint.action)
+            if any(isinstance(v, int) and not 1 <= v <= MAX_ROW_ID for v in kwargs.values()):
+                return _not_found()  # an id no key can hold
             if endpoint.query is not None:
                 # Query values are text: validated as such ("5" is a number, "0.5" no time).
                 kwargs["query"] = endpoint.query.model_validate_strings(dict(request.query_params))
@@ -187,10 +191,7 @@ def _runner(endpoint: Endpoint) -> Handler:
                 kwargs["body"] = endpoint.body.model_validate_json(raw)
             return _encode(endpoint, await endpoint.handler(**kwargs))
         except ValidationError as exc:
-            try:
-                return _refused_input(exc)
-            except NotFound:
-                return problem_response(404, gettext(_("Not found")), message("not_found"))
+            return _refused_input(exc)
         except InvalidInput as exc:
             return _invalid([FieldProblem(field=f, message=m) for f, m in exc.errors])
         except Unauthorised:
@@ -205,7 +206,7 @@ def _runner(endpoint: Endpoint) -> Handler:
                 403, gettext(_("Not allowed")), gettext(_("Your account may not do this."))
             )
         except NotFound:
-            return problem_response(404, gettext(_("Not found")), message("not_found"))
+            return _not_found()
         except DomainError as exc:
             return domain_problem(exc)
 
