@@ -75,7 +75,7 @@ def page_routes() -> list[BaseRoute]:
         documents,
         transparency,
     )
-    from app.web.compliance import audit, audit_log, compliance, compliance_exports
+    from app.web.compliance import audit, audit_log, compliance, compliance_exports, receipts
     from app.web.desk import board, document_queue, facility, walk_in
     from app.web.law import catalogue
     from app.web.meetings import calendar_feeds, meeting_requests, meetings, permissions
@@ -90,7 +90,7 @@ def page_routes() -> list[BaseRoute]:
         "notices": (inbox, notifications_admin, notification_preferences, webhooks),
         "desk": (facility, document_queue, board, walk_in),
         "meetings": (meetings, meeting_requests, permissions, calendar_feeds),
-        "compliance": (audit, audit_log, compliance, compliance_exports),
+        "compliance": (audit, audit_log, compliance, compliance_exports, receipts),
         "law": (catalogue,),
     }
     return [route for modules in areas.values() for module in modules for route in module.routes]

@@ -142,8 +142,10 @@ async def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    from app.cli import audit
+    from app.cli import audit, audit_log
 
+    if args.audit_command == "verify-receipt":  # offline: the public key alone
+        return audit_log.verify_receipt(args.file, settings, args.public_key)
     return await _with_database(settings, lambda: audit.run(args, settings))
 
 

@@ -11,8 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from app.audit import checkpoints, signing
 from app.audit.models import AuditCheckpoint
+from app.audit.receipt import Receipt, ReceiptError, check
+from app.presentation.messages import message
 from app.settings import Settings
 
 KEY_NAME_HELP = "the key's name in signatures (default: the log's origin)"
@@ -25,6 +29,13 @@ def add_actions(actions: Any) -> None:
     keygen.add_argument("--output", type=Path, help="key file (default: [audit] signing_key_file)")
     actions.add_parser("sign", help="sign the tree head now, if the log grew since the last one")
     actions.add_parser("public-key", help="print the verifier key witnesses check checkpoints with")
+    receipt = actions.add_parser(
+        "verify-receipt", help="check a receipt file with the public key alone (no database)"
+    )
+    receipt.add_argument("file", type=Path)
+    receipt.add_argument(
+        "--public-key", help="the log's verifier key (default: the signing key's, from settings)"
+    )
     listing = actions.add_parser("checkpoints", help="the signed tree heads")
     listing.add_argument("checkpoints_command", choices=["export"])
     listing.add_argument("--output", type=Path, required=True, help="folder to write them to")
@@ -74,6 +85,31 @@ async def run(args: argparse.Namespace, settings: Settings) -> int | None:
         print(f"{count} checkpoints written to {args.output}")
         return 0
     return None
+
+
+def verify_receipt(path: Path, settings: Settings, public_key: str | None) -> int:
+    """What a receipt proves, in words, or why it proves nothing: offline, no database."""
+    try:
+        public = (
+            signing.PublicKey.from_verifier(public_key)
+            if public_key
+            else signing_key(settings).public
+        )
+        found = Receipt.model_validate_json(path.read_text(encoding="utf-8"))
+    except (signing.NoteError, ValidationError, OSError) as exc:
+        return _error(f"{path}: not a receipt or key: {exc}", 2)
+    try:
+        proven = check(found, public)
+    except ReceiptError as refused:
+        print(f"not proven: {message(refused.code)}")
+        return 1
+    entry, head = proven.entry, proven.head
+    print(
+        f"proven: entry {entry.seq} ({entry.action} {entry.object_type} {entry.object_id}, "
+        f"{entry.at.isoformat()}), content hash {proven.chain_hash}, was in the log "
+        f"{head.origin} signed at {head.at.isoformat()} with {head.size} entries"
+    )
+    return 0
 
 
 async def verify_witness(folder: Path, settings: Settings, public_key: str | None) -> int:

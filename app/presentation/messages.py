@@ -18,6 +18,7 @@ from app.presentation import (
     facility_labels,
     meeting_labels,
     notification_labels,
+    receipt_labels,
     scheduling_labels,
     submission_labels,
     verification_labels,
@@ -38,6 +39,7 @@ MESSAGE_TABLES: Final[tuple[dict[str, str], ...]] = (
     calendar_labels.CALENDAR_MESSAGES,
     compliance_labels.COMPLIANCE_MESSAGES,
     verification_labels.VERIFICATION_MESSAGES,
+    receipt_labels.RECEIPT_MESSAGES,
 )
 
 

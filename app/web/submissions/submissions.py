@@ -14,6 +14,7 @@ from starlette.routing import Route
 from app import clock
 from app.accounts.policy import Action, NotFound
 from app.accounts.scopes import visible_row
+from app.audit import receipts
 from app.cases.models import Engagement
 from app.cases.storage import document_root
 from app.commands import build
@@ -151,7 +152,15 @@ async def receipt_page(request: Request) -> Response:
         raise NotFound("submission")  # auditors see statuses, never the fingerprinted content
     await submission.fetch_related("case", "lawyer")
     attachments = await SubmissionAttachment.filter(submission_id=submission.id)
-    context = {"s": submission, "attachments": attachments, "zone": submission.timezone}
+    entry = await receipts.entry_for("submission.filed", "submission", submission.id)
+    context = {
+        "s": submission,
+        "attachments": attachments,
+        "zone": submission.timezone,
+        # Ready once a signed tree head holds the filing (the worker signs every few minutes).
+        "proof_ready": entry is not None and await receipts.receipt_for(entry) is not None,
+        "sign_minutes": request.app.state.settings.audit.checkpoint_minutes,
+    }
     return _render(request, "submissions/receipt.html", context)
 
 

@@ -1,0 +1,92 @@
+"""Receipts anyone can check: the public /verify page (no login), and the proof of a defence
+submission's filing as a receipt file (app.audit.receipt says what it proves)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.accounts.policy import Action, NotFound
+from app.accounts.scopes import visible_row
+from app.audit import receipts, signing
+from app.audit.receipt import Receipt, ReceiptError, check
+from app.presentation.messages import message
+from app.web.auth import permitted
+from app.web.compliance.audit_log import public_key
+from app.web.csrf import checked_form
+from rights_checklist import submissions
+from rights_checklist.models import Submission
+
+MAX_RECEIPT = 20_000  # characters: a receipt is a few kilobytes
+
+
+def _render(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+    key = public_key(request)
+    zone = ZoneInfo(request.app.state.settings.i18n.timezone)
+    values = {"log_key": key.verifier() if key else "", "zone": zone, **context}
+    page: Response = request.app.state.templates.render(request, "verify.html", values, status)
+    return page
+
+
+async def verify_page(request: Request) -> Response:
+    return _render(request, {"values": {}})
+
+
+def _key(text: str, request: Request) -> signing.PublicKey:
+    if text:
+        try:
+            return signing.PublicKey.from_verifier(text)
+        except signing.NoteError:
+            raise ReceiptError("receipt_key_unreadable") from None
+    key = public_key(request)
+    if key is None:
+        raise ReceiptError("receipt_key_unreadable")
+    return key
+
+
+async def verify_receipt(request: Request) -> Response:
+    form = await checked_form(request)
+    values = {name: str(form.get(name, "")).strip()[:MAX_RECEIPT] for name in ("receipt", "key")}
+    try:
+        try:
+            receipt = Receipt.model_validate_json(values["receipt"])
+        except ValidationError:
+            raise ReceiptError("receipt_unreadable") from None
+        proven = check(receipt, _key(values["key"], request))
+    except ReceiptError as refused:
+        return _render(request, {"values": values, "error": message(refused.code)}, 422)
+    return _render(request, {"values": values, "proven": proven})
+
+
+async def submission_receipt_file(request: Request) -> Response:
+    """The proof that a submission was filed, for its lawyer (and staff who see its content)."""
+    user = permitted(request, Action.VIEW_SUBMISSIONS)
+    submission = await visible_row(Submission, user, request.path_params["submission_id"])
+    if not submissions.sees_content(user):
+        raise NotFound("submission")
+    entry = await receipts.entry_for("submission.filed", "submission", submission.id)
+    found = await receipts.receipt_for(entry) if entry else None
+    if found is None:
+        raise NotFound("receipt")
+    body = json.dumps(found.model_dump(mode="json"), ensure_ascii=False, indent=1)
+    name = f"lawmeet-receipt-{submission.receipt_number}.json"
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+routes = [
+    Route("/verify", verify_page, methods=["GET"]),
+    Route("/verify", verify_receipt, methods=["POST"]),
+    Route(
+        "/submissions/{submission_id:int}/receipt.json", submission_receipt_file, methods=["GET"]
+    ),
+]
