@@ -7,6 +7,8 @@ previous entry's hash), was in the log when the signed head was made. Pure: no I
 
 from __future__ import annotations
 
+import base64
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -52,6 +54,28 @@ class Receipt(BaseModel):
     tree_size: int = Field(ge=1)
     inclusion_proof: list[str] = Field(max_length=64, description="hex, RFC 9162 2.1.3")
     checkpoint: str = Field(max_length=4000, description="the signed tree head (signed note)")
+
+
+CODE_PREFIX = "LMR1:"  # a receipt as one line of text, for a QR code on paper
+
+
+def to_code(receipt: Receipt) -> str:
+    """The receipt as one line: its JSON compressed, base64url (what the printed QR code holds)."""
+    packed = zlib.compress(receipt.model_dump_json().encode(), 9)
+    return CODE_PREFIX + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def read(text: str) -> Receipt:
+    """A receipt from its JSON or its one-line code (ReceiptError when it is neither)."""
+    text = text.strip()
+    try:
+        if text.startswith(CODE_PREFIX):
+            packed = base64.urlsafe_b64decode(text[len(CODE_PREFIX) :] + "==")
+            inflater = zlib.decompressobj()
+            text = inflater.decompress(packed, 64_000).decode()  # a receipt is a few kilobytes
+        return Receipt.model_validate_json(text)
+    except (ValueError, zlib.error):  # pydantic's ValidationError is a ValueError
+        raise ReceiptError("receipt_unreadable") from None
 
 
 @dataclass(frozen=True)

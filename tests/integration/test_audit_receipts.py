@@ -11,7 +11,7 @@ import pytest
 from httpx import AsyncClient
 
 from app.audit import checkpoints, signing
-from app.audit.receipt import Receipt, check
+from app.audit.receipt import Receipt, check, to_code
 from app.cli import main
 from app.law.context import load_context
 from app.settings import Settings
@@ -67,6 +67,8 @@ async def test_the_lawyer_downloads_a_proof_the_public_key_alone_checks(
     await checkpoints.sign_tree_head(key)
     receipt = Receipt.model_validate_json(await _receipt_json(client, world, submission))
     proven = check(receipt, key.public)
+    page = (await client.get(f"/submissions/{submission.id}/receipt")).text
+    assert 'class="qr"' in page  # the same proof, printed as a code
     assert (proven.entry.action, proven.entry.object_id) == ("submission.filed", str(submission.id))
     assert proven.entry.summary["receipt"] == submission.receipt_number
 
@@ -95,6 +97,9 @@ async def test_anyone_checks_a_receipt_at_verify_without_signing_in(
     bad = await client.post("/verify", data={"csrf_token": token, "receipt": forged})
     assert bad.status_code == 422
     assert "The entry is not in the signed tree" in bad.text
+    code = to_code(Receipt.model_validate_json(text))  # what the printed QR code holds
+    scanned = await client.post("/verify", data={"csrf_token": token, "receipt": code})
+    assert scanned.status_code == 200 and "The receipt checks out" in scanned.text
     junk = await client.post("/verify", data={"csrf_token": token, "receipt": "{}"})
     assert junk.status_code == 422 and "not a lawmeet receipt" in junk.text
 

@@ -7,7 +7,6 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,7 +14,7 @@ from starlette.routing import Route
 from app.accounts.policy import Action, NotFound
 from app.accounts.scopes import visible_row
 from app.audit import receipts, signing
-from app.audit.receipt import Receipt, ReceiptError, check
+from app.audit.receipt import ReceiptError, check, read
 from app.presentation.messages import message
 from app.web.auth import permitted
 from app.web.compliance.audit_log import public_key
@@ -54,11 +53,7 @@ async def verify_receipt(request: Request) -> Response:
     form = await checked_form(request)
     values = {name: str(form.get(name, "")).strip()[:MAX_RECEIPT] for name in ("receipt", "key")}
     try:
-        try:
-            receipt = Receipt.model_validate_json(values["receipt"])
-        except ValidationError:
-            raise ReceiptError("receipt_unreadable") from None
-        proven = check(receipt, _key(values["key"], request))
+        proven = check(read(values["receipt"]), _key(values["key"], request))
     except ReceiptError as refused:
         return _render(request, {"values": values, "error": message(refused.code)}, 422)
     return _render(request, {"values": values, "proven": proven})

@@ -15,10 +15,13 @@ from app import clock
 from app.accounts.policy import Action, NotFound
 from app.accounts.scopes import visible_row
 from app.audit import receipts
+from app.audit.receipt import to_code
 from app.cases.models import Engagement
 from app.cases.storage import document_root
 from app.commands import build
 from app.errors import DomainError, raise_all, together
+from app.presentation.i18n import _, gettext
+from app.presentation.qr import qr_svg
 from app.presentation.submission_labels import JINJA_LABELS
 from app.web.auth import permitted
 from app.web.cases import case_views
@@ -153,12 +156,13 @@ async def receipt_page(request: Request) -> Response:
     await submission.fetch_related("case", "lawyer")
     attachments = await SubmissionAttachment.filter(submission_id=submission.id)
     entry = await receipts.entry_for("submission.filed", "submission", submission.id)
+    # Ready once a signed tree head holds the filing (the worker signs every few minutes).
+    proof = await receipts.receipt_for(entry) if entry else None
     context = {
         "s": submission,
         "attachments": attachments,
         "zone": submission.timezone,
-        # Ready once a signed tree head holds the filing (the worker signs every few minutes).
-        "proof_ready": entry is not None and await receipts.receipt_for(entry) is not None,
+        "proof_qr": qr_svg(to_code(proof), gettext(_("The proof, as a code"))) if proof else None,
         "sign_minutes": request.app.state.settings.audit.checkpoint_minutes,
     }
     return _render(request, "submissions/receipt.html", context)

@@ -10,7 +10,7 @@ import pytest
 
 from app.audit import merkle, signing
 from app.audit.chain import GENESIS_HASH
-from app.audit.receipt import Receipt, ReceiptEntry, ReceiptError, check
+from app.audit.receipt import Receipt, ReceiptEntry, ReceiptError, check, read, to_code
 
 ORIGIN = "lawmeet.test/audit"
 
@@ -49,8 +49,21 @@ def test_a_receipt_proves_its_entry_was_in_the_signed_log(key: signing.SigningKe
 
 
 def test_a_receipt_survives_its_json(key: signing.SigningKey) -> None:
-    again = Receipt.model_validate_json(_receipt(key).model_dump_json())
+    again = read(_receipt(key).model_dump_json())
     assert check(again, key.public).entry.seq == 5
+
+
+def test_a_receipt_survives_its_one_line_code(key: signing.SigningKey) -> None:
+    code = to_code(_receipt(key))
+    assert code.startswith("LMR1:") and "\n" not in code and len(code) < 2000
+    assert check(read(code), key.public).entry.seq == 5
+
+
+@pytest.mark.parametrize("text", ["", "{}", "LMR1:!!!", "LMR1:eJwDAAAAAAE", "[1, 2]"])
+def test_what_is_not_a_receipt_is_said_so(text: str) -> None:
+    with pytest.raises(ReceiptError) as refused:
+        read(text)
+    assert refused.value.code == "receipt_unreadable"
 
 
 def test_an_altered_entry_is_not_in_the_log(key: signing.SigningKey) -> None:

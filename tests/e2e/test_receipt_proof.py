@@ -1,0 +1,43 @@
+"""A defence submission's proof, from the printed receipt to anyone's check (issue 19): Zhang
+opens the receipt of the opinion she filed, the page prints the proof as a QR code, a phone
+reads it, and someone without an account checks it at /verify with the log's key alone.
+
+The demo signs its audit log after loading, so the filing's proof is ready.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.test_roles import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_printed_proof_is_read_by_a_phone_and_checked_by_anyone(
+    browser: Any, live_server: str, tmp_path: Any
+) -> None:
+    lawyer = browser.new_context(base_url=live_server, locale="zh-CN")
+    page = lawyer.new_page()
+    sign_in(page, "zhang.lawyer")
+    page.goto("/submissions/1/receipt")  # her first opinion in the demo (LM-2026-000001)
+    expect(page.get_by_role("heading", name="审计日志中的证明")).to_be_visible()
+    shot = tmp_path / "qr.png"
+    page.locator("svg.qr").screenshot(path=str(shot))
+    [scanned] = zxingcpp.read_barcodes(Image.open(shot))
+    assert scanned.text.startswith("LMR1:")
+    lawyer.close()
+
+    stranger = browser.new_context(base_url=live_server, locale="zh-CN")
+    check = stranger.new_page()
+    check.goto("/verify")
+    check.locator("#f-receipt").fill(scanned.text)
+    check.get_by_role("button", name="核验回执").click()
+    expect(check.get_by_text("回执核验通过")).to_be_visible()
+    expect(check.get_by_text("LM-2026-000001")).to_be_visible()
+    stranger.close()
