@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,27 @@ def off_the_loop(work: Callable[[], Any]) -> Any:
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(work).result()
+
+
+@contextmanager
+def server_database(backend: str, folder: Path, prefix: str) -> Iterator[str]:
+    """The database URL of a served demo: SQLite in ``folder``, or a PostgreSQL database of its
+    own, dropped afterwards (skipped when PostgreSQL is unreachable, unless
+    LAWMEET_REQUIRE_POSTGRES=1 makes that a failure, as everywhere in the suite)."""
+    import pytest
+
+    from tests.conftest import POSTGRES_ADMIN_URL, _require, postgres_reachable
+
+    if backend != "postgres":
+        yield sqlite_url(folder)
+        return
+    if not off_the_loop(postgres_reachable):
+        if _require("LAWMEET_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_ADMIN_URL}")
+        pytest.skip("PostgreSQL not reachable (set LAWMEET_REQUIRE_POSTGRES=1 to fail)")
+    database = f"{prefix}_{os.getpid()}_{folder.name.replace('-', '_')}"
+    postgres_database(database, f'CREATE DATABASE "{database}"')
+    try:
+        yield f"{POSTGRES_ADMIN_URL.rpartition('/')[0]}/{database}"
+    finally:
+        postgres_database(database, "")

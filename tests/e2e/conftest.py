@@ -19,13 +19,7 @@ from typing import Any
 import pytest
 
 from app import clock
-from tests.live_server import (
-    off_the_loop,
-    postgres_database,
-    serve_demo,
-    sqlite_url,
-    stop_server,
-)
+from tests.live_server import serve_demo, server_database, stop_server
 
 CHROMIUM = os.environ.get("LAWMEET_CHROMIUM", "/usr/bin/chromium")
 PROJECT = Path(__file__).resolve().parents[2]
@@ -64,25 +58,13 @@ class StoryServer:
 def story_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[StoryServer]:
-    from tests.conftest import POSTGRES_ADMIN_URL, _require, postgres_reachable
-
     folder = tmp_path_factory.mktemp(f"story-{request.param}")
-    database, url = "", sqlite_url(folder)
-    if request.param == "postgres":
-        if not off_the_loop(postgres_reachable):
-            if _require("LAWMEET_REQUIRE_POSTGRES"):
-                pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_ADMIN_URL}")
-            pytest.skip("PostgreSQL not reachable (set LAWMEET_REQUIRE_POSTGRES=1 to fail)")
-        database = f"lawmeet_e2e_{os.getpid()}_{folder.name.replace('-', '_')}"
-        postgres_database(database, f'CREATE DATABASE "{database}"')
-        url = f"{POSTGRES_ADMIN_URL.rpartition('/')[0]}/{database}"
-    # Overdue tasks are looked for every 2 s, so a story sees its supervisor told promptly.
-    base, server = serve_demo(folder, url, LAWMEET_CLOCK__ADJUSTABLE="true",
-                          LAWMEET_NOTIFICATIONS__OVERDUE_SWEEP_SECONDS="2")  # fmt: skip
-    yield StoryServer(base, folder, url)
-    stop_server(server)
-    if database:
-        postgres_database(database, "")
+    with server_database(request.param, folder, "lawmeet_e2e") as url:
+        # Overdue tasks are looked for every 2 s, so a story sees its supervisor told promptly.
+        base, server = serve_demo(folder, url, LAWMEET_CLOCK__ADJUSTABLE="true",
+                              LAWMEET_NOTIFICATIONS__OVERDUE_SWEEP_SECONDS="2")  # fmt: skip
+        yield StoryServer(base, folder, url)
+        stop_server(server)
 
 
 def signed_in_pages(browser: Any, base: str) -> tuple[Callable[[str], Any], list[Any]]:
