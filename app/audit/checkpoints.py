@@ -96,7 +96,9 @@ async def check_witness(heads: Sequence[TreeHead]) -> WitnessFinding:
             break
     size = await _log_size(frontier.size)
     if position < len(wanted):  # a witnessed size the log no longer reaches
-        return WitnessFinding(position + 1, size, wanted[position].size, good, truncated=True)
+        head = wanted[position]
+        bad = await _first_bad_leaf(good, head)
+        return WitnessFinding(position + 1, size, head.size, good, bad, truncated=True)
     return WitnessFinding(position, size)
 
 
@@ -120,13 +122,15 @@ async def _first_bad_leaf(good: int, head: TreeHead) -> int | None:
             height=0, start__gte=good, start__lt=head.size
         ).values("start", "hash")
     }
+    expected = good + 1
     async for rows in entry_batches(("seq", "hash"), after_seq=good):
         for row in rows:
-            if row["seq"] > head.size:
-                return None
+            if row["seq"] != expected or row["seq"] > head.size:
+                return expected if expected <= head.size else None
             if tree.leaf_of(row["hash"]).hex() != stored.get(row["seq"] - 1):
-                return int(row["seq"])
-    return None
+                return expected
+            expected += 1
+    return expected if expected <= head.size else None  # the entries from there on are gone
 
 
 async def keep_signing(

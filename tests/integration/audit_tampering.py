@@ -108,21 +108,67 @@ async def append_forged_row_beyond_the_head() -> int:
     return seq
 
 
-async def rewrite_history_from(seq: int, summary: dict[str, Any]) -> None:
-    """What a forger with the database's own rights does: change entry ``seq`` and recompute
-    the hash of it and of every entry after it, and move the head to match."""
+async def rehash_from(seq: int) -> None:
+    """Recompute the hash of entry ``seq`` and of every entry after it, and move the head to
+    the last: what a forger with the database's own rights does after changing rows."""
     previous = (await AuditEntry.get(seq=seq - 1)).hash if seq > 1 else GENESIS_HASH
-    rows = await AuditEntry.filter(seq__gte=seq).order_by("seq")
-    for row in rows:
-        if row.seq == seq:
-            row.summary = summary
+    last = seq - 1
+    for row in await AuditEntry.filter(seq__gte=seq).order_by("seq"):
         digest = link_hash(row.seq, row.at, row.actor_id, row.action, row.object_type,
                            row.object_id, row.summary, previous)  # fmt: skip
-        await AuditEntry.filter(seq=row.seq).update(
-            summary=row.summary, prev_hash=previous, hash=digest
+        await AuditEntry.filter(seq=row.seq).update(prev_hash=previous, hash=digest)
+        previous, last = digest, row.seq
+    await AuditHead.filter(id=1).update(seq=last, hash=previous)
+
+
+async def rewrite_history_from(seq: int, summary: dict[str, Any]) -> None:
+    """Change entry ``seq``'s summary, and recompute every hash from it on."""
+    await AuditEntry.filter(seq=seq).update(summary=summary)
+    await rehash_from(seq)
+
+
+async def _renumber(start: int, step: int) -> None:
+    rows = await AuditEntry.filter(seq__gte=start).order_by("-seq" if step > 0 else "seq")
+    connection = Tortoise.get_connection("default")
+    for row in rows:  # in the order that never takes a seq twice
+        await connection.execute_script(
+            f"UPDATE audit_entry SET seq = {row.seq + step} WHERE seq = {row.seq}"
         )
-        previous = digest
-    await AuditHead.filter(id=1).update(hash=previous)
+
+
+async def delete_and_close_the_gap(seq: int) -> None:
+    await AuditEntry.filter(seq=seq).delete()
+    await _renumber(seq + 1, -1)
+    await rehash_from(seq)
+
+
+async def swap_with_next(seq: int) -> None:
+    first, second = await _row(seq), await _row(seq + 1)
+    await AuditEntry.filter(seq=seq).update(**{k: second[k] for k in CHAIN})
+    await AuditEntry.filter(seq=seq + 1).update(**{k: first[k] for k in CHAIN})
+    await rehash_from(seq)
+
+
+async def insert_at(seq: int) -> None:
+    """A forged entry at ``seq``, the genuine ones from there moved up by one."""
+    await _renumber(seq, +1)
+    model = await AuditEntry.get(seq=seq + 1)
+    await AuditEntry.create(
+        seq=seq, at=model.at, actor_id=1, actor_label="x", action="lawyer.verified",
+        object_type="user", object_id="55", summary={}, prev_hash="0" * 64, hash="0" * 64,
+    )  # fmt: skip
+    await rehash_from(seq)
+
+
+# Each rewrites history at one entry with every hash after it recomputed: "at the tail" is the
+# last entry a signed head holds.
+REWRITES: dict[str, Callable[[int], Awaitable[None]]] = {
+    "edited": lambda seq: rewrite_history_from(seq, {"n": "forged"}),
+    "deleted": delete_and_close_the_gap,
+    "swapped": swap_with_next,
+    "inserted in the middle": insert_at,
+    "inserted at the tail": insert_at,
+}
 
 
 TAMPERINGS: dict[str, tuple[Callable[[], Awaitable[None]], Break]] = {

@@ -3,13 +3,19 @@ found by the checkpoints a witness kept, on SQLite and PostgreSQL (issue 19)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from app.audit import checkpoints, signing, tree
+from app.audit import checkpoints, merkle, signing, tree
 from app.audit.models import AuditCheckpoint, AuditEntry, AuditHead, AuditTreeNode
-from tests.integration.audit_tampering import allow_tampering, rewrite_history_from, write_entries
+from tests.integration.audit_tampering import (
+    REWRITES,
+    allow_tampering,
+    rewrite_history_from,
+    write_entries,
+)
 
 ORIGIN = "lawmeet.test/audit"
 
@@ -92,3 +98,48 @@ async def test_no_tree_head_is_signed_over_a_rewritten_tree(key: signing.Signing
     await write_entries(1)
     with pytest.raises(checkpoints.LogRewritten):
         await checkpoints.sign_tree_head(key)
+
+
+@pytest.mark.usefixtures("database")
+@pytest.mark.parametrize(
+    ("rewrite", "seq"),
+    [("edited", 7), ("deleted", 7), ("swapped", 7), ("inserted in the middle", 7),
+     ("inserted at the tail", 8)],
+)  # fmt: skip
+async def test_each_rewrite_by_a_superuser_is_named_by_the_witness(
+    key: signing.SigningKey, rewrite: str, seq: int
+) -> None:
+    await _sign_after(key, 5, 3)  # the witness keeps the heads of 5 and of 8 entries
+    await allow_tampering()
+    await REWRITES[rewrite](seq)  # every hash after it recomputed, the head moved
+    finding = await checkpoints.check_witness(await _witness_copies(key))
+    assert (finding.failed_size, finding.good_size, finding.first_bad_seq) == (8, 5, seq)
+
+
+@pytest.mark.usefixtures("database")
+async def test_a_head_signed_without_the_key_fails_its_signature(
+    key: signing.SigningKey, tmp_path: Path
+) -> None:
+    await _sign_after(key, 5)
+    await allow_tampering()
+    await rewrite_history_from(3, {"n": "forged"})
+    forger = signing.generate(tmp_path / "forger.pem", ORIGIN)  # same name, not the key
+    forged = forger.sign(signing.TreeHead(ORIGIN, 5, await tree.root_at(5), datetime.now(UTC)))
+    with pytest.raises(signing.NoteError):
+        signing.read_note(forged, key.public)
+
+
+@pytest.mark.usefixtures("database")
+async def test_a_rewritten_history_fails_the_consistency_proof_from_a_witness_copy(
+    key: signing.SigningKey,
+) -> None:
+    await _sign_after(key, 5)
+    kept = (await _witness_copies(key))[0]
+    await allow_tampering()
+    await rewrite_history_from(3, {"n": "forged"})
+    await allow_tampering("audit_tree_node")  # the forger rebuilds the tree over the forgery
+    await AuditTreeNode.all().delete()
+    await AuditHead.filter(id=1).update(tree_size=0, frontier="")
+    await write_entries(4)
+    proof = await tree.consistency_proof(5, 9)
+    assert not merkle.verify_consistency(5, 9, kept.root, await tree.root_at(9), proof)
