@@ -40,3 +40,28 @@ async def receipt_for(entry: AuditEntry) -> Receipt | None:
         inclusion_proof=[step.hex() for step in proof],
         checkpoint=head.note,
     )
+
+
+# The decisions and filings a lawyer (or an auditor) is given proof of: the record's kind in the
+# address, the audit action and object type of its entry.
+PROOFS: dict[str, tuple[str, str]] = {
+    "submission": ("submission.filed", "submission"),
+    "complaint": ("complaint.filed", "complaint"),
+    "meeting-request": ("meeting_request.opened", "meeting_request"),
+    "permission": ("meeting_request.permission_decided", "meeting_request"),
+    "refusal": ("meeting_request.refused", "meeting_request"),
+    "booking": ("meeting.booked", "meeting"),
+}
+
+
+async def ready_proofs(object_id: int, *kinds: str) -> list[tuple[str, int]]:
+    """(kind, record id) of each of these proofs of the record that can be downloaded now (a
+    signed head holds its entry)."""
+    latest = await AuditCheckpoint.all().order_by("-id").first()
+    ready = []
+    for kind in kinds:
+        action, object_type = PROOFS[kind]
+        entry = await entry_for(action, object_type, object_id)
+        if entry is not None and latest is not None and entry.seq <= latest.size:
+            ready.append((kind, object_id))
+    return ready

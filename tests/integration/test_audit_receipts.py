@@ -18,7 +18,8 @@ from app.settings import Settings
 from rights_checklist import submissions
 from rights_checklist.kinds import SubmissionKind
 from rights_checklist.models import Submission
-from tests.integration.helpers import in_english, page_csrf, sign_in_as
+from tests.integration.helpers import api_token, bearer, in_english, page_csrf, sign_in_as
+from tests.integration.meeting_world import make_party, make_place
 from tests.integration.submission_world import active_world
 from tests.integration.world import World
 
@@ -124,3 +125,29 @@ async def test_the_command_checks_a_receipt_offline(
     path.write_text(json.dumps(data))
     assert await asyncio.to_thread(main, command) == 1
     assert capsys.readouterr().out.startswith("not proven: ")
+
+
+async def test_a_lawyer_downloads_the_proof_of_her_meeting_request_from_its_page(
+    client: AsyncClient, settings: Settings, key: signing.SigningKey
+) -> None:
+    place = await make_place()
+    party, other = await make_party(place), await make_party(place)
+    token = bearer(await api_token(party.lawyer))
+    asked = await client.post(
+        "/api/v1/meeting-requests", json={"engagement_id": party.engagement.id}, headers=token
+    )
+    assert asked.status_code == 201, asked.text
+    request_id = asked.json()["id"]
+    await checkpoints.sign_tree_head(key)
+    await sign_in_as(client, party.lawyer)
+    page = (await client.get(f"/meeting-requests/{request_id}")).text
+    assert f'href="/proofs/meeting-request/{request_id}.json"' in page
+    proof = await client.get(f"/proofs/meeting-request/{request_id}.json")
+    proven = check(Receipt.model_validate_json(proof.text), key.public)
+    assert (proven.entry.action, proven.entry.object_id) == (
+        "meeting_request.opened",
+        str(request_id),
+    )
+    await sign_in_as(client, other.lawyer)  # another lawyer: not hers to see
+    assert (await client.get(f"/proofs/meeting-request/{request_id}.json")).status_code == 404
+    assert (await client.get(f"/proofs/lunch/{request_id}.json")).status_code == 404

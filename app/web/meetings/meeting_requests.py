@@ -15,6 +15,7 @@ from starlette.routing import Route
 from app.accounts.policy import Action, allowed
 from app.accounts.roles import Role
 from app.accounts.scopes import visible_row
+from app.audit import receipts
 from app.commands import build
 from app.errors import DomainError, raise_all
 from app.presentation.messages import message
@@ -91,6 +92,7 @@ async def request_page_response(
         "meetings": [(m, rooms.get(m.room_id), show_local(m.starts_at, zone)) for m in meetings],
         "alternatives": [choice(s, rooms, zone) for s in alternatives or []],
         "key": uuid.uuid4().hex,  # one booking attempt: a double click books once
+        "proofs": await receipts.ready_proofs(item.id, "meeting-request", "permission", "refusal"),
         "values": values or {},
         "errors": errors or {},
     }
@@ -184,6 +186,7 @@ async def meeting_page_response(
         "alternatives": [choice(s, rooms, zone) for s in alternatives or []],
         "values": values or {},
         "errors": errors or {},
+        "proofs": await receipts.ready_proofs(meeting.id, "booking"),
     }
     return render(request, "meetings/meeting.html", context, status)
 

@@ -17,6 +17,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action
 from app.accounts.scopes import visible, visible_row
+from app.audit import receipts
 from app.cases.models import Case, Engagement
 from app.errors import DomainError, together
 from app.presentation.i18n import current_locale, gettext
@@ -200,6 +201,7 @@ async def _detail(
         "outcomes": [o.value for o in ComplaintOutcome],
         "errors": errors,
         "values": values or {},
+        "proofs": await receipts.ready_proofs(complaint.id, "complaint"),
     }
     return _render(request, "complaints/detail.html", context, status)
 
