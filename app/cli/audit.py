@@ -22,7 +22,9 @@ def add_parser(sub: Any) -> None:
     audit = sub.add_parser("audit", help="checkpoint, verify or export the audit trail")
     actions = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     checkpoint = actions.add_parser(
-        "checkpoint", help="verify, then write the chain's head to a file outside the database"
+        "checkpoint",
+        help="verify, then write the chain's head to a file outside the database and sign the "
+        "tree head (when a signing key exists)",
     )
     checkpoint.add_argument(
         "--output", type=Path, help="file to write (default: DATA_DIR/audit-checkpoints/...)"
@@ -105,6 +107,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 print(outcome.line())
                 return _error("no checkpoint written: the chain is broken", 1)
             print(path)
+            if settings.audit_key_path.exists():  # and the tree head signed, as the worker does
+                return await audit_log.run(argparse.Namespace(audit_command="sign"), settings) or 0
             return 0
         outcome, _stored = await run_verification(None, settings.data_dir, args.checkpoint)
     except (CheckpointError, OSError, NoteError) as exc:

@@ -140,3 +140,16 @@ def test_cli_signs_tree_heads_a_witness_keeps_and_finds_a_rewritten_history(
     )
     assert main(["audit", "sign"]) == 0  # nothing grew: nothing signed
     assert "has not grown" in capsys.readouterr().out
+
+
+def test_cli_checkpoint_also_signs_the_tree_head_once_a_key_exists(
+    settings: Settings, cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_database(settings, lambda: write_entries(3))
+    assert main(["audit", "checkpoint"]) == 0
+    assert capsys.readouterr().out.strip().endswith(".json")  # no key yet: the chain's head only
+    assert main(["audit", "keygen"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "checkpoint"]) == 0
+    printed = capsys.readouterr().out.split("\n")
+    assert printed[0].endswith(".json") and printed[2] == "5"  # the head of 5 entries, signed
