@@ -51,6 +51,7 @@ class Receipt(BaseModel):
     format: Literal["lawmeet-audit-receipt/1"] = "lawmeet-audit-receipt/1"
     entry: ReceiptEntry
     leaf_index: int = Field(ge=0, description="seq - 1")
+    leaf_hash: str = Field(pattern=HEX64, description="RFC 9162 leaf hash of the chain hash")
     tree_size: int = Field(ge=1)
     inclusion_proof: list[str] = Field(max_length=64, description="hex, RFC 9162 2.1.3")
     checkpoint: str = Field(max_length=4000, description="the signed tree head (signed note)")
@@ -101,6 +102,8 @@ def check(receipt: Receipt, public: signing.PublicKey) -> Proven:
         raise ReceiptError("receipt_inconsistent") from None
     chain_hash = receipt.entry.chain_hash()
     leaf = merkle.leaf_hash(bytes.fromhex(chain_hash))
+    if leaf.hex() != receipt.leaf_hash:  # the entry is not the one the proof is for
+        raise ReceiptError("receipt_not_in_log")
     if not merkle.verify_inclusion(receipt.leaf_index, head.size, leaf, proof, head.root):
         raise ReceiptError("receipt_not_in_log")
     return Proven(receipt.entry, chain_hash, head)

@@ -36,6 +36,7 @@ async def receipt_for(entry: AuditEntry) -> Receipt | None:
             prev_hash=entry.prev_hash,
         ),
         leaf_index=entry.seq - 1,
+        leaf_hash=tree.leaf_of(entry.hash).hex(),
         tree_size=head.size,
         inclusion_proof=[step.hex() for step in proof],
         checkpoint=head.note,

@@ -38,8 +38,9 @@ def _receipt(key: signing.SigningKey, seq: int = 5, size: int = 9) -> Receipt:
     leaves = [merkle.leaf_hash(bytes.fromhex(e.chain_hash())) for e in entries]
     note = key.sign(signing.TreeHead(ORIGIN, size, merkle.root(leaves), datetime.now(UTC)))
     proof = merkle.inclusion_proof(seq - 1, leaves)
-    return Receipt(entry=entries[seq - 1], leaf_index=seq - 1, tree_size=size,
-                   inclusion_proof=[p.hex() for p in proof], checkpoint=note)  # fmt: skip
+    return Receipt(entry=entries[seq - 1], leaf_index=seq - 1, leaf_hash=leaves[seq - 1].hex(),
+                   tree_size=size, inclusion_proof=[p.hex() for p in proof],
+                   checkpoint=note)  # fmt: skip
 
 
 def test_a_receipt_proves_its_entry_was_in_the_signed_log(key: signing.SigningKey) -> None:
