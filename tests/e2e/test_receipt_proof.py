@@ -24,7 +24,8 @@ pytestmark = pytest.mark.e2e
 def test_a_printed_proof_is_read_by_a_phone_and_checked_by_anyone(
     browser: Any, live_server: str, tmp_path: Any
 ) -> None:
-    lawyer = browser.new_context(base_url=live_server, locale="zh-CN")
+    # A phone's camera sees the printed code sharply: a high-density screen stands in for it.
+    lawyer = browser.new_context(base_url=live_server, locale="zh-CN", device_scale_factor=2)
     page = lawyer.new_page()
     sign_in(page, "zhang.lawyer")
     page.goto("/submissions/1/receipt")  # her first opinion in the demo (LM-2026-000001)

@@ -17,7 +17,7 @@ from app.accounts.scopes import visible_row
 from app.audit import receipts, signing
 from app.audit.receipt import Receipt, ReceiptError, check, read
 from app.presentation.messages import message
-from app.web.auth import permitted
+from app.web.auth import permitted, signed_in
 from app.web.compliance.audit_log import public_key
 from app.web.csrf import checked_form
 from rights_checklist import submissions
@@ -83,6 +83,7 @@ def _download(found: Receipt, name: str) -> Response:
 
 async def _proof(request: Request, kind: str, record_id: int) -> Response:
     """A filing's or decision's proof, for whoever may see the record, once a head holds it."""
+    signed_in(request)  # a visitor signs in first, whatever the address names
     if kind not in _RECORDS:
         raise NotFound("receipt")
     model, action = _RECORDS[kind]
