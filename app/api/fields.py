@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -24,6 +24,7 @@ from app.accounts.scopes import MAX_ROW_ID
 from app.commands import rule_error
 from scheduling.facility_admin import LENGTH_CHOICES
 
+D = TypeVar("D", bound=date)  # a day, or a time (a datetime is a date)
 MAX_ID: Final = 2**53 - 1
 FIRST_YEAR: Final = 1900
 LAST_YEAR: Final = 2199
@@ -63,13 +64,7 @@ def _rfc3339_text(value: Any) -> Any:
     raise PydanticCustomError("timestamp_format", "RFC 3339", {"code": "timestamp_expected"})
 
 
-def _countable(value: datetime) -> datetime:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise rule_error("timestamp_out_of_range")
-    return value
-
-
-def _countable_day(value: date) -> date:
+def _countable(value: D) -> D:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise rule_error("timestamp_out_of_range")
     return value
@@ -100,7 +95,7 @@ RowId = Annotated[
     int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number), AfterValidator(_held)
 ]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_countable)]
-Day = Annotated[date, BeforeValidator(_day_text), AfterValidator(_countable_day)]
+Day = Annotated[date, BeforeValidator(_day_text), AfterValidator(_countable)]
 # A meeting length any facility may offer; the facility's own choice is checked when booked.
 MeetingLength = Annotated[
     int,

@@ -59,10 +59,14 @@ async def ready_proofs(object_id: int, *kinds: str) -> list[tuple[str, int]]:
     """(kind, record id) of each of these proofs of the record that can be downloaded now (a
     signed head holds its entry)."""
     latest = await AuditCheckpoint.all().order_by("-id").first()
-    ready = []
-    for kind in kinds:
-        action, object_type = PROOFS[kind]
-        entry = await entry_for(action, object_type, object_id)
-        if entry is not None and latest is not None and entry.seq <= latest.size:
-            ready.append((kind, object_id))
-    return ready
+    if latest is None:
+        return []
+    wanted = {PROOFS[kind]: kind for kind in kinds}
+    signed = await AuditEntry.filter(
+        action__in=[action for action, _type in wanted],
+        object_type__in=[object_type for _action, object_type in wanted],
+        object_id=str(object_id),
+        seq__lte=latest.size,
+    ).values_list("action", "object_type")
+    held = {wanted[pair] for pair in signed if pair in wanted}
+    return [(kind, object_id) for kind in kinds if kind in held]

@@ -108,7 +108,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 return _error("no checkpoint written: the chain is broken", 1)
             print(path)
             if settings.audit_key_path.exists():  # and the tree head signed, as the worker does
-                return await audit_log.run(argparse.Namespace(audit_command="sign"), settings) or 0
+                return await audit_log.sign(settings)
             return 0
         outcome, _stored = await run_verification(None, settings.data_dir, args.checkpoint)
     except (CheckpointError, OSError, NoteError) as exc:

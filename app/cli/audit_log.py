@@ -55,6 +55,16 @@ def note_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.txt")) if folder.is_dir() else []
 
 
+async def sign(settings: Settings) -> int:
+    """Sign the tree head now (`lawmeet audit sign`, and after `lawmeet audit checkpoint`)."""
+    try:
+        signed = await checkpoints.sign_tree_head(signing_key(settings))
+    except checkpoints.LogRewritten as exc:
+        return _error(f"not signed: {exc}", 1)
+    print(signed.note if signed else "the log has not grown since the last signed tree head")
+    return 0
+
+
 async def run(args: argparse.Namespace, settings: Settings) -> int | None:
     """The signed-log actions; None for an action that is not one of them."""
     if args.audit_command == "keygen":
@@ -68,12 +78,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int | None:
         print(signing_key(settings).public.verifier())
         return 0
     if args.audit_command == "sign":
-        try:
-            signed = await checkpoints.sign_tree_head(signing_key(settings))
-        except checkpoints.LogRewritten as exc:
-            return _error(f"not signed: {exc}", 1)
-        print(signed.note if signed else "the log has not grown since the last signed tree head")
-        return 0
+        return await sign(settings)
     if args.audit_command == "checkpoints":
         args.output.mkdir(parents=True, exist_ok=True)
         count = 0

@@ -4,6 +4,9 @@ and keep its own copies."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -16,7 +19,17 @@ def public_key(request: Request) -> signing.PublicKey | None:
     """The verifier of the configured signing key; None until `lawmeet audit keygen` ran."""
     settings = request.app.state.settings
     path = settings.audit_key_path
-    return signing.load(path, settings.audit_origin).public if path.exists() else None
+    try:
+        changed = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    return _verifier(path, changed, settings.audit_origin)
+
+
+@lru_cache(maxsize=4)
+def _verifier(path: Path, changed: int, origin: str) -> signing.PublicKey:
+    # Read once per version of the key file, not on every page that shows the key.
+    return signing.load(path, origin).public
 
 
 async def latest_checkpoint(request: Request) -> Response:
