@@ -156,6 +156,8 @@ class LegalSection(_Section):
         Literal["state_security", "terrorism", "especially_serious_bribery"], ...
     ] = ("state_security", "terrorism")
     prompt_target_hours: int = Field(24, ge=1, le=24 * 30)
+    # Local rules bar one lawyer from defending linked co-defendants: warn, or refuse.
+    co_defendant_conflict: Literal["warn", "refuse"] = "warn"
 
 
 class ClockSection(_Section):
@@ -179,6 +181,25 @@ class AuditSection(_Section):
     checkpoint_minutes: int = Field(5, ge=1, le=24 * 60)
 
 
+class WaitlistSection(_Section):
+    # How long an offered slot is held for the lawyer; shorter when the slot starts sooner.
+    offer_hold_minutes: int = Field(30, ge=1, le=24 * 60)
+    # Slots starting sooner than this are not offered: nobody could get there in time.
+    min_notice_minutes: int = Field(30, ge=0, le=24 * 60)
+    # How far ahead freed capacity is offered, in days.
+    horizon_days: int = Field(14, ge=1, le=90)
+
+
+class VideoSection(_Section):
+    # "fixed": each video room's configured address; "jitsi": a self-hosted Jitsi Meet with JWT.
+    provider: Literal["fixed", "jitsi"] = "fixed"
+    jitsi_url: str = Field("", max_length=300)  # e.g. https://meet.example.gov.cn
+    jitsi_app_id: str = Field("", max_length=100)  # the JWT "iss", as set in Jitsi's prosody
+    jitsi_secret_file: Path = Path("")  # the shared HS256 secret, one line
+    # The join link works from this many minutes before the start to the end of the meeting.
+    join_early_minutes: int = Field(10, ge=0, le=120)
+
+
 class LoggingSection(_Section):
     format: Literal["auto", "json", "text"] = "auto"
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -200,6 +221,8 @@ class Settings(_Section):
     clock: ClockSection = ClockSection()
     compliance: ComplianceSection = ComplianceSection()
     logging: LoggingSection = LoggingSection()
+    waitlist: WaitlistSection = WaitlistSection()
+    video: VideoSection = VideoSection()
     audit: AuditSection = AuditSection()
 
     @model_validator(mode="after")

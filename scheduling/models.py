@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind, default_lengths
+from scheduling.kinds import (
+    CapacityCause,
+    LongerDecision,
+    MeetingStatus,
+    OfferStatus,
+    RequestPurpose,
+    RequestStatus,
+    RoomKind,
+    default_lengths,
+)
 
 if TYPE_CHECKING:
     from app.accounts.models import User
@@ -28,6 +37,8 @@ class Room(Model):
     name = fields.CharField(max_length=100)
     kind = fields.CharEnumField(RoomKind, max_length=20, default=RoomKind.IN_PERSON)
     in_service = fields.BooleanField(default=True)
+    # A video room's fixed address (web or SIP), used by the "fixed" video provider.
+    video_address = fields.CharField(max_length=300, default="", db_default="")
 
     facility_id: int
 
@@ -146,6 +157,25 @@ class MeetingRequest(Model):
     permission_reasons = fields.TextField(default="", db_default="")
     # Why the facility cancelled the last meeting: the request goes back to scheduling.
     facility_cancel_reason = fields.CharField(max_length=300, default="", db_default="")
+    # R2015 art. 9: the decision names whom the lawyer and the centre contact about it.
+    permission_contact_unit = fields.CharField(max_length=200, default="", db_default="")
+    permission_contact_person = fields.CharField(max_length=100, default="", db_default="")
+    permission_contact_phone = fields.CharField(max_length=40, default="", db_default="")
+    # When the reason for a refusal ended and the request became permitted (R2015 art. 9).
+    permission_lifted_at = fields.DatetimeField(null=True)
+    purpose = fields.CharEnumField(
+        RequestPurpose, max_length=32, default=RequestPurpose.ORDINARY, db_default="ordinary"
+    )
+    # A booked request whose lawyer asked to be offered an earlier slot if one frees up.
+    wants_earlier = fields.BooleanField(default=False, db_default=False)
+    # R2015 art. 7: the lawyer's written consent to an interrogation room when rooms are short.
+    interrogation_room_consent_at = fields.DatetimeField(null=True)
+    # A length beyond the facility's lengths needs a reason, accepted or refused by the desk.
+    longer_reason = fields.TextField(default="", db_default="")
+    longer_decision = fields.CharEnumField(
+        LongerDecision, max_length=12, default=LongerDecision.UNDECIDED, db_default=""
+    )
+    longer_refusal_ground = fields.CharField(max_length=300, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     engagement_id: int
@@ -198,6 +228,10 @@ class Meeting(Model):
     closure: fields.ForeignKeyNullableRelation[Closure] = fields.ForeignKeyField(
         "lawmeet.Closure", related_name="affected_meetings", null=True, on_delete=fields.SET_NULL
     )
+    # A video meeting's Jitsi room name: random, never the detainee's identity.
+    video_room = fields.CharField(max_length=100, default="", db_default="")
+    # At check-in staff record that the meeting is neither monitored nor recorded (CPL 39(4)).
+    confidentiality_confirmed_at = fields.DatetimeField(null=True)
 
     request_id: int
     room_id: int
@@ -210,6 +244,77 @@ class Meeting(Model):
         # NULL keys never collide, so meetings booked without a key are unaffected.
         unique_together = (("lawyer", "idempotency_key"),)
         ordering = ["starts_at"]
+
+
+class FreedCapacity(Model):
+    """Room time that became free at a facility: an outbox row that an offer round consumes.
+
+    Written in the transaction of the change that freed it (a cancellation, a closure
+    withdrawn, hours added...), so a crash before the round loses nothing: the worker runs it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    facility: fields.ForeignKeyRelation[Facility] = fields.ForeignKeyField(
+        "lawmeet.Facility", related_name=False, on_delete=fields.CASCADE
+    )
+    room: fields.ForeignKeyNullableRelation[Room] = fields.ForeignKeyField(
+        "lawmeet.Room", related_name=False, null=True, on_delete=fields.CASCADE
+    )  # None: every room of the facility
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    cause = fields.CharEnumField(CapacityCause, max_length=32)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    offered_at = fields.DatetimeField(null=True, db_index=True)  # set by the round that used it
+
+    facility_id: int
+    room_id: int | None
+
+    class Meta:
+        table = "freed_capacity"
+        ordering = ["id"]
+
+
+class SlotOffer(Model):
+    """A freed slot held for one waiting request until the lawyer answers or it expires.
+
+    The database refuses two open offers of one room that overlap, and a second open offer
+    for one request (migration 0020); a booking by anyone else into a held slot is refused
+    under the room's lock (``scheduling.booking``).
+    """
+
+    id = fields.IntField(primary_key=True)
+    facility: fields.ForeignKeyRelation[Facility] = fields.ForeignKeyField(
+        "lawmeet.Facility", related_name=False, on_delete=fields.CASCADE
+    )
+    request: fields.ForeignKeyRelation[MeetingRequest] = fields.ForeignKeyField(
+        "lawmeet.MeetingRequest", related_name="offers", on_delete=fields.CASCADE
+    )
+    # Set for an "earlier slot" offer: accepting moves this meeting instead of booking one.
+    meeting: fields.ForeignKeyNullableRelation[Meeting] = fields.ForeignKeyField(
+        "lawmeet.Meeting", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField(
+        "lawmeet.Room", related_name=False, on_delete=fields.CASCADE
+    )
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    status = fields.CharEnumField(OfferStatus, max_length=12, default=OfferStatus.OPEN)
+    offered_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    answered_at = fields.DatetimeField(null=True)
+    # The rank it was offered on, kept for the audit: deadline (None: no clock) and priority.
+    deadline_at = fields.DatetimeField(null=True)
+    priority = fields.BooleanField(default=False)
+    cause = fields.CharEnumField(CapacityCause, max_length=32)
+
+    facility_id: int
+    request_id: int
+    meeting_id: int | None
+    room_id: int
+
+    class Meta:
+        table = "slot_offer"
+        ordering = ["-offered_at"]
 
 
 class CalendarFeed(Model):
