@@ -76,9 +76,9 @@ def page_routes() -> list[BaseRoute]:
         transparency,
     )
     from app.web.compliance import audit, audit_log, compliance, compliance_exports, receipts
-    from app.web.desk import board, document_queue, facility, walk_in
+    from app.web.desk import board, document_queue, facility, request_decisions, walk_in
     from app.web.law import catalogue
-    from app.web.meetings import calendar_feeds, meeting_requests, meetings, permissions
+    from app.web.meetings import calendar_feeds, meeting_requests, meetings, offers, permissions
     from app.web.notices import inbox, notification_preferences, notifications_admin, webhooks
     from app.web.submissions import checklist, complaints, escalations, submissions
 
@@ -88,8 +88,8 @@ def page_routes() -> list[BaseRoute]:
         "cases": (case_list, cases, clients, detainees, documents, deadlines, transparency),
         "submissions": (submissions, checklist, complaints, escalations),
         "notices": (inbox, notifications_admin, notification_preferences, webhooks),
-        "desk": (facility, document_queue, board, walk_in),
-        "meetings": (meetings, meeting_requests, permissions, calendar_feeds),
+        "desk": (facility, document_queue, board, walk_in, request_decisions),
+        "meetings": (meetings, meeting_requests, permissions, calendar_feeds, offers),
         "compliance": (audit, audit_log, compliance, compliance_exports, receipts),
         "law": (catalogue,),
     }
@@ -111,6 +111,8 @@ def api_endpoints() -> list[Endpoint]:
     from app.api.facilities.facilities import FACILITY_ENDPOINTS
     from app.api.meetings.calendar_feeds import CALENDAR_ENDPOINTS
     from app.api.meetings.meetings import MEETING_ENDPOINTS
+    from app.api.meetings.offers import OFFER_ENDPOINTS
+    from app.api.meetings.request_decisions import REQUEST_DECISION_ENDPOINTS
     from app.api.submissions.checklist import CHECKLIST_ENDPOINTS
     from app.api.submissions.submissions import SUBMISSION_ENDPOINTS
 
@@ -125,6 +127,8 @@ def api_endpoints() -> list[Endpoint]:
         *SUBMISSION_ENDPOINTS,
         *CHECKLIST_ENDPOINTS,
         *MEETING_ENDPOINTS,
+        *OFFER_ENDPOINTS,
+        *REQUEST_DECISION_ENDPOINTS,
         *FACILITY_ENDPOINTS,
         *CALENDAR_ENDPOINTS,
         *COMPLIANCE_ENDPOINTS,
@@ -163,6 +167,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         from app.audit.checkpoints import keep_signing
         from notifications.runner import in_process
         from rights_checklist.overdue_tasks import watch_overdue
+        from scheduling.offers import OfferPolicy, keep_offering
 
         context = await db.open_database(settings)
         try:
@@ -177,7 +182,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             signer = partial(keep_signing, settings.audit_key_path, settings.audit_origin,
                              interval_seconds=60.0 * settings.audit.checkpoint_minutes)  # fmt: skip
-            async with in_process(settings, companions=[ledger, overdue, signer]):
+            offering = partial(keep_offering, OfferPolicy.from_settings(settings), notices,
+                               interval_seconds=settings.notifications.poll_seconds)  # fmt: skip
+            companions = [ledger, overdue, signer, offering]
+            async with in_process(settings, companions=companions):
                 yield
         finally:
             await db.close_database(context)

@@ -20,6 +20,7 @@ from app.orgs.models import Facility
 from rights_checklist import submission_notices
 from rights_checklist.kinds import ComplaintBody, ComplaintOutcome, ComplaintType, complaint_duty
 from rights_checklist.models import Complaint, Submission
+from scheduling.kinds import RoomKind
 from scheduling.models import Meeting, MeetingRequest
 
 MAX_DESCRIPTION = 20_000
@@ -68,6 +69,42 @@ async def meeting_breach_facts(lawyer: User, occurrence: str) -> MeetingBreachFa
         request.requested_at,
         request.deadline_at,
         meeting.starts_at if meeting else None,
+    )
+
+
+@dataclass(frozen=True)
+class MonitoredMeetingFacts:
+    """The facts a complaint that a meeting was monitored or recorded states (CPL 39(4))."""
+
+    case_id: int
+    reference: str
+    facility_name: str
+    room_name: str
+    video: bool  # held by video link
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+async def monitored_meeting_facts(lawyer: User, meeting_id: int) -> MonitoredMeetingFacts | None:
+    """The facts of the lawyer's own meeting ``meeting_id``; None for another's or none."""
+    if lawyer.role != Role.LAWYER:
+        return None
+    meeting = await Meeting.get_or_none(id=meeting_id, lawyer_id=lawyer.id).select_related(
+        "room__facility", "request__engagement"
+    )
+    if meeting is None:
+        return None
+    room = meeting.room
+    return MonitoredMeetingFacts(
+        meeting.request.engagement.case_id,
+        meeting.reference,
+        room.facility.name,
+        room.name,
+        room.kind == RoomKind.VIDEO_LINK,
+        room.facility.timezone,
+        meeting.starts_at,
+        meeting.ends_at,
     )
 
 

@@ -193,7 +193,9 @@ async def _report(scope: ReportScope, now: datetime) -> ComplianceReport:
     hours = await _meeting_hours(scope)
     outcomes = await _request_outcomes(scope)
     forecasts = await _forecasts(scope, now_us)
-    facility_ids = facilities.keys() | set(outcomes) | set(hours) | set(forecasts)
+    kinds = await _request_kinds(scope)
+    offered = await _offers(scope)
+    facility_ids = facilities.keys() | set(outcomes) | set(hours) | set(forecasts) | set(kinds)
     names = dict(await Facility.filter(id__in=facility_ids).values_list("id", "name"))
     agency_names = dict(await Agency.filter(id__in=agencies.keys()).values_list("id", "name"))
     facility_rows = [
@@ -209,6 +211,11 @@ async def _report(scope: ReportScope, now: datetime) -> ComplianceReport:
                 c.count for c in outcomes.get(fid, {}).get("cancelled_by_facility", ())
             ),
             breach_forecasts=forecasts.get(fid, 0),
+            video_meetings=kinds.get(fid, (0, 0))[0],
+            priority_meetings=kinds.get(fid, (0, 0))[1],
+            offers_made=sum(offered.get(fid, {}).values()),
+            offers_accepted=offered.get(fid, {}).get("accepted", 0),
+            offers_expired=offered.get(fid, {}).get("expired", 0),
         )
         for fid in facility_ids
     ]
@@ -324,6 +331,37 @@ async def _request_outcomes(scope: ReportScope) -> dict[int, dict[str, list[Reas
     for per_outcome in out.values():
         for counts in per_outcome.values():
             counts.sort(key=lambda c: (-c.count, c.reason))
+    return out
+
+
+async def _request_kinds(scope: ReportScope) -> dict[int, tuple[int, int]]:
+    """Per facility: the requests of the period for a video meeting, and the priority ones."""
+    q = _query()
+    where = _where(q, scope, _MEETING_DUTIES)
+    rows = await _rows(
+        q,
+        "SELECT d.facility_id,"
+        " COUNT(DISTINCT CASE WHEN r.room_kind = 'video_link' THEN r.id END) AS video,"
+        " COUNT(DISTINCT CASE WHEN r.purpose <> 'ordinary' THEN r.id END) AS priority"
+        " FROM duty_record d JOIN meeting_request r ON r.id = d.request_id"
+        f" WHERE {where} AND d.facility_id IS NOT NULL GROUP BY d.facility_id",
+    )
+    return {row["facility_id"]: (int(row["video"]), int(row["priority"])) for row in rows}
+
+
+async def _offers(scope: ReportScope) -> dict[int, dict[str, int]]:
+    """Per facility: the waitlist's offers to the period's requests, by how they ended."""
+    q = _query()
+    where = _where(q, scope, _MEETING_DUTIES)
+    rows = await _rows(
+        q,
+        "SELECT d.facility_id, o.status, COUNT(DISTINCT o.id) AS n"
+        " FROM duty_record d JOIN slot_offer o ON o.request_id = d.request_id"
+        f" WHERE {where} AND d.facility_id IS NOT NULL GROUP BY d.facility_id, o.status",
+    )
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        out[row["facility_id"]][row["status"]] = int(row["n"])
     return out
 
 

@@ -120,6 +120,13 @@ class FacilityFigures:
     refusal_reasons: tuple[ReasonCount, ...]  # the reasons stated, most frequent first
     facility_cancellations: int  # requests cancelled by the facility in the period
     breach_forecasts: int  # open requests with no meeting booked before the deadline
+    # Requests of the period asking for a video meeting, and priority meetings (first after
+    # detention or transfer, R2015 art. 8 confirmation); freed slots offered by the waitlist.
+    video_meetings: int = 0
+    priority_meetings: int = 0
+    offers_made: int = 0
+    offers_accepted: int = 0
+    offers_expired: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,9 @@ def _request(request: MeetingRequest) -> tl.MeetingRequest:
     asked_permission = request.permission_due_at is not None
     outcome = None
     if request.permission_granted is not None:
-        outcome = "granted" if request.permission_granted else "refused"
+        # A refusal lifted once its reason ended permits the meeting (R2015 art. 9).
+        permitted = request.permission_granted or request.permission_lifted_at is not None
+        outcome = "granted" if permitted else "refused"
     status = request.status.value
     reason = None
     if request.status == RequestStatus.REFUSED:

@@ -6,10 +6,11 @@ found), that only detention-centre staff record a walk-in, a past request time o
 checked at the gate (M2); then, all at once, that no recorded time lies in the future, that each
 preferred window ends in the future (the command itself states that a window ends after it
 starts) and meets the facility's opening hours (a walk-in, at the desk already, is never refused
-for the hours it asked for: M2) and M6's assistant; then ``scheduling.requests.open_request``
-applies the rest (the three documents, M6's assistant, the facility's lengths, M5's permission
-and the 48-hour clock) and ``scheduling.document_checks.open_walk_in`` the gate check of a
-walk-in.
+for the hours it asked for: M2), M6's assistant and that an interrogation room comes with the
+lawyer's written consent (R2015 art. 7); then ``scheduling.requests.open_request`` applies the
+rest (the three documents, M6's assistant, the purpose, the facility's lengths or a longer
+length's reason, M5's permission and the 48-hour clock) and
+``scheduling.document_checks.open_walk_in`` the gate check of a walk-in.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from app.errors import DomainError, raise_all
 from app.law.context import LegalContext
 from scheduling import document_checks, plan_store, requests
 from scheduling.availability import Interval, opening_hours
-from scheduling.kinds import RoomKind
+from scheduling.kinds import RequestPurpose, RoomKind
 from scheduling.models import MeetingRequest
 
 MAX_WINDOWS = 10
@@ -58,6 +59,11 @@ class AskForMeeting(Command):
     assistant_name: str = Field("", max_length=100)  # M6: one assistant, name and id number
     assistant_id_number: str = Field("", max_length=32)
     interpreter_needed: bool = False  # M7
+    purpose: RequestPurpose = RequestPurpose.ORDINARY  # a priority meeting, or ordinary
+    # A length beyond the facility's longest needs a reason (R2015 art. 7: lengths are no cap).
+    longer_reason: str = Field("", max_length=2000)
+    # R2015 art. 7: written consent to an interrogation room when lawyer rooms are short.
+    interrogation_room_consent: bool = False
     # The desk's own: a walk-in (M2), when she asked if recorded afterwards, the gate check.
     walk_in: bool = False
     requested_at: AwareDatetime | None = None
@@ -82,6 +88,10 @@ async def ask_for_meeting(
         problems.insert(0, DomainError("time_in_future", field="requested_at"))
     if not command.walk_in and command.documents_presented is None:
         problems.extend(await _outside_opening_hours(engagement, command, now))
+    if command.room_kind == RoomKind.INTERROGATION and not command.interrogation_room_consent:
+        problems.append(
+            DomainError("interrogation_room_needs_consent", field="interrogation_room_consent")
+        )
     try:  # M6 again in open_request; here too, so that a form shows it beside the others
         requests.assistant_rule(command.assistant_name, command.assistant_id_number)
     except DomainError as exc:
@@ -99,6 +109,9 @@ async def ask_for_meeting(
         interpreter_needed=command.interpreter_needed,
         walk_in=command.walk_in,
         requested_at=command.requested_at,
+        purpose=command.purpose,
+        longer_reason=command.longer_reason,
+        interrogation_room_consent_at=now if command.interrogation_room_consent else None,
     )
     if command.documents_presented is not None:  # a walk-in checked at the gate (story 2)
         return await document_checks.open_walk_in(

@@ -10,27 +10,36 @@ Refusing a meeting (M2; R2015 Art 7): a detention centre may not refuse because 
 not booked, because the case agency sent no notice, or for lack of any document beyond the
 three (practice licence, law-firm letter, power of attorney or legal-aid letter). A refusal must
 therefore name one of the lawful reasons of ``RefusalReason``; free text only adds details.
+A meeting to confirm the client's ending or changing of the engagement (R2015 art. 8) is
+never refused because the engagement has ended, which is what it is for: only the client's
+written refusal ends it (``scheduling.confirmation``), besides the other lawful grounds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
+from pydantic import AwareDatetime, Field
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app import clock as app_clock
 from app.accounts.models import User
+from app.accounts.policy import Action, require
+from app.accounts.scopes import visible_row
 from app.audit.service import record
-from app.cases.kinds import DocumentKind
-from app.errors import DomainError
+from app.cases.kinds import DocumentKind, EngagementStatus
+from app.cases.models import Engagement
+from app.commands import Command
+from app.errors import DomainError, raise_all
 from notifications.kinds import Channel
 from notifications.services import notice_language, notify_user
 from notifications.wording import local_time
-from scheduling import booking
-from scheduling.kinds import MeetingStatus, RequestStatus
+from scheduling import booking, offers
+from scheduling.kinds import CapacityCause, MeetingStatus, RequestPurpose, RequestStatus, RoomKind
 from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import Meeting, MeetingRequest, Room
 
@@ -65,20 +74,71 @@ async def check_in(
     *,
     documents_verified: bool,
     assistant_present: bool,
+    confidentiality_confirmed: bool = False,
     at: datetime | None = None,
 ) -> Meeting:
-    """The lawyer is at the desk with the three documents checked (and the assistant, M6)."""
+    """The lawyer is at the desk with the three documents checked (and the assistant, M6).
+
+    A video meeting is checked in the same way, from a distance: the three documents were
+    uploaded and the desk accepted them beforehand (the engagement is active), and the staff
+    confirm that the meeting is neither monitored nor recorded (CPL 39(4)), recorded as
+    ``confidentiality_confirmed_at``. Any meeting may carry that confirmation."""
+    problems: list[DomainError] = []
     if not documents_verified:
         # Without the three documents the meeting cannot go ahead: refuse with that reason.
-        raise DomainError("documents_not_verified", field="documents_verified")
+        problems.append(DomainError("documents_not_verified", field="documents_verified"))
     request = await MeetingRequest.get(id=meeting.request_id)
     if assistant_present and not request.assistant_name:
-        raise DomainError("no_assistant_registered", field="assistant_present")
+        problems.append(DomainError("no_assistant_registered", field="assistant_present"))
+    room = await Room.get(id=meeting.room_id)
+    if room.kind == RoomKind.VIDEO_LINK:
+        if documents_verified and not await uploads_accepted([request.engagement_id]):
+            problems.append(DomainError("video_documents_not_checked", field="documents_verified"))
+        if not confidentiality_confirmed:
+            problems.append(
+                DomainError("confidentiality_not_confirmed", field="confidentiality_confirmed")
+            )
+    raise_all(problems)
     when = _moment(at)
+    confirmed = {"confidentiality_confirmed_at": when} if confidentiality_confirmed else {}
     return await _step(
         actor, meeting, RequestStatus.SCHEDULED, RequestStatus.CHECKED_IN, "meeting.checked_in",
         {"checked_in_at": when, "documents_verified": True,
-         "assistant_present": assistant_present},
+         "assistant_present": assistant_present, **confirmed},
+    )  # fmt: skip
+
+
+async def uploads_accepted(engagement_ids: Iterable[int]) -> set[int]:
+    """Those of the engagements whose three documents the desk accepted (or saw at the gate):
+    the engagement is active. What a video meeting's check-in needs."""
+    ids = set(engagement_ids)
+    if not ids:
+        return set()
+    active = Engagement.filter(id__in=ids, status=EngagementStatus.ACTIVE)
+    return {engagement.id for engagement in await active.only("id")}
+
+
+class CheckIn(Command):
+    """The desk checks a lawyer in for meeting ``meeting_id``: the three documents checked (for
+    a video meeting, the uploads accepted beforehand), the assistant present or not (M6), and
+    that the meeting is neither monitored nor recorded (CPL 39(4); required for video)."""
+
+    meeting_id: int = Field(ge=1)
+    documents_verified: bool = False
+    assistant_present: bool = False
+    confidentiality_confirmed: bool = False
+    at: AwareDatetime | None = None
+
+
+async def check_in_meeting(actor: User, command: CheckIn) -> Meeting:
+    """Check in the meeting ``command`` names, or raise: NotPermitted (not a desk), NotFound
+    (outside the actor's scope), DomainError (each field at fault), 409 meeting_wrong_state."""
+    require(actor, Action.RUN_DAY_BOARD)
+    meeting = await visible_row(Meeting, actor, command.meeting_id)
+    return await check_in(
+        actor, meeting, documents_verified=command.documents_verified,
+        assistant_present=command.assistant_present,
+        confidentiality_confirmed=command.confidentiality_confirmed, at=command.at,
     )  # fmt: skip
 
 
@@ -103,8 +163,14 @@ async def mark_no_show(actor: User, meeting: Meeting, at: datetime | None = None
     when = _moment(at)
     if when < meeting.starts_at:
         raise DomainError("no_show_too_early", status=409)
+    # The room is free from the moment the no-show is recorded: the meeting's end moves there
+    # (the booked end stays in the audit entry), and the rest is offered to the waitlist.
+    changes: dict[str, object] = {"no_show_at": when}
+    if meeting.starts_at < when < meeting.ends_at:
+        changes["ends_at"] = when
     return await _step(actor, meeting, (RequestStatus.SCHEDULED, RequestStatus.CHECKED_IN),
-                       RequestStatus.NO_SHOW, "meeting.no_show", {"no_show_at": when})  # fmt: skip
+                       RequestStatus.NO_SHOW, "meeting.no_show", changes,
+                       freed=CapacityCause.NO_SHOW)  # fmt: skip
 
 
 async def refuse_request(
@@ -123,6 +189,11 @@ async def refuse_request(
     except ValueError:
         raise DomainError("refusal_reason_unlawful", field="reason") from None
     details = details.strip()
+    if (
+        ground == RefusalReason.ENGAGEMENT_ENDED
+        and request.purpose == RequestPurpose.ENGAGEMENT_CONFIRMATION
+    ):
+        raise DomainError("confirmation_not_refusable", field="reason")  # R2015 art. 8
     if ground == RefusalReason.LAWYER_DOCUMENTS_INCOMPLETE and not details:
         raise DomainError("refusal_details_required", field="details")  # say which document
     if ground == RefusalReason.PERMISSION_REQUIRED_NOT_GRANTED and (
@@ -248,8 +319,13 @@ async def _step(
     after: RequestStatus,
     action: str,
     changes: dict[str, object],
+    *,
+    freed: CapacityCause | None = None,
 ) -> Meeting:
+    """Move the request from ``before`` to ``after`` and write ``changes`` to the meeting;
+    ``freed``: the room time the meeting no longer uses is offered to the waitlist."""
     expected = before if isinstance(before, tuple) else (before,)
+    booked_end = meeting.ends_at
     async with in_transaction() as connection:
         # The request row is the guard: of two identical clicks only the first changes it.
         changed = (
@@ -268,9 +344,14 @@ async def _step(
         if not updated:
             raise DomainError("meeting_not_active", status=409)
         await meeting.refresh_from_db(using_db=connection)
-        await record(actor, action, "meeting", meeting.id,
-                     {"reference": meeting.reference, "request": meeting.request_id,
-                      "status": after.value, **changes})  # fmt: skip
+        summary = {"reference": meeting.reference, "request": meeting.request_id,
+                   "status": after.value, **changes}  # fmt: skip
+        if freed is not None and meeting.ends_at < booked_end:
+            summary["booked_ends_at"] = booked_end
+            room = await Room.filter(id=meeting.room_id).using_db(connection).get()
+            await offers.free_capacity(room.facility_id, room.id, meeting.ends_at, booked_end,
+                                       freed, connection)  # fmt: skip
+        await record(actor, action, "meeting", meeting.id, summary)
     return meeting
 
 

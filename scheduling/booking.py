@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -25,11 +26,11 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.service import record
 from app.errors import DomainError
-from scheduling import meeting_notices
+from scheduling import meeting_notices, offers, video
 from scheduling.availability import Interval, Slot, alternatives, free_slots
-from scheduling.kinds import MeetingStatus, RequestStatus
+from scheduling.kinds import CapacityCause, MeetingStatus, OfferStatus, RequestStatus, RoomKind
 from scheduling.meeting_notices import NoticeSettings
-from scheduling.models import Meeting, MeetingRequest, Room
+from scheduling.models import Meeting, MeetingRequest, Room, SlotOffer
 from scheduling.plan_store import LoadedPlan, load
 from scheduling.reference import new_reference
 
@@ -42,6 +43,10 @@ _SCHEDULE_PG: Final = "UPDATE meeting_request SET status = $1 WHERE id = $2 AND 
 _SCHEDULE_SQLITE: Final = "UPDATE meeting_request SET status = ? WHERE id = ? AND status = ?"
 _BY_KEY_PG: Final = "SELECT * FROM meeting WHERE lawyer_id = $1 AND idempotency_key = $2"
 _BY_KEY_SQLITE: Final = "SELECT * FROM meeting WHERE lawyer_id = ? AND idempotency_key = ?"
+
+
+class SlotHeld(Exception):
+    """The slot is held by an open offer to another request (scheduling.offers)."""
 
 
 class MeetingConflict(DomainError):
@@ -63,12 +68,14 @@ async def book(
     *,
     notices: NoticeSettings,
     key_checked: bool = False,
+    offer_id: int | None = None,
 ) -> Meeting:
     """Book ``room`` from ``starts_at`` for the request; a repeated key returns the same meeting.
 
     ``key_checked``: the caller has just looked the key up (``booking_reads.for_booking``)
     and found no meeting, so it is not read again before the insert (a concurrent winner
-    is still found after it).
+    is still found after it). ``offer_id``: the request's open offer of this slot, accepted
+    in the booking's transaction (``scheduling.offer_answers``).
     """
     if (
         idempotency_key
@@ -81,7 +88,9 @@ async def book(
     span = await _check_slot(request, room, starts_at, length, exclude=None)
     for _attempt in range(_REFERENCE_ATTEMPTS):
         try:
-            return await _insert(actor, request, room, span, idempotency_key, notices)
+            return await _insert(actor, request, room, span, idempotency_key, notices, offer_id)
+        except SlotHeld as exc:
+            raise await _conflict(request, room, span, "slot_held", None) from exc
         except IntegrityError as exc:
             if idempotency_key and (earlier := await _by_key(request.lawyer_id, idempotency_key)):
                 return same_request(earlier, request)  # a concurrent call with the key won
@@ -117,6 +126,12 @@ async def cancel(actor: User, meeting: Meeting, reason: str, *, notices: NoticeS
         await (
             MeetingRequest.filter(id=meeting.request_id).using_db(connection).update(status=status)
         )
+        room = await Room.filter(id=meeting.room_id).using_db(connection).get()
+        cause = (
+            CapacityCause.CANCELLED_BY_LAWYER if by_lawyer else CapacityCause.CANCELLED_BY_FACILITY
+        )
+        await offers.free_capacity(room.facility_id, room.id, meeting.starts_at, meeting.ends_at,
+                                   cause, connection)  # fmt: skip
         # In this transaction: the CANCEL invite and the reminders' end commit with the change.
         await meeting_notices.meeting_cancelled(
             meeting, by_facility=not by_lawyer, reason=meeting.cancel_reason, notices=notices
@@ -135,28 +150,40 @@ async def reschedule(
     length: timedelta,
     *,
     notices: NoticeSettings,
+    offer_id: int | None = None,
 ) -> Meeting:
-    """Move a meeting: same reference and UID, SEQUENCE raised for calendar clients."""
+    """Move a meeting: same reference and UID, SEQUENCE raised for calendar clients. The slot
+    it leaves is offered to the waitlist; ``offer_id``: the earlier-slot offer accepted."""
     if meeting.status != MeetingStatus.ACTIVE:
         raise DomainError("meeting_not_active", status=409)
     request = await MeetingRequest.get(id=meeting.request_id)
     span = await _check_slot(request, room, starts_at, length, exclude=meeting.id)
     before = _summary(meeting)
+    left = Slot(meeting.starts_at, meeting.ends_at, meeting.room_id)  # offered to the waitlist
     try:
         async with in_transaction() as connection:
+            await _claim(connection, request.id, room.id, span, offer_id)
             # Conditional, so a meeting cancelled meanwhile is never brought back.
             changed = await Meeting.filter(id=meeting.id, status=MeetingStatus.ACTIVE).using_db(
                 connection
             ).update(
                 room_id=room.id, starts_at=span.start, ends_at=span.end,
                 sequence=F("sequence") + 1,
+                video_room=meeting.video_room
+                or (video.new_room_name() if room.kind == RoomKind.VIDEO_LINK else ""),
             )  # fmt: skip
             if not changed:
                 raise DomainError("meeting_not_active", status=409)
             await meeting.refresh_from_db(using_db=connection)
+            await offers.free_capacity(
+                request.facility_id, left.room_id, left.start, left.end,
+                CapacityCause.MEETING_MOVED, connection,
+            )  # fmt: skip
             await meeting_notices.meeting_rescheduled(meeting, notices=notices)
             await record(actor, "meeting.rescheduled", "meeting", meeting.id,
                          {"before": before, "after": _summary(meeting)})  # fmt: skip
+    except SlotHeld as exc:
+        raise await _conflict(request, room, span, "slot_held", None) from exc
     except IntegrityError as exc:
         await meeting.refresh_from_db()
         party = _party(exc)
@@ -173,6 +200,7 @@ async def _insert(
     span: Interval,
     key: str | None,
     notices: NoticeSettings,
+    offer_id: int | None,
 ) -> Meeting:
     async with in_transaction() as connection:
         # Write first: on SQLite this takes the database write lock before anything is read,
@@ -187,11 +215,7 @@ async def _insert(
         )
         if not scheduled:
             raise DomainError("request_not_bookable", status=409)
-        if postgres:
-            # Bookings of one room queue here rather than deadlock in the exclusion check.
-            await connection.execute_query(
-                "SELECT id FROM room WHERE id = $1 FOR UPDATE", [room.id]
-            )
+        await _claim(connection, request.id, room.id, span, offer_id)
         meeting = await Meeting.create(
             using_db=connection,
             request_id=request.id,
@@ -203,12 +227,56 @@ async def _insert(
             reference=new_reference(),
             idempotency_key=key,
             uid=f"{uuid.uuid4()}@lawmeet",
+            # A Jitsi room name nobody can guess, never the detainee's identity (scheduling.video).
+            video_room=video.new_room_name() if room.kind == RoomKind.VIDEO_LINK else "",
         )
         # In this transaction: a booking rolled back (e.g. a conflict) leaves no notice.
         await meeting_notices.meeting_booked(meeting, notices=notices)
         await record(actor, "meeting.booked", "meeting", meeting.id, _summary(meeting))
     request.status = RequestStatus.SCHEDULED
     return meeting
+
+
+_CLAIM: Final = """SELECT EXISTS (SELECT 1 FROM slot_offer WHERE room_id = {0} AND status = 'open'
+    AND expires_at > {1} AND request_id <> {2} AND starts_at < {4} AND ends_at > {3}),
+  EXISTS (SELECT 1 FROM slot_offer WHERE request_id = {2} AND status = 'open')
+FROM room WHERE id = {0}"""
+_CLAIM_PG: Final = _CLAIM.format("$1", "$2", "$3", "$4", "$5") + " FOR UPDATE"
+_CLAIM_SQLITE: Final = _CLAIM.format("?1", "?2", "?3", "?4", "?5")
+
+
+async def _claim(
+    connection: BaseDBAsyncClient, request_id: int, room_id: int, span: Interval,
+    offer_id: int | None,
+) -> None:  # fmt: skip
+    """Inside the booking's transaction, after its first write: the room locked (PostgreSQL;
+    bookings of one room queue here rather than deadlock in the exclusion check), and the
+    slot free of other requests' open offers (SlotHeld). The request's own open offer is
+    accepted when it is ``offer_id``, else withdrawn and its slot freed: one statement unless
+    the request holds an offer."""
+    postgres = connection.capabilities.dialect == "postgres"
+    now = clock.now()
+    rows = (await connection.execute_query(
+        _CLAIM_PG if postgres else _CLAIM_SQLITE, [room_id, now, request_id, span.start, span.end]
+    ))[1]  # fmt: skip
+    held, own = (bool(v) for v in tuple(rows[0])) if rows else (False, False)
+    if held:
+        raise SlotHeld()
+    if offer_id is not None:
+        accepted = await SlotOffer.filter(
+            id=offer_id, request_id=request_id, status=OfferStatus.OPEN, expires_at__gt=now
+        ).using_db(connection).update(status=OfferStatus.ACCEPTED, answered_at=now)  # fmt: skip
+        if not accepted:
+            raise DomainError("offer_not_open", status=409)
+    elif own:
+        own_offers = SlotOffer.filter(request_id=request_id, status=OfferStatus.OPEN)
+        for offer in await own_offers.using_db(connection):
+            offer.status, offer.answered_at = OfferStatus.WITHDRAWN, now
+            await offer.save(using_db=connection, update_fields=["status", "answered_at"])
+            await offers.free_capacity(
+                offer.facility_id, offer.room_id, offer.starts_at, offer.ends_at,
+                CapacityCause.OFFER_DECLINED, connection,
+            )  # fmt: skip
 
 
 async def _check_slot(
@@ -226,14 +294,19 @@ async def _check_slot(
     """
     if starts_at.utcoffset() is None:
         raise DomainError("time_needs_zone", field="starts_at")
+    from scheduling import slot_rules  # the request's own rules (R2015 art. 7)
+
     if room.facility_id != request.facility_id or not room.in_service:
         raise DomainError("room_unavailable", field="room")
+    slot_rules.room_rule(request, room.kind)  # an interrogation room needs written consent
     span = Interval(starts_at.astimezone(UTC), (starts_at + length).astimezone(UTC))
     loaded = await _load_week(request, room, span)
     minutes, rest = divmod(length, timedelta(minutes=1))
-    if rest or minutes not in loaded.allowed_lengths:
+    if rest:
         raise DomainError("length_not_allowed", field="length_minutes")
-    plan = loaded.plan(exclude=exclude, room_id=room.id)
+    # A facility's lengths, or a longer one the desk accepted (lengths are not a cap).
+    slot_rules.length_rule(request, minutes, loaded.allowed_lengths)
+    plan = loaded.plan(exclude=exclude, room_id=room.id, holder=request.id)  # own offer: free
     if Slot(span.start, span.end, room.id) in free_slots(plan, span, length):
         return span
     busy = [*plan.room_busy.get(room.id, ()), *plan.party_busy]

@@ -26,8 +26,9 @@ from app.errors import DomainError, raise_all
 from app.orgs.models import Facility
 from notifications.kinds import Channel
 from notifications.services import notify_user
+from scheduling import offers
 from scheduling.availability import Interval, Slot, alternatives
-from scheduling.kinds import MeetingStatus
+from scheduling.kinds import CapacityCause, MeetingStatus
 from scheduling.models import Closure, Meeting, MeetingRequest, Room
 from scheduling.plan_store import load_plan
 
@@ -114,9 +115,35 @@ async def remove_closure(actor: User, closure: Closure) -> None:
         # Keep the flag, drop only the link (the schema would also SET NULL).
         await Meeting.filter(closure_id=closure.id).using_db(connection).update(closure_id=None)
         await Closure.filter(id=closure.id).using_db(connection).delete()
+        # The hours it closed are capacity again, for the waitlist.
+        await offers.free_capacity(closure.facility_id, closure.room_id, closure.starts_at,
+                                   closure.ends_at, CapacityCause.CLOSURE_WITHDRAWN,
+                                   connection)  # fmt: skip
         still_flagged = [m.reference for m in flagged]
         await record(actor, "closure.removed", "closure", closure.id,
                      {**summary, "meetings_still_flagged": still_flagged})  # fmt: skip
+
+
+async def end_closure_early(actor: User, closure: Closure, ends_at: datetime) -> Closure:
+    """The closure ends sooner than entered (repairs done early): the hours after the new end
+    are offered to the waitlist. Meetings it flagged stay flagged, as on removal."""
+    now = clock.now()
+    if closure.ends_at <= now:
+        raise DomainError("closure_over", status=409)
+    ends_at = max(ends_at, now)
+    if ends_at >= closure.ends_at:
+        raise DomainError("closure_not_shortened", field="ends_at")
+    if ends_at <= closure.starts_at:
+        raise DomainError("closure_ends_before_start", field="ends_at")
+    before = closure.ends_at
+    async with in_transaction() as connection:
+        await Closure.filter(id=closure.id).using_db(connection).update(ends_at=ends_at)
+        closure.ends_at = ends_at
+        await offers.free_capacity(closure.facility_id, closure.room_id, ends_at, before,
+                                   CapacityCause.CLOSURE_SHORTENED, connection)  # fmt: skip
+        await record(actor, "closure.shortened", "closure", closure.id,
+                     {**closure_summary(closure), "ended_before": before})  # fmt: skip
+    return closure
 
 
 def closure_summary(closure: Closure) -> dict[str, object]:

@@ -11,9 +11,10 @@ Adding a session tells the lawyers still waiting for a slot at the facility (sto
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, time, timedelta
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -25,14 +26,18 @@ from app.errors import DomainError, raise_all
 from app.orgs.models import Facility
 from notifications.kinds import Channel
 from notifications.services import notify_user
-from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
+from scheduling import offers
+from scheduling.availability import FacilityPlan, Interval, Session, opening_intervals
+from scheduling.kinds import CapacityCause, MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import FacilitySchedule, Meeting, MeetingRequest, OpeningSession, Room
+from scheduling.video import valid_address
 
 LENGTH_CHOICES: Final = (15, 30, 45, 60, 90, 120, 180)  # minutes a facility may offer
 MAX_BUFFER_MINUTES: Final = 120
 MINUTES_PER_DAY: Final = 24 * 60
 MAX_OVERRIDE_DAYS: Final = 6  # a date range this short may leave the weekdays to the dates
 NEW_SLOTS_KIND: Final = "meeting_new_slots"
+FREED_AHEAD: Final = timedelta(days=28)  # new hours offered to the waitlist this far ahead
 WEEKDAYS: Final = range(7)
 
 
@@ -74,12 +79,16 @@ async def managed_session(user: User, session_id: int) -> OpeningSession:
 # --- rooms ---------------------------------------------------------------------------------
 
 
-async def create_room(actor: User, facility: Facility, *, name: str, kind: RoomKind) -> Room:
-    name = _room_name(name)
+async def create_room(
+    actor: User, facility: Facility, *, name: str, kind: RoomKind, video_address: str = ""
+) -> Room:
+    raise_all(_room_problems(name, video_address))  # the name and the address, at once
+    name, address = _room_name(name), _video_address(video_address)
     if await Room.filter(facility_id=facility.id, name=name).exists():
         raise DomainError("room_name_taken", field="name", status=409)
     async with in_transaction():
-        room = await Room.create(facility_id=facility.id, name=name, kind=kind)
+        room = await Room.create(facility_id=facility.id, name=name, kind=kind,
+                                 video_address=address)  # fmt: skip
         await record(actor, "room.created", "room", room.id, _room_summary(room))
     return room
 
@@ -91,9 +100,14 @@ async def update_room(
     name: str | None = None,
     kind: RoomKind | None = None,
     in_service: bool | None = None,
+    video_address: str | None = None,
 ) -> Room:
-    """Rename, change the kind, or take a room out of (or back into) service."""
+    """Rename, change the kind or a video room's fixed address (web or SIP; empty: none), or
+    take a room out of (or back into) service."""
     before = _room_summary(room)
+    raise_all(_room_problems(room.name if name is None else name, video_address or ""))
+    if video_address is not None:
+        room.video_address = _video_address(video_address)
     if name is not None:
         name = _room_name(name)
         taken = Room.filter(facility_id=room.facility_id, name=name).exclude(id=room.id)
@@ -102,10 +116,15 @@ async def update_room(
         room.name = name
     if kind is not None:
         room.kind = kind
+    back_in_service = in_service is True and not room.in_service
     if in_service is not None:
         room.in_service = in_service
-    async with in_transaction():
-        await room.save(update_fields=["name", "kind", "in_service"])
+    async with in_transaction() as connection:
+        await room.save(update_fields=["name", "kind", "in_service", "video_address"])
+        if back_in_service:  # its hours are capacity again, for the waitlist
+            now = clock.now()
+            await offers.free_capacity(room.facility_id, room.id, now, now + FREED_AHEAD,
+                                       CapacityCause.ROOM_IN_SERVICE, connection)  # fmt: skip
         await record(actor, "room.updated", "room", room.id,
                      {"before": before, "after": _room_summary(room)})  # fmt: skip
     return room
@@ -120,8 +139,31 @@ def _room_name(name: str) -> str:
     return name
 
 
+def _room_problems(name: str, video_address: str) -> list[DomainError]:
+    problems: list[DomainError] = []
+    for check, value in ((_room_name, name), (_video_address, video_address)):
+        try:
+            check(value)
+        except DomainError as exc:
+            problems.append(exc)
+    return problems
+
+
+def _video_address(address: str) -> str:
+    """A video room's fixed address: an http(s) address or a SIP URI; empty for none."""
+    address = address.strip()
+    if address and not valid_address(address):
+        raise DomainError("video_address_invalid", field="video_address")
+    return address
+
+
 def _room_summary(room: Room) -> dict[str, object]:
-    return {"name": room.name, "kind": room.kind.value, "in_service": room.in_service}
+    summary: dict[str, object] = {
+        "name": room.name, "kind": room.kind.value, "in_service": room.in_service,
+    }  # fmt: skip
+    if room.video_address:
+        summary["video_address"] = room.video_address
+    return summary
 
 
 # --- opening sessions ----------------------------------------------------------------------
@@ -156,6 +198,7 @@ async def add_sessions(
             await session.save()
             await record(actor, "opening_session.added", "opening_session", session.id,
                          session_summary(session))  # fmt: skip
+        await _free_new_hours(facility, made)
         await _tell_waiting_lawyers(facility, made, public_url)
     return made
 
@@ -239,6 +282,30 @@ def _clash(new: OpeningSession, other: OpeningSession) -> bool:
         and new.start_minute < other.end_minute
         and other.start_minute < new.end_minute
     )
+
+
+async def _free_new_hours(facility: Facility, sessions: Sequence[OpeningSession]) -> None:
+    """The new sessions' hours over the coming weeks, offered to the waitlist."""
+    now = clock.now()
+    window = Interval(now, now + FREED_AHEAD)
+    plan = FacilityPlan(
+        zone=ZoneInfo(facility.timezone), room_ids=[], sessions=[_session_of(s) for s in sessions]
+    )
+    for session in sessions:
+        room = session.room_id if session.room_id is not None else 0  # 0: any room
+        for span in opening_intervals(replace(plan, sessions=[_session_of(session)]), room, window):
+            await offers.free_capacity(facility.id, session.room_id, span.start, span.end,
+                                       CapacityCause.HOURS_ADDED)  # fmt: skip
+
+
+def _session_of(session: OpeningSession) -> Session:
+    return Session(
+        session.weekday, time(session.start_minute // 60, session.start_minute % 60),
+        time(session.end_minute // 60, session.end_minute % 60)
+        if session.end_minute < 24 * 60 else time(23, 59),
+        session.room_id if session.room_id is not None else None,
+        session.valid_from, session.valid_to,
+    )  # fmt: skip
 
 
 async def _tell_waiting_lawyers(

@@ -8,7 +8,7 @@ or when a staff owner no longer belongs to the facility it shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
@@ -26,6 +26,7 @@ from app.settings import Settings
 from scheduling.invites import MeetingEvent, feed, meeting_invite
 from scheduling.kinds import MeetingStatus
 from scheduling.models import CalendarFeed, Meeting, Room
+from scheduling.video import VideoLink
 
 TOKEN_PREFIX: Final = "cal_"  # noqa: S105 - a public marker, not a secret
 SCOPES: Final = ("lawyer", "facility", "room")
@@ -168,10 +169,13 @@ async def feed_text(found: CalendarFeed, config: FeedSettings) -> str:
     return feed(feed_name(found), [event_of(m, config) for m in meetings])
 
 
-async def invite_text(meeting: Meeting, config: FeedSettings) -> str:
-    """The meeting's current invitation: REQUEST while active, CANCEL once cancelled."""
+async def invite_text(
+    meeting: Meeting, config: FeedSettings, video: VideoLink | None = None
+) -> str:
+    """The meeting's current invitation: REQUEST while active, CANCEL once cancelled; with the
+    reader's own join link for a video meeting (``scheduling.video_links.link_of``)."""
     await meeting.fetch_related("room__facility", "lawyer")
     method: Literal["REQUEST", "CANCEL"] = (
         "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
     )
-    return meeting_invite(event_of(meeting, config), method)
+    return meeting_invite(replace(event_of(meeting, config), video=video), method)

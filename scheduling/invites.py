@@ -16,6 +16,8 @@ from typing import Final, Literal
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from app import clock
+from notifications.wording import notice_span
+from scheduling.video import VideoLink
 
 Method = Literal["REQUEST", "CANCEL"]
 PRODID: Final = "-//lawmeet//meetings//ZH-CN"
@@ -26,6 +28,12 @@ WHAT_TO_BRING: Final = (
     "- 律师执业证书 / Lawyer's practice licence\n"
     "- 律师事务所证明 / Law-firm letter\n"
     "- 委托书或法律援助公函 / Power of attorney or legal-aid letter"
+)
+# A video meeting: the documents are uploaded and checked before it (nothing to bring).
+REMOTE_DOCUMENTS: Final = (
+    "三份文件（律师执业证书、律师事务所证明、委托书或法律援助公函）须在会见前上传，由看守所核验。\n"
+    "Upload the three documents (practice licence, law-firm letter, power of attorney or "
+    "legal-aid letter) before the meeting; the detention centre checks them."
 )
 
 
@@ -49,6 +57,7 @@ class MeetingEvent:
     alarm_minutes: tuple[int, ...] = ()
     what_to_bring: str = WHAT_TO_BRING
     stamp: datetime = field(default_factory=lambda: clock.now())
+    video: VideoLink | None = None  # a video meeting's join link, for the invite's reader
 
 
 def summary(event: MeetingEvent) -> str:
@@ -56,12 +65,30 @@ def summary(event: MeetingEvent) -> str:
 
 
 def location(event: MeetingEvent) -> str:
+    if event.video is not None:  # where to join; the centre's room in brackets
+        return f"{event.video.url} ({event.facility_name}, {event.room_name})"
     place = ", ".join(part for part in (event.facility_address, event.room_name) if part)
     return f"{event.facility_name}, {place}" if place else event.facility_name
 
 
+def join_window(link: VideoLink, zone: str, language: str) -> str:
+    """When a video link works, on the centre's clock with the zone in words."""
+    return notice_span(link.opens_at, link.closes_at, zone, language)
+
+
 def description(event: MeetingEvent) -> str:
-    return f"预约编号 / Reference: {event.reference}\n\n{event.what_to_bring}"
+    reference = f"预约编号 / Reference: {event.reference}"
+    link = event.video
+    if link is None:
+        return f"{reference}\n\n{event.what_to_bring}"
+    zone = event.facility_timezone
+    return (
+        f"{reference}\n\n"
+        f"视频会见链接 / Join the video meeting: {link.url}\n"
+        f"可加入时间：{join_window(link, zone, 'zh-CN')}\n"
+        f"The link works: {join_window(link, zone, 'en')}\n\n"
+        f"{REMOTE_DOCUMENTS}"
+    )
 
 
 def _utc(moment: datetime) -> datetime:
@@ -80,6 +107,8 @@ def _vevent(event: MeetingEvent, *, with_people: bool) -> Event:
     vevent.add("summary", summary(event))
     vevent.add("location", location(event))
     vevent.add("description", description(event))
+    if event.video is not None:
+        vevent.add("url", event.video.url)
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     vevent.add("transp", "OPAQUE")
     if with_people:

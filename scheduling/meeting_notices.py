@@ -4,6 +4,7 @@ Called by `scheduling.booking` inside its transactions: the notices are outbox r
 the same transaction as the change, so a rolled-back booking leaves none (issue 6).
 
 - booked / rescheduled: e-mail with an iCalendar REQUEST, SMS with the reference, in-app notice;
+  a video meeting's carry the lawyer's own join link and when it works (``scheduling.video``);
 - cancelled: the same with an iCalendar CANCEL (SEQUENCE raised by booking.py), and the
   facility's reason when the facility cancelled;
 - reminders: one in-app and one SMS per offset of `notifications.reminder_offsets_minutes`,
@@ -20,7 +21,7 @@ notice, through `scheduling.booking` and `scheduling.attendance`. No module keep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Final, Literal
@@ -38,6 +39,8 @@ from notifications.services import Notice, enqueue_many
 from scheduling.feeds import FeedSettings, event_of
 from scheduling.invites import meeting_invite
 from scheduling.models import Meeting, Room
+from scheduling.video import VideoConfig, VideoLink
+from scheduling.video_links import link_for, video_config
 
 REMINDER: Final = "meeting_reminder"
 Change = Literal["meeting_booked", "meeting_rescheduled", "meeting_cancelled"]
@@ -51,6 +54,8 @@ class NoticeSettings:
     alarm_minutes: tuple[int, ...]
     reminder_offsets_minutes: tuple[int, ...]
     public_url: str
+    # The join links of video meetings (scheduling.video); the default: fixed room addresses.
+    video: VideoConfig = field(default_factory=VideoConfig)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> NoticeSettings:
@@ -59,6 +64,7 @@ class NoticeSettings:
             alarm_minutes=settings.calendar.alarm_minutes_before,
             reminder_offsets_minutes=settings.notifications.reminder_offsets_minutes,
             public_url=settings.app.public_url,
+            video=video_config(settings.video),  # reads the Jitsi secret file, once
         )
 
 
@@ -162,12 +168,17 @@ def _told(
     by_facility: bool = False,
     reason: str = "",
 ) -> list[Notice]:
-    """The change told by e-mail (with the invite), SMS when the lawyer has a phone, in-app."""
+    """The change told by e-mail (with the invite), SMS when the lawyer has a phone, in-app.
+    A video meeting's booking and move carry the lawyer's join link and its window."""
     lawyer: User = meeting.lawyer
-    payload = {**_payload(meeting, config), "by_facility": by_facility, "reason": reason}
+    link = None
+    if kind != "meeting_cancelled":
+        link = link_for(meeting, meeting.room, lawyer.display_name, config.video)
+    payload = {**_payload(meeting, config), "by_facility": by_facility, "reason": reason,
+               **_video_payload(link, meeting.room.facility.timezone)}  # fmt: skip
     feed_config = FeedSettings(config.organiser_address, config.alarm_minutes)
     method: Literal["REQUEST", "CANCEL"] = "CANCEL" if kind == "meeting_cancelled" else "REQUEST"
-    ics = meeting_invite(event_of(meeting, feed_config), method)
+    ics = meeting_invite(replace(event_of(meeting, feed_config), video=link), method)
     told: list[Notice] = []
     if lawyer.email:
         told.append(Notice(kind, Channel.EMAIL, payload, calendar_ics=ics))
@@ -175,6 +186,17 @@ def _told(
         told.append(Notice(kind, Channel.SMS, payload))
     told.append(Notice(kind, Channel.INAPP, payload))
     return told
+
+
+def _video_payload(link: VideoLink | None, zone_name: str) -> dict[str, str]:
+    """The join link and when it works; empty for a meeting without one."""
+    if link is None:
+        return {"video_url": "", "video_opens": "", "video_closes": ""}
+    return {
+        "video_url": link.url,
+        "video_opens": _instant(link.opens_at, zone_name),
+        "video_closes": _instant(link.closes_at, zone_name),
+    }
 
 
 def _reminders(meeting: Meeting, config: NoticeSettings) -> list[Notice]:

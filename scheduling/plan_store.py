@@ -24,10 +24,11 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import DoesNotExist
 
+from app import clock
 from app.orgs.models import Facility
 from scheduling.availability import Closure as ClosureSpan
 from scheduling.availability import FacilityPlan, Interval, Session, checked_interval
-from scheduling.kinds import DEFAULT_LENGTHS, MeetingStatus, RoomKind
+from scheduling.kinds import DEFAULT_LENGTHS, MeetingStatus, OfferStatus, RoomKind
 from scheduling.models import FacilitySchedule, Meeting
 
 DEFAULT_BUFFER_MINUTES = 10
@@ -37,6 +38,7 @@ MARGIN: Final = timedelta(minutes=120)
 # A literal, not a parameter: PostgreSQL can then use the partial indexes of active meetings
 # (migration 0011) in a cached generic plan instead of planning the statement every time.
 _ACTIVE: Final = f"'{MeetingStatus.ACTIVE.value}'"
+_OPEN: Final = f"'{OfferStatus.OPEN.value}'"
 _ZONE, _SCHEDULE, _ROOM, _SESSION, _CLOSURE, _ROOM_BUSY, _PARTY_BUSY = range(7)
 
 
@@ -52,8 +54,9 @@ async def schedule_of(facility_id: int) -> tuple[list[int], timedelta]:
 class LoadedPlan:
     """What one statement read: the plan with every busy meeting, and the facility's lengths.
 
-    ``plan(exclude=..., room_id=...)`` narrows it without another query: leave out a meeting
-    being moved, or keep one room, as a load with those filters would have read.
+    ``plan(exclude=..., room_id=..., holder=...)`` narrows it without another query: leave
+    out a meeting being moved, keep one room, or free the slot a request's own offer holds.
+    Open offers are room rows under the negative id of their request (``_held``).
     """
 
     whole: FacilityPlan
@@ -61,15 +64,18 @@ class LoadedPlan:
     room_meetings: dict[int, list[tuple[int, Interval]]]  # room -> (meeting id, span)
     party_meetings: list[tuple[int, Interval]]
 
-    def plan(self, *, exclude: int | None = None, room_id: int | None = None) -> FacilityPlan:
-        if exclude is None and room_id is None:
+    def plan(
+        self, *, exclude: int | None = None, room_id: int | None = None, holder: int | None = None
+    ) -> FacilityPlan:
+        if exclude is None and room_id is None and holder is None:
             return self.whole
         rooms = [r for r in self.whole.room_ids if room_id is None or r == room_id]
+        held = None if holder is None else -holder
         return replace(
             self.whole,
             room_ids=rooms,
             room_busy={
-                room: [span for meeting, span in rows if meeting != exclude]
+                room: [span for meeting, span in rows if meeting not in (exclude, held)]
                 for room, rows in self.room_meetings.items()
                 if room in rooms
             },
@@ -259,6 +265,7 @@ class _Query:
         wanted = self.rooms(facility_id, room_kind, room_id)
         rooms = f"room_id IN (SELECT id FROM room WHERE {wanted})"  # noqa: S608 - placeholders
         self.select(_ROOM_BUSY, columns, f"{active} AND {rooms}{self.meets(near)}")
+        self._held(facility_id, room_kind, room_id, near)
         pairs = [
             (c, v)
             for c, v in (("detainee_id", detainee_id), ("lawyer_id", lawyer_id))
@@ -269,6 +276,18 @@ class _Query:
             parties = " OR ".join(f"{column} = {self.param(value)}" for column, value in pairs)
             where = f"{active} AND ({parties}){self.meets(near)}"
             self.select(_PARTY_BUSY, [None, *columns[1:]], where)
+
+    def _held(
+        self, facility_id: int, room_kind: RoomKind | None, room_id: int | None, near: Interval
+    ) -> None:
+        """Slots held by open offers (scheduling.offers) are busy for everyone but the
+        request they are offered to: its id, negated, stands where a meeting's would."""
+        columns = ["room_id", "0 - request_id", None, None, "starts_at", "ends_at", None, None]
+        now = self.param(clock.now())  # before the rooms': SQLite's "?" are positional
+        wanted = self.rooms(facility_id, room_kind, room_id)
+        rooms = f"room_id IN (SELECT id FROM room WHERE {wanted})"  # noqa: S608 - placeholders
+        where = f"FROM slot_offer WHERE status = {_OPEN} AND expires_at > {now} AND {rooms}"
+        self.select(_ROOM_BUSY, columns, f"{where}{self.meets(near)}")
 
 
 def _instant(value: datetime | str) -> datetime:

@@ -35,7 +35,7 @@ from app.law.periods import Deadline
 from app.law.policies import LegalPolicies
 from app.law.restdays import RestDayCalendar
 from scheduling.availability import FacilityPlan, Interval, Slot, alternatives, earliest_slot
-from scheduling.kinds import RequestStatus, RoomKind
+from scheduling.kinds import RequestPurpose, RequestStatus, RoomKind
 from scheduling.models import MeetingRequest
 from scheduling.plan_store import load_plan, schedule_of
 
@@ -43,6 +43,7 @@ from scheduling.plan_store import load_plan, schedule_of
 MEETING_DUTY: Final = "M1"
 PERMISSION_DUTY: Final = "M5"
 SEARCH_AHEAD: Final = timedelta(days=7)  # how far to look when no clock runs yet
+NOT_YET_TRANSFERRED: Final = (CaseStage.INVESTIGATION, CaseStage.INVESTIGATION_ENDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,9 @@ class NewRequest:
     walk_in: bool = False
     requested_at: datetime | None = None  # now, unless staff record a walk-in afterwards
     documents_checked_at: datetime | None = None  # P1 after_document_check
+    purpose: RequestPurpose = RequestPurpose.ORDINARY
+    longer_reason: str = ""  # why a length beyond the facility's longest (R2015 art. 7)
+    interrogation_room_consent_at: datetime | None = None  # the lawyer's written consent
 
 
 async def open_request(
@@ -70,8 +74,12 @@ async def open_request(
 
     A lawyer who holds the three documents may ask at once (CPL 39(2)): the engagement need
     not have been checked by the desk yet, only none of its documents may be missing or
-    rejected. The desk's check comes later (``scheduling.document_checks``)."""
-    if engagement.status == EngagementStatus.TERMINATED:
+    rejected. The desk's check comes later (``scheduling.document_checks``).
+
+    A meeting to confirm the client's ending or changing of the engagement (R2015 art. 8) may
+    be asked for on an ended engagement: that is what it is for."""
+    confirming = new.purpose == RequestPurpose.ENGAGEMENT_CONFIRMATION
+    if engagement.status == EngagementStatus.TERMINATED and not confirming:
         raise DomainError("engagement_terminated", status=409)
     if engagement.status == EngagementStatus.PENDING:
         missing = await documents_not_presented(engagement)
@@ -80,10 +88,10 @@ async def open_request(
             raise DomainError("documents_not_presented", "documents", 409, extensions=named)
     assistant_rule(new.assistant_name, new.assistant_id_number)
     await engagement.fetch_related("case", "detainee__facility")
+    purpose_rule(engagement.case, new.purpose)
     facility = engagement.detainee.facility
     allowed, _buffer = await schedule_of(facility.id)
-    if new.length_minutes not in allowed:
-        raise DomainError("length_not_allowed", field="length_minutes")
+    longer_reason = length_rule(new.length_minutes, new.longer_reason, allowed)
     requested_at = _aware(new.requested_at or app_clock.now())
     needs_permission = permission_needed(engagement.case, policies)
     status = RequestStatus.AWAITING_PERMISSION if needs_permission else RequestStatus.REQUESTED
@@ -102,6 +110,9 @@ async def open_request(
         interpreter_needed=new.interpreter_needed,
         walk_in=new.walk_in,
         status=status,
+        purpose=new.purpose,
+        longer_reason=longer_reason,
+        interrogation_room_consent_at=new.interrogation_room_consent_at,
     )
     if clock is not None:
         set_deadline(request, clock, facility.timezone, policies, calendar)
@@ -122,6 +133,25 @@ def permission_needed(case: Case, policies: LegalPolicies) -> bool:
         case.category.value in policies.permission_case_categories
         and case.stage == CaseStage.INVESTIGATION
     )
+
+
+def purpose_rule(case: Case, purpose: RequestPurpose) -> None:
+    """The first meeting after the transfer for prosecution review needs a case transferred."""
+    if purpose == RequestPurpose.FIRST_AFTER_TRANSFER and case.stage in NOT_YET_TRANSFERRED:
+        raise DomainError("purpose_case_not_transferred", field="purpose")
+
+
+def length_rule(length_minutes: int, longer_reason: str, allowed: Sequence[int]) -> str:
+    """The reason stored with a request of ``length_minutes``: a facility's lengths are not a
+    cap (R2015 art. 7), so a length beyond its longest may be asked for with a reason, which
+    the desk accepts or refuses on a lawful ground; any other length must be one it offers."""
+    if length_minutes in allowed:
+        return ""  # an offered length needs no reason
+    if allowed and length_minutes > max(allowed):
+        if not longer_reason.strip():
+            raise DomainError("longer_reason_required", field="longer_reason")
+        return longer_reason.strip()
+    raise DomainError("length_not_allowed", field="length_minutes")
 
 
 def assistant_rule(name: str, id_number: str) -> None:
@@ -281,6 +311,10 @@ def _summary(request: MeetingRequest) -> dict[str, object]:
         "facility": request.facility_id,
         "status": request.status.value,
         "walk_in": request.walk_in,
+        "purpose": request.purpose.value,
+        "length_minutes": request.length_minutes,
+        "longer_reason": request.longer_reason,
+        "interrogation_room_consent_at": request.interrogation_room_consent_at,
         "clock_started_at": request.clock_started_at,
         "deadline_at": request.deadline_at,
         "permission_due_at": request.permission_due_at,

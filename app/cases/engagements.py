@@ -10,6 +10,8 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -65,9 +67,84 @@ async def find_detainee(lawyer: User, facility_id: int, name: str, id_number: st
     return Found(detainee, list(cases))
 
 
+# Local implementing rules (e.g. Guangzhou, art. 4) bar one lawyer from defending linked
+# co-defendants: settings.legal.co_defendant_conflict says whether to warn or to refuse.
+ConflictPolicy = Literal["warn", "refuse"]
+CO_DEFENDANT_CONFLICT: Final = "co_defendant_conflict"
+
+
+@dataclass(frozen=True)
+class CoDefendantConflict:
+    """Another engagement of the same lawyer, in the same case, for another detainee, not
+    ended: the conflict the local rules name. Derived from the records, never stored."""
+
+    engagement_id: int
+    co_defendant: str  # the other client's name, whom this lawyer already defends
+    kind: EngagementKind
+    registered_at: datetime
+    zone: str  # the other client's detention centre's, in which the day is said
+
+    def facts(self) -> dict[str, Any]:
+        """JSON-ready, for an error's extensions and the words of app.presentation."""
+        day = self.registered_at.astimezone(ZoneInfo(self.zone)).date()
+        return {
+            "engagement_id": self.engagement_id,
+            "co_defendant": self.co_defendant,
+            "kind": self.kind.value,
+            "registered_on": day.isoformat(),
+        }
+
+
+async def co_defendant_conflicts(
+    lawyer_id: int, case_id: int, detainee_id: int
+) -> list[CoDefendantConflict]:
+    """The lawyer's other engagements in ``case_id`` that are not ended, for detainees other
+    than ``detainee_id``, oldest first."""
+    others = (
+        Engagement.filter(
+            lawyer_id=lawyer_id,
+            case_id=case_id,
+            status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE],
+        )
+        .exclude(detainee_id=detainee_id)
+        .select_related("detainee__facility")
+        .order_by("created_at", "id")
+    )
+    return [
+        CoDefendantConflict(
+            e.id,
+            e.detainee.name,
+            EngagementKind(e.kind),
+            e.created_at,
+            e.detainee.facility.timezone,
+        )
+        for e in await others
+    ]
+
+
+async def conflicts_of(engagement: Engagement) -> list[CoDefendantConflict]:
+    """The co-defendant conflicts of an engagement not ended (none once it has ended)."""
+    if engagement.status == EngagementStatus.TERMINATED:
+        return []
+    return await co_defendant_conflicts(
+        engagement.lawyer_id, engagement.case_id, engagement.detainee_id
+    )
+
+
 async def start_engagement(
-    lawyer: User, found: Found, case_id: int, kind: EngagementKind
+    lawyer: User,
+    found: Found,
+    case_id: int,
+    kind: EngagementKind,
+    *,
+    conflict_policy: ConflictPolicy = "warn",
 ) -> Engagement:
+    """Register the lawyer's engagement for the found detainee in one of their cases (the same
+    one again if she registered it already). Where she already defends a co-defendant in that
+    case, ``conflict_policy`` "refuse" raises ``co_defendant_conflict`` (409) naming the other
+    engagements, and "warn" registers it and records them in its audit entry; the pages and
+    the API show them, from ``conflicts_of``. Demo data and tests take the default, "warn";
+    entry points pass settings.legal.co_defendant_conflict."""
     case = next((c for c in found.cases if c.id == case_id), None)
     if case is None:
         raise DomainError("case_not_for_detainee", "case_id")
@@ -80,16 +157,21 @@ async def start_engagement(
         )
         if existing is not None:
             return existing
+        conflicts = await co_defendant_conflicts(lawyer.id, case.id, found.detainee.id)
+        if conflicts and conflict_policy == "refuse":
+            facts = {"conflicts": [c.facts() for c in conflicts], "policy": conflict_policy}
+            raise DomainError(CO_DEFENDANT_CONFLICT, None, 409, extensions=facts)
         engagement = await Engagement.create(
             lawyer=lawyer, case=case, detainee=found.detainee, kind=kind
         )
-        await record(
-            lawyer,
-            "engagement.started",
-            "engagement",
-            engagement.id,
-            {"case_id": case.id, "detainee_id": found.detainee.id, "kind": kind.value},
-        )
+        summary: dict[str, Any] = {
+            "case_id": case.id,
+            "detainee_id": found.detainee.id,
+            "kind": kind.value,
+        }
+        if conflicts:  # registered despite the conflict: the trail says with which engagements
+            summary[CO_DEFENDANT_CONFLICT] = [c.engagement_id for c in conflicts]
+        await record(lawyer, "engagement.started", "engagement", engagement.id, summary)
     return engagement
 
 

@@ -113,14 +113,19 @@ class NewCase:
     suspected_charges: str
     detainee: NewDetainee
     investigator_ids: list[int] = field(default_factory=list)
+    co_defendants: tuple[NewDetainee, ...] = ()  # further suspects of the same case (同案)
 
 
 async def open_case(actor: User, new: NewCase) -> Case:
-    """An investigator opens a case of their agency for a detainee (registered if new)."""
+    """An investigator opens a case of their agency for a detainee and any co-defendants
+    (each registered if new)."""
     if actor.role != Role.INVESTIGATOR or actor.agency_id is None:
         raise DomainError("not_investigator", None, 403)
     number = new.case_number.strip()
     raise_all(new_case_problems(number, new.detainee.name, new.detainee.id_number))
+    raise_all(
+        p for other in new.co_defendants for p in detainee_problems(other.name, other.id_number)
+    )
     async with in_transaction():
         if await Case.filter(agency_id=actor.agency_id, case_number=number).exists():
             raise DomainError("case_number_taken", "case_number", 409)
@@ -132,14 +137,13 @@ async def open_case(actor: User, new: NewCase) -> Case:
             suspected_charges=new.suspected_charges.strip(),
         )
         await CaseDetainee.create(case=case, detainee=detainee)
+        summary: dict[str, Any] = {"category": new.category.value, "detainee_id": detainee.id}
+        for other in new.co_defendants:
+            co_defendant = await _detainee(other)
+            await CaseDetainee.create(case=case, detainee=co_defendant)
+            summary.setdefault("co_defendant_ids", []).append(co_defendant.id)
         await _assign(actor, case, {actor.id, *new.investigator_ids})
-        await record(
-            actor,
-            "case.opened",
-            "case",
-            case.id,
-            {"category": new.category.value, "detainee_id": detainee.id},
-        )
+        await record(actor, "case.opened", "case", case.id, summary)
     return case
 
 

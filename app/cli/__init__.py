@@ -154,6 +154,8 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from notifications.runner import run_until_signalled
     from rights_checklist.ledger import keep_current
     from rights_checklist.overdue_tasks import watch_overdue
+    from scheduling.meeting_notices import NoticeSettings
+    from scheduling.offers import OfferPolicy, keep_offering
 
     async def work() -> int:
         # Keeps the compliance ledger current and tells supervisors of overdue tasks besides
@@ -167,7 +169,10 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         )
         signer = partial(keep_signing, settings.audit_key_path, settings.audit_origin,
                          interval_seconds=60.0 * settings.audit.checkpoint_minutes)  # fmt: skip
-        companions = [partial(keep_current, law), overdue, signer]
+        offering = partial(keep_offering, OfferPolicy.from_settings(settings),
+                           NoticeSettings.from_settings(settings),
+                           interval_seconds=settings.notifications.poll_seconds)  # fmt: skip
+        companions = [partial(keep_current, law), overdue, signer, offering]
         await run_until_signalled(settings, companions=companions)
         return 0
 

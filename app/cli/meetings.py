@@ -22,7 +22,7 @@ from app.presentation.i18n import current_locale
 from app.presentation.messages import error_message
 from app.settings import Settings
 from scheduling.asking import AskForMeeting, ask_for_meeting
-from scheduling.kinds import RoomKind
+from scheduling.kinds import RequestPurpose, RoomKind
 
 
 def add_parser(sub: Any) -> None:
@@ -42,6 +42,15 @@ def add_parser(sub: Any) -> None:
     ask.add_argument("--assistant-name", default="", help="M6: the one assistant's name")
     ask.add_argument("--assistant-id-number", default="", help="M6: the assistant's id number")
     ask.add_argument("--interpreter", action="store_true", help="M7: an interpreter is needed")
+    ask.add_argument(
+        "--purpose", default=RequestPurpose.ORDINARY.value,
+        choices=[p.value for p in RequestPurpose], help="all but ordinary are priority meetings",
+    )  # fmt: skip
+    ask.add_argument("--longer-reason", default="", help="why a length beyond the centre's")
+    ask.add_argument(
+        "--interrogation-consent", action="store_true",
+        help="the lawyer consents in writing to an interrogation room (R2015 art. 7)",
+    )  # fmt: skip
     ask.add_argument("--walk-in", action="store_true", help="desk only: the lawyer is here (M2)")
     ask.add_argument("--requested-at", help="desk only: when she asked, ISO time with its zone")
     ask.add_argument(
@@ -82,6 +91,9 @@ def _values(args: argparse.Namespace) -> dict[str, Any]:
         "assistant_id_number": args.assistant_id_number,
         "interpreter_needed": args.interpreter,
         "walk_in": args.walk_in,
+        "purpose": args.purpose,
+        "longer_reason": args.longer_reason,
+        "interrogation_room_consent": args.interrogation_consent,
     }
     if args.requested_at is not None:
         values["requested_at"] = args.requested_at

@@ -1,4 +1,6 @@
-"""Demo cases for `make run`: detainees, engagements with their documents, case timelines.
+"""Demo cases for `make run`: detainees, engagements with their documents, case timelines, and
+one case of two co-defendants of whom a lawyer defends one (registering the other shows the
+co-defendant conflict).
 
 Loaded through the same services a user would call, so the audit trail tells the same story;
 the families were told of each detention and arrest in time (no overdue task from the start).
@@ -21,8 +23,9 @@ from app.cases.kinds import (
     EngagementKind,
     EventKind,
 )
-from app.cases.models import Case, EngagementDocument
+from app.cases.models import Case, Detainee, EngagementDocument
 from app.cases.storage import document_root
+from app.demo.compliance import demo_lawyers
 from app.demo.documents import demo_pdf
 from app.orgs.models import Facility
 from rights_checklist.case_notices import FAMILY_DUTY, record_family_notice
@@ -81,6 +84,31 @@ CASES = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoCoDefendants:
+    """A case of two detainees: the lawyer defends the first; registering the second too is
+    the conflict local implementing rules bar (e.g. Guangzhou, art. 4)."""
+
+    case_number: str
+    charges: str
+    investigator: str
+    facility: str
+    detainees: tuple[tuple[str, str], tuple[str, str]]  # (name, id number) each
+    detained_days_ago: int
+    lawyer: str  # a lawyer of the demo history, with no other client in this case
+
+
+CO_DEFENDANTS = DemoCoDefendants(
+    "京海公(刑)立字〔2026〕1109号",
+    "合同诈骗罪",
+    "zhao.investigator",
+    "北京市海淀区看守所",
+    (("马俊峰", "110108198806150035"), ("何永生", "110108199102280048")),
+    5,
+    "kong.lawyer",
+)
+
+
 async def _user(username: str) -> User:
     return await User.get(username=username)
 
@@ -120,7 +148,43 @@ async def load_demo_cases(data_dir: Path, max_bytes: int) -> int:
         if demo.lawyer:
             await _engage(demo, case, facility, data_dir, max_bytes)
         created += 1
-    return created
+    return created + await _load_co_defendants(CO_DEFENDANTS)
+
+
+async def _load_co_defendants(demo: DemoCoDefendants) -> int:
+    """The co-defendants' case, unless it is there (1 when it was created)."""
+    investigator = await _user(demo.investigator)
+    if await Case.filter(agency_id=investigator.agency_id, case_number=demo.case_number).exists():
+        return 0
+    facility = await Facility.get(name=demo.facility)
+    detained_at = clock.now() - timedelta(days=demo.detained_days_ago)
+    first, *others = (
+        services.NewDetainee(name, number, facility.id, detained_at)
+        for name, number in demo.detainees
+    )
+    case = await services.open_case(
+        investigator,
+        services.NewCase(
+            demo.case_number, CaseCategory.ORDINARY, demo.charges, first,
+            co_defendants=tuple(others),
+        ),
+    )  # fmt: skip
+    for detainee in await Detainee.filter(case_links__case_id=case.id).order_by("id"):
+        event = await services.record_event(
+            investigator,
+            case,
+            services.NewEvent(EventKind.CRIMINAL_DETENTION, detained_at, "涉嫌合同诈骗，刑事拘留",
+                              detainee_id=detainee.id),
+        )  # fmt: skip
+        await record_family_notice(
+            investigator, event, notified_at=detained_at + FAMILY_TOLD_AFTER, manner="电话"
+        )
+    await demo_lawyers()  # the demo history's lawyers, among them this case's
+    lawyer = await _user(demo.lawyer)
+    defended = await Detainee.get(case_links__case_id=case.id, name=demo.detainees[0][0])
+    found = engagements.Found(defended, [case])
+    await engagements.start_engagement(lawyer, found, case.id, EngagementKind.RETAINED)
+    return 1
 
 
 async def _engage(

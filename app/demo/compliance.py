@@ -70,6 +70,7 @@ AGENCIES: Final = {
 }
 XICHENG_ROOMS: Final = (("会见室1", RoomKind.IN_PERSON), ("会见室2", RoomKind.IN_PERSON),
                         ("视频会见室", RoomKind.VIDEO_LINK))  # fmt: skip
+XICHENG_VIDEO: Final = "https://video.example.org/xicheng-lawyer-room"  # an example domain
 LAWYERS: Final = (("zhou.lawyer", "周律师", "北京明德律师事务所"),
                   ("wu.lawyer", "吴律师", "北京正义律师事务所"),
                   ("zheng.lawyer", "郑律师", "北京京都律师事务所"),
@@ -145,7 +146,9 @@ async def _organisations() -> Facility:
         name=CHAOYANG_PSB, defaults={"region_code": "110105", "address": "北京市朝阳区朝阳北路"}
     )
     for name, kind in XICHENG_ROOMS:
-        await Room.get_or_create(facility=xicheng, name=name, defaults={"kind": kind})
+        address = XICHENG_VIDEO if kind == RoomKind.VIDEO_LINK else ""
+        await Room.get_or_create(facility=xicheng, name=name,
+                                 defaults={"kind": kind, "video_address": address})  # fmt: skip
     if not await OpeningSession.filter(facility_id=xicheng.id).exists():
         await OpeningSession.bulk_create(
             OpeningSession(facility=xicheng, weekday=day, start_minute=a, end_minute=b)

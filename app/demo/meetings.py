@@ -32,10 +32,12 @@ from app.law.context import Law
 from app.orgs.models import Facility
 from app.settings import Settings
 from scheduling import facility_admin as admin
+from scheduling import offers
 from scheduling.booking import book
 from scheduling.kinds import DEFAULT_LENGTHS, RoomKind
 from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import FacilitySchedule, MeetingRequest, OpeningSession, Room
+from scheduling.offers import OfferPolicy
 from scheduling.requests import NewRequest, open_request
 
 HAIDIAN: Final = "北京市海淀区看守所"
@@ -51,6 +53,8 @@ ROOMS: Final = {
     CHAOYANG: (("会见室1", RoomKind.IN_PERSON), ("会见室2", RoomKind.IN_PERSON)),
 }
 DESKS: Final = {HAIDIAN: "haidian.desk", CHAOYANG: "chaoyang.desk"}
+# The video rooms' fixed address (the "fixed" video provider): an example domain, no real room.
+VIDEO_ADDRESS: Final = "https://video.example.org/haidian-lawyer-room"
 OPEN_DAYS: Final = (0, 1, 2, 3, 4, 5)  # Monday to Saturday
 SESSIONS: Final = ((8 * 60 + 30, 11 * 60 + 30), (14 * 60, 17 * 60 + 30))
 BUFFER_MINUTES: Final = 10
@@ -63,6 +67,7 @@ async def load_demo_meetings(settings: Settings, law: Law) -> int:
         facility = await Facility.get(name=name)
         desk = await User.get(username=DESKS[name])
         await _rooms_and_hours(desk, facility, rooms)
+    await _settle_waitlist(settings)  # the first hours: nobody waits yet, so nothing is offered
     created = 0
     if not await MeetingRequest.filter(lawyer__username="zhang.lawyer").exists():
         await _zhang_booked(settings, law)
@@ -72,7 +77,16 @@ async def load_demo_meetings(settings: Settings, law: Law) -> int:
         created += 1
     if await load_demo_today(settings, law):
         created += len(MEETINGS) + len(AT_RISK)
+    await _settle_waitlist(settings)
     return created
+
+
+async def _settle_waitlist(settings: Settings) -> None:
+    """Offer the capacity loading freed now, so a fresh server starts with a settled waitlist
+    rather than offers appearing while someone books."""
+    policy, notices = OfferPolicy.from_settings(settings), NoticeSettings.from_settings(settings)
+    for facility_id in await offers.facilities_due():
+        await offers.offer_round(facility_id, policy=policy, notices=notices)
 
 
 async def _rooms_and_hours(
@@ -80,7 +94,8 @@ async def _rooms_and_hours(
 ) -> None:
     for name, kind in rooms:
         if not await Room.filter(facility_id=facility.id, name=name).exists():
-            await admin.create_room(desk, facility, name=name, kind=kind)
+            address = VIDEO_ADDRESS if kind == RoomKind.VIDEO_LINK else ""
+            await admin.create_room(desk, facility, name=name, kind=kind, video_address=address)
     if not await OpeningSession.filter(facility_id=facility.id).exists():
         for start, end in SESSIONS:
             new = admin.NewSessions(start_minute=start, end_minute=end, weekdays=OPEN_DAYS)

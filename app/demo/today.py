@@ -262,7 +262,8 @@ class _Today:
             return meeting  # scheduled
         arrived = min(starts - timedelta(minutes=10), self.now)
         await attendance.check_in(self.desk, meeting, documents_verified=True,
-                                  assistant_present=False, at=arrived)  # fmt: skip
+                                  assistant_present=False, confidentiality_confirmed=True,
+                                  at=arrived)  # fmt: skip
         if self.now < starts + timedelta(minutes=3):
             return meeting  # waiting at the desk
         await attendance.start(self.desk, meeting, at=starts + timedelta(minutes=3))

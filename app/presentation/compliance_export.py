@@ -306,6 +306,11 @@ def report_json(report: ComplianceReport) -> dict[str, Any]:
                 ],
                 "facility_cancellations": f.facility_cancellations,
                 "breach_forecasts": f.breach_forecasts,
+                "video_meetings": f.video_meetings,
+                "priority_meetings": f.priority_meetings,
+                "offers_made": f.offers_made,
+                "offers_accepted": f.offers_accepted,
+                "offers_expired": f.offers_expired,
             }
             for f in report.facilities
         ],

@@ -78,6 +78,11 @@ FACILITY_COLUMNS: Final[dict[str, str]] = {
     "refusal_reasons": _("Reasons stated"),
     "facility_cancellations": _("Cancelled by the centre"),
     "breach_forecasts": _("Capacity breach forecasts"),
+    "video_meetings": _("Video meetings"),
+    "priority_meetings": _("Priority meetings"),
+    "offers_made": _("Freed times offered"),
+    "offers_accepted": _("Offers accepted"),
+    "offers_expired": _("Offers lapsed"),
 }
 
 AGENCY_COLUMNS: Final[dict[str, str]] = {"name": _("Agency")}

@@ -8,6 +8,8 @@ ROOM_KIND_LABELS: dict[str, str] = {
     "in_person": _("In person"),
     "glass_partitioned": _("Glass-partitioned"),
     "video_link": _("Video link"),
+    # R2015 art. 7: used for a lawyer's meeting only with the lawyer's written consent.
+    "interrogation": _("Interrogation room (only with the lawyer's written consent)"),
 }
 
 WEEKDAY_LABELS: tuple[str, ...] = (
@@ -24,6 +26,9 @@ FACILITY_MESSAGES: dict[str, str] = {
     "room_name_taken": _("This detention centre already has a room of this name."),
     "room_name_too_long": _("A room name may have at most 100 characters."),
     "room_kind_invalid": _("Choose in person, glass-partitioned or video link."),
+    "video_address_invalid": _(
+        "Enter a web address (https://...) or a SIP address (sip:...) without spaces."
+    ),
     "session_outside_day": _("A session starts and ends within one day (00:00-24:00)."),
     "session_ends_before_start": _("A session must end after it starts."),
     "session_overlaps": _(

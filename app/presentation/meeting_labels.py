@@ -29,11 +29,39 @@ ROOM_KIND_LABELS: dict[str, str] = {
     "in_person": _("In person"),
     "glass_partitioned": _("Glass-partitioned"),
     "video_link": _("Video link"),
+    "interrogation": _("Interrogation room (only with the lawyer's written consent)"),
+}
+
+# Why the lawyer asks (scheduling.kinds.RequestPurpose); all but "ordinary" are priority
+# meetings, shown as "Priority: ..." (PRIORITY_MARK).
+REQUEST_PURPOSE_LABELS: dict[str, str] = {
+    "ordinary": _("Ordinary meeting"),
+    "first_after_detention": _("First meeting after detention"),
+    "first_after_transfer": _("First meeting after transfer for prosecution review"),
+    "engagement_confirmation": _(
+        "Meeting to confirm the client's ending or changing of the engagement (R2015 art. 8)"
+    ),
+}
+PRIORITY_MARK = _("Priority: %(purpose)s")
+
+# The desk's answer to a longer meeting (scheduling.kinds.LongerDecision).
+LONGER_DECISION_LABELS: dict[str, str] = {
+    "": _("Awaiting the desk's decision"),
+    "accepted": _("Accepted by the desk"),
+    "refused": _("Refused by the desk"),
 }
 
 MEETING_STATUS_LABELS: dict[str, str] = {
     "active": _("Booked"),
     "cancelled": _("Cancelled"),
+}
+
+OFFER_STATUS_LABELS: dict[str, str] = {
+    "open": _("Held for the lawyer"),
+    "accepted": _("Accepted"),
+    "declined": _("Declined"),
+    "expired": _("Lapsed: offered to the next request"),
+    "withdrawn": _("Withdrawn: the request was booked or ended"),
 }
 
 MEETING_PAGE_MESSAGES: dict[str, str] = {
@@ -83,12 +111,24 @@ JINJA_LABELS = {
     "REQUEST_STATUS_LABELS": REQUEST_STATUS_LABELS,
     "ROOM_KIND_LABELS": ROOM_KIND_LABELS,
     "MEETING_STATUS_LABELS": MEETING_STATUS_LABELS,
+    "REQUEST_PURPOSE_LABELS": REQUEST_PURPOSE_LABELS,
+    "PRIORITY_MARK": PRIORITY_MARK,
+    "LONGER_DECISION_LABELS": LONGER_DECISION_LABELS,
+    "OFFER_STATUS_LABELS": OFFER_STATUS_LABELS,
 }
 
 # Error codes of the request lifecycle (scheduling.access, permissions, attendance; the API).
 MEETING_MESSAGES: dict[str, str] = {
     "permission_reasons_required": _("Give the written reasons for refusing permission."),
     "permission_not_awaited": _("This request is not waiting for a permission decision."),
+    "permission_contact_unit_required": _(
+        "Name the unit the lawyer and the detention centre contact about this decision."
+    ),
+    "permission_contact_person_required": _("Name the person to contact about this decision."),
+    "permission_not_refused": _(
+        "Only a refused permission can be lifted; this request is not refused (any more)."
+    ),
+    "lift_reason_required": _("Say why the reason for refusing has ended."),
     "meeting_wrong_state": _(
         "This step does not fit the meeting's present state (someone may have done it already). "
         "Reload to see the current state."
@@ -97,6 +137,12 @@ MEETING_MESSAGES: dict[str, str] = {
         "Check the three documents before check-in; if one is missing, refuse with that reason."
     ),
     "no_assistant_registered": _("No assistant was registered with this request."),
+    "video_documents_not_checked": _(
+        "For a video meeting the desk must first check and accept the three uploaded documents."
+    ),
+    "confidentiality_not_confirmed": _(
+        "Confirm that the meeting is neither monitored nor recorded (CPL art. 39(4))."
+    ),
     "time_in_future": _("The time cannot lie in the future."),
     "time_before_previous_step": _("The time cannot be before the previous step."),
     "no_show_too_early": _("A no-show can only be recorded once the booked start has passed."),
@@ -113,6 +159,37 @@ MEETING_MESSAGES: dict[str, str] = {
     "window_invalid": _("Choose a search window that ends after it starts, at most 14 days."),
     "no_room_free_at_time": _(
         "No room is free at this time. Choose one of the free times offered."
+    ),
+    "purpose_case_not_transferred": _(
+        "The case has not been transferred for prosecution review: choose another purpose."
+    ),
+    "longer_reason_required": _(
+        "This is longer than the detention centre's longest meeting: say why the defence needs "
+        "it (the desk accepts it or refuses it on a lawful ground)."
+    ),
+    "interrogation_room_needs_consent": _(
+        "An interrogation room may be used only with the lawyer's written consent (R2015 art. 7)."
+    ),
+    "longer_meeting_undecided": _(
+        "Awaiting the desk's decision on the longer meeting: book one of the centre's lengths, "
+        "or decide first."
+    ),
+    "confirmation_not_refusable": _(
+        "A meeting to confirm the ending or changing of the engagement cannot be refused because "
+        "the engagement has ended: only the client's written refusal ends it (R2015 art. 8)."
+    ),
+    "written_refusal_not_confirmation": _(
+        "Only a meeting to confirm the ending or changing of an engagement ends on the "
+        "client's written refusal."
+    ),
+    "written_refusal_statement_required": _(
+        "Say what the client's written refusal says and how it was made; the lawyer receives it."
+    ),
+    "longer_decision_required": _("Choose whether to accept or refuse the longer meeting."),
+    "no_longer_meeting_asked": _("This request does not ask for a longer meeting."),
+    "longer_already_decided": _("The longer meeting has already been decided."),
+    "longer_refusal_ground_required": _(
+        "Give the lawful ground for refusing the longer meeting; the lawyer sees it."
     ),
     "no_slot_before_deadline": _(
         "No slot is free before the 48-hour deadline. The request stays open and is shown "

@@ -15,6 +15,7 @@ from app.presentation import (
     case_labels,
     checklist_labels,
     compliance_labels,
+    conflict_labels,
     facility_labels,
     meeting_labels,
     notification_labels,
@@ -40,12 +41,14 @@ MESSAGE_TABLES: Final[tuple[dict[str, str], ...]] = (
     compliance_labels.COMPLIANCE_MESSAGES,
     verification_labels.VERIFICATION_MESSAGES,
     receipt_labels.RECEIPT_MESSAGES,
+    conflict_labels.CONFLICT_MESSAGES,
 )
 
 
 # Codes whose words are made from the facts the error carries (its ``extensions``).
 FACT_MESSAGES: Final[dict[str, Callable[[Mapping[str, Any]], str]]] = {
     **meeting_labels.MEETING_FACT_MESSAGES,
+    **conflict_labels.CONFLICT_FACT_MESSAGES,
 }
 
 

@@ -23,4 +23,13 @@ SCHEDULING_MESSAGES: dict[str, str] = {
     ),
     "idempotency_key_reused": _("This booking key was already used for another request."),
     "clock_already_running": _("The 48-hour clock of this request is already running."),
+    "slot_held": _(
+        "This time is held for another lawyer whose request has less statutory time left. "
+        "Choose one of the free times offered."
+    ),
+    "offer_not_open": _(
+        "This offer is no longer open: it was answered, or its holding time has passed and the "
+        "time went to the next request in line."
+    ),
+    "closure_not_shortened": _("Choose an end earlier than the closure's present end."),
 }

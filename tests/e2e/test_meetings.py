@@ -167,6 +167,8 @@ def test_a_permission_case_is_booked_after_the_investigators_decision(
     row = investigator.locator("tr", has_text=name)
     row.get_by_role("link", name="Decide").click()
     investigator.get_by_label("Permit the meeting").check()
+    investigator.get_by_role("textbox", name="Contact unit").fill("北京市国家安全局")
+    investigator.get_by_role("textbox", name="Contact person").fill("李警官")
     investigator.get_by_role("button", name="Record the decision").click()
     expect(investigator.locator("#permission")).to_contain_text("Permitted")
 

@@ -360,6 +360,8 @@ def test_story_3_a_state_security_meeting_is_refused_in_writing_then_needs_no_pe
     row.get_by_role("link", name="Decide").click()
     investigator.get_by_label("Refuse (written reasons required)").check()
     investigator.get_by_role("textbox", name="Written reasons").fill(reasons)
+    investigator.get_by_role("textbox", name="Contact unit").fill("北京市国家安全局")
+    investigator.get_by_role("textbox", name="Contact person").fill("李警官")
     investigator.get_by_role("button", name="Record the decision").click()
     expect(investigator.locator("#permission")).to_contain_text("Refused")
 
@@ -367,6 +369,7 @@ def test_story_3_a_state_security_meeting_is_refused_in_writing_then_needs_no_pe
     _open_request(lawyer, client)
     expect(lawyer.locator("#permission")).to_contain_text("Refused")
     expect(lawyer.locator("#permission .reasons")).to_have_text(reasons)
+    expect(lawyer.locator("#permission .contact-unit")).to_have_text("北京市国家安全局")
     expect(lawyer.locator("#deadline")).to_contain_text("No meeting clock runs")
     _inbox_notice(lawyer, reasons)
 

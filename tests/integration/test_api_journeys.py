@@ -105,7 +105,9 @@ async def test_the_end_of_the_investigation_lifts_the_permission_through_the_api
     first = (await lawyer.post("/meeting-requests", {"engagement_id": engagement.id})).json()
     assert first["status"] == "awaiting_permission"
     refused = await investigator.post(f"/meeting-requests/{first['id']}/permission",
-                                      {"granted": False, "reasons": "可能有碍侦查"})  # fmt: skip
+                                      {"granted": False, "reasons": "可能有碍侦查",
+                                       "contact_unit": "北京市国家安全局",
+                                       "contact_person": "李警官"})  # fmt: skip
     assert refused.status_code == 200, refused.text
     ended = await investigator.post(f"/cases/{world.case.id}/events", {
         "kind": "investigation_ended",

@@ -573,7 +573,7 @@ async def test_a_cancellation_without_a_reason_is_answered_with_the_summary(
     assert (await Meeting.get(id=meeting.id)).status == MeetingStatus.ACTIVE
 
 
-async def test_a_permission_decision_without_a_choice_keeps_the_reasons(
+async def test_a_permission_decision_without_a_choice_or_contact_shows_every_error(
     client: AsyncClient,
 ) -> None:
     place = await make_place(rooms=1)
@@ -587,9 +587,10 @@ async def test_a_permission_decision_without_a_choice_keeps_the_reasons(
                                              region_code="110108"))  # fmt: skip
     page = f"/meeting-requests/{request_id}"
     response = await _send(client, page, f"{page}/permission",
-                           {"decision": "", "reasons": "Waiting for the file."})  # fmt: skip
-    shows_every_error(response, {"decide-decision"})
-    assert "Waiting for the file." in response.text
+                           {"decision": "", "reasons": "Waiting for the file.",
+                            "contact_unit": " ", "contact_phone": "010-1234"})  # fmt: skip
+    shows_every_error(response, {"decide-decision", "decide-contact_unit", "decide-contact_person"})
+    assert "Waiting for the file." in response.text and 'value="010-1234"' in response.text
     stored = await MeetingRequest.get(id=request_id)
     assert stored.status == RequestStatus.AWAITING_PERMISSION
 

@@ -9,16 +9,21 @@ from pathlib import Path
 import pytest
 
 from app import clock
+from app.audit.models import AuditEntry
 from app.cases import services
 from app.cases.kinds import CaseCategory, CaseStage, EventKind
 from app.cases.models import Case, Engagement
+from app.commands import build
 from app.errors import DomainError
 from app.law.context import LegalContext
 from app.law.policies import LegalPolicies
 from app.law.restdays import RestDayCalendar
+from notifications.kinds import Channel
+from notifications.models import Notification
 from rights_checklist import case_notices
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
+from scheduling.permissions import LIFTED_KIND, DecidePermission, decide_permission
 from scheduling.requests import NewRequest, open_request
 from tests.integration.case_world import CaseWorld, engage, make_case_world
 
@@ -74,6 +79,58 @@ async def test_a_request_waiting_for_permission_is_released_with_its_48_hours(
     assert waiting.status == RequestStatus.REQUESTED
     assert waiting.clock_started_at is not None
     assert waiting.deadline_at is not None
+
+
+async def _refused(world: CaseWorld, engagement: Engagement) -> MeetingRequest:
+    request = await _ask(world, engagement)
+    refusal = build(DecidePermission, request_id=request.id, granted=False, reasons="有碍侦查",
+                    contact_unit="北京市国家安全局", contact_person="李警官")  # fmt: skip
+    await decide_permission(world.investigator, refusal, CONTEXT)
+    return request
+
+
+async def test_a_refused_request_is_permitted_when_the_investigation_ends(
+    world: CaseWorld, tmp_path: Path
+) -> None:
+    refused = await _refused(world, await engage(world, tmp_path))
+    await _record(world, EventKind.INVESTIGATION_ENDED)
+    await refused.refresh_from_db()
+    assert refused.status == RequestStatus.REQUESTED
+    assert refused.permission_lifted_at is not None
+    assert refused.clock_started_at == refused.permission_lifted_at
+    assert refused.deadline_at is not None
+
+
+async def test_the_lawyer_and_the_centre_are_told_a_refusal_ended_with_the_investigation(
+    world: CaseWorld, tmp_path: Path
+) -> None:
+    refused = await _refused(world, await engage(world, tmp_path))
+    await _record(world, EventKind.INVESTIGATION_ENDED)
+    notices = await Notification.filter(template=LIFTED_KIND)
+    told = {(n.recipient_id, n.channel) for n in notices}
+    assert (world.lawyer.id, Channel.EMAIL) in told and (world.lawyer.id, Channel.INAPP) in told
+    assert (world.staff.id, Channel.INAPP) in told
+    assert all(n.payload["investigation_ended"] is True for n in notices)
+    assert all(n.payload["request_id"] == refused.id for n in notices)
+
+
+async def test_the_release_of_a_refused_request_is_audited(
+    world: CaseWorld, tmp_path: Path
+) -> None:
+    refused = await _refused(world, await engage(world, tmp_path))
+    await _record(world, EventKind.INVESTIGATION_ENDED)
+    entry = await AuditEntry.get(action="meeting_request.permission_lifted")
+    assert entry.object_id == str(refused.id)
+    assert entry.summary["status"] == "permission_refused"
+
+
+async def test_a_waiting_request_released_by_the_end_is_not_marked_lifted(
+    world: CaseWorld, tmp_path: Path
+) -> None:
+    waiting = await _ask(world, await engage(world, tmp_path))
+    await _record(world, EventKind.INVESTIGATION_ENDED)
+    await waiting.refresh_from_db()
+    assert waiting.status == RequestStatus.REQUESTED and waiting.permission_lifted_at is None
 
 
 async def test_the_transfer_for_prosecution_also_ends_the_need_for_permission(

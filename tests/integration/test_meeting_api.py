@@ -362,7 +362,8 @@ async def test_an_investigator_decides_a_permission_case(client: AsyncClient, pl
     path = f"/meeting-requests/{created.json()['id']}/permission"
     unreasoned = await _post(client, investigator, path, {"granted": False})
     assert unreasoned.status_code == 422
-    granted = await _post(client, investigator, path, {"granted": True})
+    contact = {"contact_unit": "北京市国家安全局", "contact_person": "李警官"}
+    granted = await _post(client, investigator, path, {"granted": True, **contact})
     assert granted.status_code == 200, granted.text
     assert granted.json()["status"] == "requested" and granted.json()["deadline_at"] is not None
 

@@ -1,5 +1,6 @@
-"""Permission cases (M5): the 3-day answer, refusals with written reasons, and a grant starting
-the 48-hour clock (CPL 39(3); MPS 52-53; R2015 Art 9)."""
+"""Permission cases (M5): the 3-day answer, refusals with written reasons, a grant starting
+the 48-hour clock, the contact each decision names and the lifting of a refusal whose reason
+has ended (CPL 39(3); MPS 52-53; R2015 Art 9)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,31 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.accounts.models import User
+from app.accounts.policy import NotFound, NotPermitted
 from app.accounts.roles import Role
 from app.audit.models import AuditEntry
 from app.cases.kinds import CaseCategory, CaseStage
 from app.cases.models import Case
+from app.commands import build
 from app.errors import DomainError
+from app.law.context import LegalContext
 from app.law.periods import Period, PeriodKind, PeriodUnit, compute_deadline
 from app.law.policies import LegalPolicies
 from app.law.restdays import RestDayCalendar
 from notifications.kinds import Channel
 from notifications.models import Notification
+from notifications.rendering import render
 from scheduling.booking import book
 from scheduling.kinds import RequestStatus
 from scheduling.models import MeetingRequest
-from scheduling.permissions import decide_permission
+from scheduling.permissions import (
+    LIFTED_KIND,
+    NOTICE_KIND,
+    DecidePermission,
+    LiftRefusal,
+    decide_permission,
+    lift_refusal,
+)
 from scheduling.requests import NewRequest, open_request
 from tests.integration.helpers import NOTICES, make_user
 from tests.integration.meeting_world import Party, Place, local, make_party, make_place
@@ -29,7 +41,10 @@ from tests.integration.meeting_world import Party, Place, local, make_party, mak
 pytestmark = pytest.mark.usefixtures("database")
 CALENDAR = RestDayCalendar()
 DEFAULT = LegalPolicies()
+LEGAL = LegalContext(CALENDAR, DEFAULT)
 FRIDAY_EVENING = datetime(2026, 11, 27, 13, 40, tzinfo=UTC)  # 21:40 in Beijing
+CONTACT = {"contact_unit": "北京市国家安全局", "contact_person": "李警官",
+           "contact_phone": "010-12345678"}  # fmt: skip
 
 
 @pytest.fixture
@@ -49,10 +64,22 @@ async def _permission_case(place: Place) -> tuple[Party, MeetingRequest, User]:
     return party, request, investigator
 
 
-async def _decide(user: User, request: MeetingRequest, granted: bool, reasons: str = "") -> None:
-    await decide_permission(
-        user, request, granted=granted, reasons=reasons, policies=DEFAULT, calendar=CALENDAR
-    )
+async def _decide(
+    user: User, request: MeetingRequest, granted: bool | None, reasons: str = "", **contact: str
+) -> None:
+    command = build(DecidePermission, request_id=request.id, granted=granted, reasons=reasons,
+                    **(contact or CONTACT))  # fmt: skip
+    await decide_permission(user, command, LEGAL)
+
+
+async def _lift(user: User, request: MeetingRequest, reason: str = "证据已固定") -> MeetingRequest:
+    return await lift_refusal(user, build(LiftRefusal, request_id=request.id, reason=reason), LEGAL)
+
+
+async def _refused(place: Place) -> tuple[Party, MeetingRequest, User]:
+    party, request, investigator = await _permission_case(place)
+    await _decide(investigator, request, granted=False, reasons="Impedes the investigation.")
+    return party, request, investigator
 
 
 async def test_a_permission_case_waits_for_the_answer_without_a_clock(place: Place) -> None:
@@ -168,12 +195,12 @@ async def test_a_decided_request_cannot_be_decided_again(place: Place) -> None:
     assert (caught.value.code, caught.value.status) == ("permission_not_awaited", 409)
 
 
-async def test_only_an_investigator_of_the_cases_agency_decides(place: Place) -> None:
+async def test_an_investigator_of_another_agency_does_not_find_the_request(place: Place) -> None:
     _party, request, _investigator = await _permission_case(place)
     other_agency = await make_user(Role.INVESTIGATOR)
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(NotFound):
         await _decide(other_agency, request, granted=True)
-    assert (caught.value.code, caught.value.status) == ("not_investigator", 403)
+    assert (await MeetingRequest.get(id=request.id)).status == RequestStatus.AWAITING_PERMISSION
 
 
 async def test_after_a_refusal_the_lawyer_may_apply_again(place: Place) -> None:
@@ -193,3 +220,157 @@ async def test_after_investigation_no_permission_is_needed(place: Place) -> None
     )
     assert request.status == RequestStatus.REQUESTED
     assert request.permission_due_at is None and request.deadline_at is not None
+
+
+# R2015 art. 9: the decision names the contact unit and person ---------------------------------
+
+
+async def test_a_decision_stores_the_contact_it_names(place: Place) -> None:
+    _party, request, investigator = await _permission_case(place)
+    await _decide(investigator, request, granted=True)
+    stored = await MeetingRequest.get(id=request.id)
+    named = {key: getattr(stored, f"permission_{key}") for key in CONTACT}
+    assert named == CONTACT
+
+
+@pytest.mark.parametrize("granted", [True, False])
+async def test_a_decision_without_contact_unit_and_person_names_both_fields(
+    place: Place, granted: bool
+) -> None:
+    _party, request, investigator = await _permission_case(place)
+    with pytest.raises(DomainError) as caught:
+        await _decide(investigator, request, granted=granted, reasons="Impedes.",
+                      contact_unit="  ", contact_person="", contact_phone="")  # fmt: skip
+    found = {(e.code, e.field) for e in caught.value.each()}
+    assert found == {("permission_contact_unit_required", "contact_unit"),
+                     ("permission_contact_person_required", "contact_person")}  # fmt: skip
+    assert (await MeetingRequest.get(id=request.id)).status == RequestStatus.AWAITING_PERMISSION
+
+
+async def test_a_decision_reports_every_missing_field_at_once(place: Place) -> None:
+    _party, request, investigator = await _permission_case(place)
+    with pytest.raises(DomainError) as caught:
+        await _decide(investigator, request, granted=None, contact_unit="", contact_person="",
+                      contact_phone="")  # fmt: skip
+    assert [e.field for e in caught.value.each()] == ["granted", "contact_unit", "contact_person"]
+
+
+async def test_the_phone_is_optional(place: Place) -> None:
+    _party, request, investigator = await _permission_case(place)
+    await _decide(investigator, request, granted=True, contact_unit="国安局", contact_person="李")
+    stored = await MeetingRequest.get(id=request.id)
+    assert stored.status == RequestStatus.REQUESTED and stored.permission_contact_phone == ""
+
+
+async def test_the_audit_of_the_decision_names_the_contact(place: Place) -> None:
+    _party, request, investigator = await _permission_case(place)
+    await _decide(investigator, request, granted=False, reasons="Impedes.")
+    entry = await AuditEntry.get(action="meeting_request.permission_decided")
+    assert {key: entry.summary[key] for key in CONTACT} == CONTACT
+
+
+async def test_the_written_answer_names_the_contact_to_lawyer_and_centre(place: Place) -> None:
+    party, request, investigator = await _permission_case(place)
+    await _decide(investigator, request, granted=False, reasons="Impedes.")
+    told = (party.lawyer.id, place.staff.id)
+    notices = await Notification.filter(template=NOTICE_KIND, recipient_id__in=told)
+    assert {n.recipient_id for n in notices} == {party.lawyer.id, place.staff.id}
+    for notice in notices:
+        text = render(notice.template, notice.language, notice.payload).text
+        assert "北京市国家安全局" in text and "李警官" in text and "010-12345678" in text
+
+
+# R2015 art. 9: a refusal is lifted when its reason ends ----------------------------------------
+
+
+async def test_lifting_a_refusal_permits_the_request_and_starts_its_48_hours(
+    place: Place,
+) -> None:
+    _party, request, investigator = await _refused(place)
+    await _lift(investigator, request)
+    stored = await MeetingRequest.get(id=request.id)
+    assert stored.status == RequestStatus.REQUESTED
+    assert stored.permission_lifted_at is not None
+    assert stored.clock_started_at == stored.permission_lifted_at
+    expected = compute_deadline(
+        stored.permission_lifted_at, Period(48, PeriodUnit.HOURS), PeriodKind.PROCEDURAL,
+        tz="Asia/Shanghai", calendar=CALENDAR, policies=DEFAULT,
+    )  # fmt: skip
+    assert stored.deadline_at == expected.expires_at_utc
+    assert stored.deadline is not None and stored.deadline["period"] == "48h"
+    assert stored.permission_granted is False  # the written refusal stays on record
+
+
+async def test_a_lifted_refusal_can_be_booked(place: Place) -> None:
+    party, request, investigator = await _refused(place)
+    lifted = await _lift(investigator, request)
+    meeting = await book(
+        party.lawyer, lifted, place.rooms[0], local(9), timedelta(hours=1), notices=NOTICES
+    )
+    assert meeting.request_id == request.id
+
+
+async def test_the_lawyer_is_told_of_the_lifting_in_her_language(place: Place) -> None:
+    party, request, investigator = await _refused(place)
+    await User.filter(id=party.lawyer.id).update(locale="en")
+    await _lift(investigator, request, reason="The evidence is secured.")
+    notices = await Notification.filter(recipient_id=party.lawyer.id, template=LIFTED_KIND)
+    assert {n.channel for n in notices} == {Channel.INAPP, Channel.EMAIL}
+    assert {n.language for n in notices} == {"en"} and all(n.duty_id == "M5" for n in notices)
+    text = render(LIFTED_KIND, "en", notices[0].payload).text
+    assert "The evidence is secured." in text and "李警官" in text
+    assert "the reason for refusing has ended" in text
+
+
+async def test_the_detention_centre_is_told_of_the_lifting_in_app(place: Place) -> None:
+    _party, request, investigator = await _refused(place)
+    await _lift(investigator, request)
+    notices = await Notification.filter(recipient_id=place.staff.id, template=LIFTED_KIND)
+    assert [n.channel for n in notices] == [Channel.INAPP]
+    assert notices[0].payload["deadline"] and notices[0].payload["lift_reason"] == "证据已固定"
+
+
+async def test_the_lifting_is_audited_with_its_statement(place: Place) -> None:
+    _party, request, investigator = await _refused(place)
+    await _lift(investigator, request, reason="证据已固定")
+    entry = await AuditEntry.get(action="meeting_request.permission_refusal_lifted")
+    assert entry.object_id == str(request.id) and entry.actor_id == investigator.id
+    assert entry.summary["reason"] == "证据已固定"
+    assert entry.summary["contact_unit"] == "北京市国家安全局"
+
+
+async def test_a_request_not_refused_cannot_be_lifted(place: Place) -> None:
+    _party, request, investigator = await _permission_case(place)
+    with pytest.raises(DomainError) as caught:
+        await _lift(investigator, request)
+    assert (caught.value.code, caught.value.status) == ("permission_not_refused", 409)
+    assert caught.value.extensions["current_status"] == "awaiting_permission"
+
+
+async def test_a_refusal_is_lifted_only_once(place: Place) -> None:
+    _party, request, investigator = await _refused(place)
+    await _lift(investigator, request)
+    with pytest.raises(DomainError) as caught:
+        await _lift(investigator, request)
+    assert (caught.value.code, caught.value.status) == ("permission_not_refused", 409)
+
+
+async def test_lifting_needs_a_statement_of_why(place: Place) -> None:
+    _party, request, investigator = await _refused(place)
+    with pytest.raises(DomainError) as caught:
+        await _lift(investigator, request, reason="   ")
+    assert (caught.value.code, caught.value.field) == ("lift_reason_required", "reason")
+    assert (await MeetingRequest.get(id=request.id)).status == RequestStatus.PERMISSION_REFUSED
+
+
+async def test_an_investigator_of_another_agency_cannot_lift(place: Place) -> None:
+    _party, request, _investigator = await _refused(place)
+    with pytest.raises(NotFound):
+        await _lift(await make_user(Role.INVESTIGATOR), request)
+    assert (await MeetingRequest.get(id=request.id)).status == RequestStatus.PERMISSION_REFUSED
+
+
+async def test_the_lawyer_cannot_lift_her_own_refusal(place: Place) -> None:
+    party, request, _investigator = await _refused(place)
+    with pytest.raises(NotPermitted):
+        await _lift(party.lawyer, request)

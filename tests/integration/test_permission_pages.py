@@ -1,5 +1,6 @@
 """Permission cases (M5) on the pages: the lawyer's request goes to the investigating authority,
-whose task list shows the answers due and whose written decision starts the 48 hours."""
+whose task list shows the answers due and whose written decision, naming whom to contact, starts
+the 48 hours; a refusal is lifted from its page once its reason ends (R2015 art. 9)."""
 
 from __future__ import annotations
 
@@ -44,12 +45,38 @@ async def ask(client: AsyncClient, party: Party) -> MeetingRequest:
     return await MeetingRequest.get(id=int(response.headers["location"].rsplit("/", 1)[1]))
 
 
+CONTACT = {"contact_unit": "北京市国家安全局", "contact_person": "李警官",
+           "contact_phone": "010-12345678"}  # fmt: skip
+
+
 async def decide(client: AsyncClient, request: MeetingRequest, **data: str) -> tuple[int, str]:
+    """The investigator's written answer; it names the contact unless ``data`` says otherwise."""
     token = await page_csrf(client, f"/meeting-requests/{request.id}")
     response = await client.post(
-        f"/meeting-requests/{request.id}/permission", data={"csrf_token": token, **data}
+        f"/meeting-requests/{request.id}/permission",
+        data={"csrf_token": token, **CONTACT, **data},
     )
     return response.status_code, response.text
+
+
+async def lift(client: AsyncClient, request: MeetingRequest, reason: str) -> tuple[int, str]:
+    token = await page_csrf(client, f"/meeting-requests/{request.id}")
+    response = await client.post(
+        f"/meeting-requests/{request.id}/permission/lift",
+        data={"csrf_token": token, "reason": reason},
+    )
+    return response.status_code, response.text
+
+
+async def refused(client: AsyncClient, place: Place) -> tuple[Party, MeetingRequest, User]:
+    """A request the investigator refused through the page; she stays signed in."""
+    party = await state_security_party(place)
+    request = await ask(client, party)
+    investigator = await investigator_of(place)
+    await sign_in_as(client, investigator)
+    status, text = await decide(client, request, decision="refuse", reasons="有碍侦查")
+    assert status == 303, text
+    return party, request, investigator
 
 
 async def test_form_says_the_request_goes_to_the_authority_first(
@@ -173,3 +200,80 @@ async def test_task_list_in_english(client: AsyncClient, place: Place) -> None:
     await sign_in_as(client, await investigator_of(place))
     page = (await client.get("/tasks/permissions")).text
     assert "Meeting permissions to decide" in page and "Answer due" in page
+
+
+# R2015 art. 9: the contact named, and the refusal lifted ------------------------------------
+
+
+async def test_the_lawyer_sees_whom_to_contact_about_the_decision(
+    client: AsyncClient, place: Place
+) -> None:
+    party, request, _investigator = await refused(client, place)
+    await sign_in_as(client, party.lawyer)
+    page = (await client.get(f"/meeting-requests/{request.id}")).text
+    assert '<dd class="contact-unit">北京市国家安全局</dd>' in page
+    assert '<dd class="contact-person">李警官 · 010-12345678</dd>' in page
+
+
+async def test_the_desk_sees_whom_to_contact_about_the_decision(
+    client: AsyncClient, place: Place
+) -> None:
+    _party, request, _investigator = await refused(client, place)
+    await sign_in_as(client, place.staff)
+    page = (await client.get(f"/meeting-requests/{request.id}")).text
+    assert "北京市国家安全局" in page and "李警官" in page
+
+
+async def test_the_refused_request_offers_the_investigator_a_lifting_form(
+    client: AsyncClient, place: Place
+) -> None:
+    _party, request, _investigator = await refused(client, place)
+    page = (await client.get(f"/meeting-requests/{request.id}")).text
+    assert f'action="/meeting-requests/{request.id}/permission/lift"' in page
+    assert "Permit the meeting now" in page
+
+
+async def test_the_task_list_shows_refusals_to_lift(client: AsyncClient, place: Place) -> None:
+    _party, request, _investigator = await refused(client, place)
+    page = (await client.get("/tasks/permissions")).text
+    assert "Refusals in force" in page
+    assert f'href="/meeting-requests/{request.id}#h-lift"' in page
+
+
+async def test_lifting_on_the_page_permits_the_request(client: AsyncClient, place: Place) -> None:
+    party, request, _investigator = await refused(client, place)
+    status, text = await lift(client, request, "证据已固定")
+    assert status == 303, text
+    stored = await MeetingRequest.get(id=request.id)
+    assert stored.status == RequestStatus.REQUESTED and stored.deadline_at is not None
+    await sign_in_as(client, party.lawyer)
+    page = (await client.get(f"/meeting-requests/{request.id}")).text
+    assert "Refusal lifted" in page and 'id="h-book"' in page
+
+
+async def test_lifting_without_a_statement_keeps_the_refusal(
+    client: AsyncClient, place: Place
+) -> None:
+    _party, request, _investigator = await refused(client, place)
+    status, text = await lift(client, request, "  ")
+    assert status == 400 and 'id="e-lift-reason"' in text and 'class="error-summary"' in text
+    stored = await MeetingRequest.get(id=request.id)
+    assert stored.status == RequestStatus.PERMISSION_REFUSED
+
+
+async def test_the_lawyer_cannot_lift_a_refusal(client: AsyncClient, place: Place) -> None:
+    party, request, _investigator = await refused(client, place)
+    await sign_in_as(client, party.lawyer)
+    status, _text = await lift(client, request, "证据已固定")
+    assert status == 403
+
+
+async def test_another_agencys_investigator_cannot_lift(client: AsyncClient, place: Place) -> None:
+    _party, request, _investigator = await refused(client, place)
+    await sign_in_as(client, await make_user(Role.INVESTIGATOR))
+    token = await page_csrf(client, "/tasks/permissions")
+    response = await client.post(f"/meeting-requests/{request.id}/permission/lift",
+                                 data={"csrf_token": token, "reason": "证据已固定"})  # fmt: skip
+    assert response.status_code == 404
+    stored = await MeetingRequest.get(id=request.id)
+    assert stored.status == RequestStatus.PERMISSION_REFUSED

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -166,3 +166,26 @@ class EngagementOut(BaseModel):
     notice_sent_at: datetime | None
     terminated_at: datetime | None
     documents: list[DocumentOut] | None = Field(description="Hidden from bar auditors")
+
+
+class EngagementWarning(BaseModel):
+    """Something the lawyer should act on, though the engagement was registered."""
+
+    code: Literal["co_defendant_conflict"] = Field(
+        description="co_defendant_conflict: in this case the lawyer already defends another "
+        "detainee (local implementing rules, e.g. Guangzhou art. 4; setting "
+        'legal.co_defendant_conflict is "warn")'
+    )
+    engagement_id: int = Field(description="The other engagement, of the co-defendant")
+    co_defendant: str = Field(description="The other engagement's client")
+    kind: EngagementKind = Field(description="The other engagement's kind")
+    registered_on: date = Field(
+        description="The day the other engagement was registered (its detention centre's zone)"
+    )
+    message: str = Field(description="The warning in the reader's language")
+
+
+class EngagementCreated(EngagementOut):
+    warnings: list[EngagementWarning] = Field(
+        description='Conflicts registered despite the setting "warn"; empty when none'
+    )

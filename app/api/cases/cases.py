@@ -18,7 +18,9 @@ from app.api.cases.case_models import (
     DocumentOut,
     DocumentReviewIn,
     EngagementCreate,
+    EngagementCreated,
     EngagementOut,
+    EngagementWarning,
     EventCreate,
     EventOut,
     InvestigatorsAssign,
@@ -46,6 +48,7 @@ from app.cases.recording import RecordCaseEvent
 from app.cases.storage import ACCEPTED, document_root
 from app.commands import build
 from app.errors import DomainError
+from app.presentation.conflict_labels import co_defendant_warning
 from rights_checklist import case_events, case_notices
 from scheduling import document_checks
 
@@ -139,10 +142,24 @@ async def look_up_detainee(user: User, body: DetaineeLookup) -> LookupOut:
     )
 
 
-async def start_engagement(user: User, body: EngagementCreate) -> EngagementOut:
+async def start_engagement(
+    user: User, body: EngagementCreate, request: Request
+) -> EngagementCreated:
     found = await engagements.find_detainee(user, body.facility_id, body.name, body.id_number)
-    engagement = await engagements.start_engagement(user, found, body.case_id, body.kind)
-    return await engagement_out(user, engagement)
+    policy = request.app.state.settings.legal.co_defendant_conflict
+    engagement = await engagements.start_engagement(
+        user, found, body.case_id, body.kind, conflict_policy=policy
+    )
+    warnings = [
+        EngagementWarning(
+            code=engagements.CO_DEFENDANT_CONFLICT,
+            message=co_defendant_warning([facts], policy),
+            **facts,
+        )
+        for facts in (c.facts() for c in await engagements.conflicts_of(engagement))
+    ]
+    out = await engagement_out(user, engagement)
+    return EngagementCreated(**out.model_dump(), warnings=warnings)
 
 
 async def list_engagements(user: User) -> list[EngagementOut]:
@@ -350,9 +367,9 @@ CASE_ENDPOINTS: list[Endpoint] = [
         "engagements",
         Action.ENGAGE_CLIENTS,
         body=EngagementCreate,
-        response=EngagementOut,
+        response=EngagementCreated,
         status=201,
-        errors=(404, 429),
+        errors=(404, 409, 429),
     ),
     _ep(
         "GET",

@@ -85,6 +85,13 @@ class FacilityOut(BaseModel):
     refusal_reasons: list[ReasonOut]
     facility_cancellations: int
     breach_forecasts: int = Field(description="Open requests with no meeting before the deadline")
+    video_meetings: int = Field(0, description="Requests of the period for a video meeting")
+    priority_meetings: int = Field(
+        0, description="Priority meetings: first after detention or transfer, R2015 art. 8"
+    )
+    offers_made: int = Field(0, description="Freed slots the waitlist offered to the requests")
+    offers_accepted: int = Field(0, description="Offers the lawyer accepted")
+    offers_expired: int = Field(0, description="Offers that lapsed unanswered")
 
 
 class AgencyOut(BaseModel):

@@ -17,6 +17,7 @@ from app.api.framework import Endpoint
 from app.presentation.calendar_feeds import calendar_response, feed_url, webcal_url
 from scheduling import feeds
 from scheduling.models import CalendarFeed, Meeting
+from scheduling.video_links import link_of
 
 P = "/api/v1"
 
@@ -70,7 +71,8 @@ async def revoke_calendar_feed(user: User, feed_id: int) -> None:
 async def meeting_invite_file(request: Request, user: User, meeting_id: int) -> Response:
     meeting = await visible_row(Meeting, user, meeting_id)
     config = feeds.FeedSettings.of(request.app.state.settings)
-    text = await feeds.invite_text(meeting, config)
+    link = await link_of(meeting, user, request.app.state.notices.video)  # the reader's own
+    text = await feeds.invite_text(meeting, config, link)
     return calendar_response(text, f"meeting-{meeting.reference}.ics")
 
 

@@ -9,8 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.api.fields import Day, Flag, MeetingLength, RowId, Timestamp, whole
 from app.cases.kinds import DocumentKind
 from app.commands import rule_error
+from scheduling.asking import MAX_LENGTH_MINUTES
 from scheduling.attendance import RefusalReason
-from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
+from scheduling.kinds import LongerDecision, MeetingStatus, RequestPurpose, RequestStatus, RoomKind
+
+RequestLength = whole(1, MAX_LENGTH_MINUTES)  # longer than the facility's with a reason
 
 
 class _In(BaseModel):
@@ -33,8 +36,23 @@ class RequestCreate(_In):
     engagement_id: RowId = Field(description="An engagement whose three documents are uploaded "
                                "and none rejected, or checked (lawyer: your own; staff: of a "
                                "detainee held at your facility)")  # fmt: skip
-    length_minutes: MeetingLength = Field(60, description="One of the facility's allowed lengths")
+    length_minutes: RequestLength = Field(  # type: ignore[valid-type]
+        60,
+        description="One of the facility's allowed lengths, or a longer one with "
+        "longer_reason (R2015 art. 7: the lengths are no cap; the desk accepts or refuses it)",
+    )
+    longer_reason: str = Field("", max_length=2000, description="Why a longer meeting")
+    purpose: RequestPurpose = Field(
+        RequestPurpose.ORDINARY,
+        description="All but ordinary are priority meetings; "
+        "engagement_confirmation is R2015 art. 8's meeting to confirm an ended engagement",
+    )
     room_kind: RoomKind = RoomKind.IN_PERSON
+    interrogation_room_consent: Flag = Field(
+        False,
+        description="The lawyer's written consent to an interrogation room if lawyer "
+        "rooms are short (R2015 art. 7); required for room_kind interrogation",
+    )
     preferred_windows: list[WindowIn] = Field([], max_length=10)
     assistant_name: str = Field("", max_length=100, description="One assistant (M6)")
     assistant_id_number: str = Field("", max_length=32, description="Licence or ID number")
@@ -49,6 +67,12 @@ class RequestCreate(_In):
         description="Staff only: the documents checked at the gate for a walk-in (story 2); "
         "every one the engagement needs activates it and starts the 48 hours now",
     )
+
+
+class VideoLinkOut(BaseModel):
+    url: str = Field(description="The reader's own join link; never names the detainee")
+    opens_at: datetime = Field(description="The link works from this time ...")
+    closes_at: datetime = Field(description="... until the meeting's end")
 
 
 class MeetingOut(BaseModel):
@@ -73,6 +97,12 @@ class MeetingOut(BaseModel):
     ended_at: datetime | None
     no_show_at: datetime | None
     needs_rebooking: bool
+    confidentiality_confirmed_at: datetime | None = Field(
+        None, description="When staff confirmed it is neither monitored nor recorded (CPL 39(4))"
+    )
+    video: VideoLinkOut | None = Field(
+        None, description="A video meeting: the lawyer's (or the centre staff's) join link"
+    )
 
 
 class RequestOut(BaseModel):
@@ -83,6 +113,14 @@ class RequestOut(BaseModel):
     facility_id: int
     status: RequestStatus
     walk_in: bool
+    purpose: RequestPurpose
+    priority: bool = Field(description="A priority meeting: any purpose but ordinary")
+    longer_reason: str = Field(description="Why a length beyond the facility's lengths")
+    longer_decision: LongerDecision = Field(description="The desk's answer; empty: undecided")
+    longer_refusal_ground: str
+    interrogation_room_consent_at: datetime | None = Field(
+        description="The lawyer's written consent to an interrogation room (R2015 art. 7)"
+    )
     requested_at: datetime
     length_minutes: int
     room_kind: RoomKind
@@ -99,6 +137,10 @@ class RequestOut(BaseModel):
     permission_decided_at: datetime | None
     permission_granted: bool | None
     permission_reasons: str
+    permission_contact_unit: str = Field(description="Named with the decision (R2015 art. 9)")
+    permission_contact_person: str
+    permission_contact_phone: str
+    permission_lifted_at: datetime | None = Field(description="When a refusal was lifted")
     refusal_reason: str
     facility_cancel_reason: str
     meeting: MeetingOut | None = Field(description="The active meeting, if booked")
@@ -156,6 +198,11 @@ class CancelIn(_In):
 class CheckInIn(_In):
     documents_verified: Flag = Field(description="The three documents were checked")
     assistant_present: Flag = Field(False, description="The registered assistant came (M6)")
+    confidentiality_confirmed: Flag = Field(
+        False,
+        description="The meeting is neither monitored nor recorded (CPL 39(4)); required for a "
+        "video meeting",
+    )
     at: Timestamp | None = Field(None, description="Default: now; never in the future")
 
 
@@ -166,6 +213,17 @@ class MomentIn(_In):
 class PermissionIn(_In):
     granted: Flag
     reasons: str = Field("", max_length=10_000, description="Required when refusing (M5)")
+    contact_unit: str = Field(
+        "", max_length=200, description="Required: the unit to contact about it (R2015 art. 9)"
+    )
+    contact_person: str = Field("", max_length=100, description="Required: the person to contact")
+    contact_phone: str = Field("", max_length=40, description="Optional")
+
+
+class LiftIn(_In):
+    reason: str = Field(
+        "", max_length=2000, description="Required: why the reason for refusing has ended"
+    )
 
 
 class RefusalIn(_In):
@@ -199,6 +257,10 @@ class BoardMeetingOut(BaseModel):
     interpreter_needed: bool
     walk_in: bool
     deadline_at: datetime | None
+    purpose: RequestPurpose = Field(description="All but ordinary are priority meetings")
+    interrogation_room_consent_at: datetime | None = Field(
+        description="In an interrogation room: the lawyer's written consent (R2015 art. 7)"
+    )
 
 
 class BoardRoomOut(BaseModel):
@@ -216,6 +278,7 @@ class RiskOut(BaseModel):
     detainee: PersonOut
     walk_in: bool
     deadline_at: datetime
+    purpose: RequestPurpose = Field(description="All but ordinary are priority meetings")
     hours_left: float
     earliest_slot: SlotOut | None
     breach_forecast: bool = Field(description="No free slot before the deadline")

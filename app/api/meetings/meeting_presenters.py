@@ -13,18 +13,23 @@ from app.api.meetings.meeting_models import (
     RequestOut,
     RiskOut,
     SlotOut,
+    VideoLinkOut,
 )
 from app.cases.models import Detainee
 from scheduling.availability import Slot
 from scheduling.forecast import RiskItem
-from scheduling.kinds import MeetingStatus, RequestStatus
+from scheduling.kinds import MeetingStatus, RequestPurpose, RequestStatus
 from scheduling.models import Meeting, MeetingRequest
+from scheduling.video import VideoLink
 
 # Requests whose 48 hours are still owed: overdue once the deadline passes without a meeting.
 WAITING = (RequestStatus.REQUESTED, RequestStatus.SCHEDULED)
 
 
-def meeting_out(meeting: Meeting, request_status: RequestStatus) -> MeetingOut:
+def meeting_out(
+    meeting: Meeting, request_status: RequestStatus, video: VideoLink | None = None
+) -> MeetingOut:
+    """``video``: the reader's own join link (``scheduling.video_links.link_of``)."""
     return MeetingOut(
         id=meeting.id,
         reference=meeting.reference,
@@ -47,12 +52,18 @@ def meeting_out(meeting: Meeting, request_status: RequestStatus) -> MeetingOut:
         ended_at=meeting.ended_at,
         no_show_at=meeting.no_show_at,
         needs_rebooking=meeting.needs_rebooking,
+        confidentiality_confirmed_at=meeting.confidentiality_confirmed_at,
+        video=(
+            VideoLinkOut(url=video.url, opens_at=video.opens_at, closes_at=video.closes_at)
+            if video
+            else None
+        ),
     )
 
 
-async def meeting_with_status(meeting: Meeting) -> MeetingOut:
+async def meeting_with_status(meeting: Meeting, video: VideoLink | None = None) -> MeetingOut:
     request = await MeetingRequest.get(id=meeting.request_id).only("id", "status")
-    return meeting_out(meeting, request.status)
+    return meeting_out(meeting, request.status, video)
 
 
 async def active_meetings(request_ids: list[int]) -> dict[int, Meeting]:
@@ -79,6 +90,12 @@ def request_out(user: User, request: MeetingRequest, meeting: Meeting | None) ->
         facility_id=request.facility_id,
         status=request.status,
         walk_in=request.walk_in,
+        purpose=request.purpose,
+        priority=RequestPurpose(request.purpose).priority,
+        longer_reason=request.longer_reason,
+        longer_decision=request.longer_decision,
+        longer_refusal_ground=request.longer_refusal_ground,
+        interrogation_room_consent_at=request.interrogation_room_consent_at,
         requested_at=request.requested_at,
         length_minutes=request.length_minutes,
         room_kind=request.room_kind,
@@ -95,6 +112,10 @@ def request_out(user: User, request: MeetingRequest, meeting: Meeting | None) ->
         permission_decided_at=request.permission_decided_at,
         permission_granted=request.permission_granted,
         permission_reasons=request.permission_reasons,
+        permission_contact_unit=request.permission_contact_unit,
+        permission_contact_person=request.permission_contact_person,
+        permission_contact_phone=request.permission_contact_phone,
+        permission_lifted_at=request.permission_lifted_at,
         refusal_reason=request.refusal_reason,
         facility_cancel_reason=request.facility_cancel_reason,
         meeting=meeting_out(meeting, request.status) if meeting else None,
@@ -134,6 +155,8 @@ def board_meeting_out(meeting: Meeting) -> BoardMeetingOut:
         interpreter_needed=request.interpreter_needed,
         walk_in=request.walk_in,
         deadline_at=request.deadline_at,
+        purpose=request.purpose,
+        interrogation_room_consent_at=request.interrogation_room_consent_at,
     )
 
 
@@ -147,6 +170,7 @@ def risk_out(item: RiskItem) -> RiskOut:
         detainee=detainee_out(request.detainee),
         walk_in=request.walk_in,
         deadline_at=item.deadline_at,
+        purpose=request.purpose,
         hours_left=item.hours_left,
         earliest_slot=slot_out(item.earliest_slot) if item.earliest_slot else None,
         breach_forecast=item.breach_forecast,

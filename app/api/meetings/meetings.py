@@ -28,6 +28,7 @@ from app.api.meetings.meeting_models import (
     BookingIn,
     CancelIn,
     CheckInIn,
+    LiftIn,
     MeetingOut,
     MomentIn,
     PermissionIn,
@@ -49,8 +50,6 @@ from app.api.meetings.meeting_presenters import (
 )
 from app.commands import build
 from app.errors import DomainError
-from app.law.policies import LegalPolicies
-from app.law.restdays import RestDayCalendar
 from app.orgs.models import Facility
 from scheduling import (
     attendance,
@@ -66,6 +65,7 @@ from scheduling.document_checks import CheckDocuments, check_documents
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import load_plan
+from scheduling.video_links import link_of
 
 P = "/api/v1"
 MAX_WINDOW = timedelta(days=14)
@@ -84,11 +84,6 @@ class SlotProblem(DomainError):
 
 def _from_conflict(exc: booking.MeetingConflict) -> SlotProblem:
     return SlotProblem(exc.code, exc.field, exc.alternatives, party=exc.party)
-
-
-async def _legal(request: Request) -> tuple[LegalPolicies, RestDayCalendar]:
-    legal = await request.app.state.law.context()
-    return legal.policies, legal.calendar
 
 
 async def _request_out(user: User, mr: MeetingRequest) -> RequestOut:
@@ -159,19 +154,22 @@ async def book(user: User, request_id: int, body: BookingIn, request: Request) -
     if booked.repeat:  # the same booking again: 200, not 201
         repeat = await meeting_with_status(booked.meeting)
         return JSONResponse(repeat.model_dump(mode="json"), status_code=200)
-    return meeting_out(booked.meeting, RequestStatus.SCHEDULED)
+    link = await link_of(booked.meeting, user, request.app.state.notices.video)
+    return meeting_out(booked.meeting, RequestStatus.SCHEDULED, link)
 
 
 async def decide_permission(
     user: User, request_id: int, body: PermissionIn, request: Request
 ) -> RequestOut:
-    mr = await visible_row(MeetingRequest, user, request_id)
-    policies, calendar = await _legal(request)
-    decided = await permissions.decide_permission(
-        user, mr, granted=body.granted, reasons=body.reasons, policies=policies,
-        calendar=calendar,
-    )  # fmt: skip
-    return await _request_out(user, decided)
+    command = build(permissions.DecidePermission, request_id=request_id, **body.model_dump())
+    legal = await request.app.state.law.context()
+    return await _request_out(user, await permissions.decide_permission(user, command, legal))
+
+
+async def lift_refusal(user: User, request_id: int, body: LiftIn, request: Request) -> RequestOut:
+    command = build(permissions.LiftRefusal, request_id=request_id, reason=body.reason)
+    legal = await request.app.state.law.context()
+    return await _request_out(user, await permissions.lift_refusal(user, command, legal))
 
 
 async def documents_checked(
@@ -199,8 +197,10 @@ async def list_meetings(user: User) -> list[MeetingOut]:
     return [meeting_out(m, m.request.status) for m in rows]
 
 
-async def get_meeting(user: User, meeting_id: int) -> MeetingOut:
-    return await meeting_with_status(await visible_row(Meeting, user, meeting_id))
+async def get_meeting(user: User, meeting_id: int, request: Request) -> MeetingOut:
+    meeting = await visible_row(Meeting, user, meeting_id)
+    link = await link_of(meeting, user, request.app.state.notices.video)
+    return await meeting_with_status(meeting, link)
 
 
 async def reschedule(
@@ -233,12 +233,8 @@ async def cancel(user: User, meeting_id: int, body: CancelIn, request: Request) 
 
 
 async def check_in(user: User, meeting_id: int, body: CheckInIn) -> MeetingOut:
-    meeting = await visible_row(Meeting, user, meeting_id)
-    done = await attendance.check_in(
-        user, meeting, documents_verified=body.documents_verified,
-        assistant_present=body.assistant_present, at=body.at,
-    )  # fmt: skip
-    return await meeting_with_status(done)
+    command = build(attendance.CheckIn, meeting_id=meeting_id, **body.model_dump())
+    return await meeting_with_status(await attendance.check_in_meeting(user, command))
 
 
 async def start_meeting(user: User, meeting_id: int, body: MomentIn) -> MeetingOut:
@@ -327,6 +323,12 @@ MEETING_ENDPOINTS: list[Endpoint] = [
         "a grant starts the 48 hours",
         Action.DECIDE_MEETING_PERMISSIONS, body=PermissionIn, response=RequestOut,
         errors=(403, 404, 409)),
+    _ep("POST", _R + "/permission/lift", lift_refusal,
+        "The reason for refusing permission has ended (R2015 art. 9): the refused request "
+        "becomes permitted, its 48 hours start, the lawyer and the centre are told; 409 "
+        "'permission_not_refused' unless refused",
+        Action.DECIDE_MEETING_PERMISSIONS, body=LiftIn, response=RequestOut,
+        errors=(403, 404, 409)),
     _ep("POST", _R + "/documents-checked", documents_checked,
         "The lawyer's three documents checked: starts the 48 hours of a request that waits "
         "for it (policy P1 after_document_check); 409 if its clock already runs",
@@ -344,7 +346,9 @@ MEETING_ENDPOINTS: list[Endpoint] = [
     _ep("POST", _M + "/cancel", cancel,
         "Cancel (staff: reason required, the request returns to scheduling)",
         Action.BOOK_MEETINGS, body=CancelIn, response=MeetingOut, errors=(404, 409)),
-    _ep("POST", _M + "/check-in", check_in, "Check in: the three documents verified",
+    _ep("POST", _M + "/check-in", check_in,
+        "Check in: the three documents verified (a video meeting: the uploads accepted "
+        "beforehand) and, required for a video meeting, confidentiality confirmed (CPL 39(4))",
         Action.RUN_DAY_BOARD, body=CheckInIn, response=MeetingOut, errors=(404, 409)),
     _ep("POST", _M + "/start", start_meeting, "Record the start", Action.RUN_DAY_BOARD,
         body=MomentIn, response=MeetingOut, errors=(404, 409)),

@@ -31,9 +31,10 @@ from rights_checklist.models import Complaint
 from rights_checklist.notice_tasks import owed_notices
 from rights_checklist.overdue_tasks import agency_overdue, is_supervisor
 from rights_checklist.submissions import open_tasks
+from scheduling import offer_answers
 from scheduling.document_queue import DocumentsToCheck, documents_to_check
 from scheduling.kinds import MeetingStatus, RequestStatus
-from scheduling.models import Meeting, MeetingRequest
+from scheduling.models import Meeting, MeetingRequest, SlotOffer
 
 NEXT_MEETINGS: Final = 5
 UNREAD_SHOWN: Final = 3
@@ -64,6 +65,7 @@ class LawyerHome:
     requests: list[MeetingRequest]  # open requests, the 48-hour limit ending first first
     todos: list[Todo]
     unread: list[InboxEntry]  # the newest notices not yet read
+    offers: list[SlotOffer] = field(default_factory=list)  # freed times held for her requests
 
 
 async def lawyer_home(user: User, now: datetime) -> LawyerHome:
@@ -83,7 +85,8 @@ async def lawyer_home(user: User, now: datetime) -> LawyerHome:
     todos = await _rebookings(user) + _cancelled(requests) + await _rejected_documents(user)
     newest = await services.inbox(user.id, limit=services.INBOX_PAGE)
     unread = [entry(row) for row in newest if row.read_at is None][:UNREAD_SHOWN]
-    return LawyerHome(meetings, requests[:LISTED], todos[:LISTED], unread)
+    offers = await offer_answers.open_offers(user)
+    return LawyerHome(meetings, requests[:LISTED], todos[:LISTED], unread, offers[:LISTED])
 
 
 def _limit_first(r: MeetingRequest) -> tuple[bool, datetime, int]:
@@ -152,6 +155,7 @@ class DeskHome:
     at_risk: list[MeetingRequest] = field(default_factory=list)  # the limit ending first first
     documents: list[DocumentsToCheck] = field(default_factory=list)
     walk_ins: list[MeetingRequest] = field(default_factory=list)  # registered today
+    offers: list[SlotOffer] = field(default_factory=list)  # freed times held, lapsing first
 
 
 async def desk_home(user: User, now: datetime) -> DeskHome:
@@ -192,6 +196,7 @@ async def desk_home(user: User, now: datetime) -> DeskHome:
         at_risk,
         documents,
         list(walk_ins),
+        (await offer_answers.open_offers(user))[:LISTED],
     )
 
 

@@ -21,6 +21,7 @@ from app.cases.models import Engagement, EngagementDocument
 from app.cases.storage import UploadRejected, check_file, document_root
 from app.errors import DomainError, raise_all, together
 from app.orgs.models import Facility
+from app.presentation.conflict_labels import co_defendant_warning
 from app.web.auth import permitted
 from app.web.cases import case_views
 from app.web.csrf import checked_form
@@ -132,11 +133,16 @@ async def start(request: Request) -> Response:
         if values["kind"] not in {k.value for k in EngagementKind}:
             raise DomainError("required", "kind")
         engagement = await engagements.start_engagement(
-            user, found, int_or_none(values["case_id"]) or 0, EngagementKind(values["kind"])
+            user,
+            found,
+            int_or_none(values["case_id"]) or 0,
+            EngagementKind(values["kind"]),
+            conflict_policy=request.app.state.settings.legal.co_defendant_conflict,
         )
     except DomainError as exc:
         errors = every_form_error(exc, CHOICE_FIELDS)
         return await _choice_form(request, values, found, errors, exc.status)
+    # The page she lands on names any co-defendant she already defends (co_defendant_conflict).
     return RedirectResponse(f"/clients/{engagement.id}", status_code=303)
 
 
@@ -155,6 +161,8 @@ async def _engagement_page(
     user = request.state.user
     await engagement.fetch_related("case__agency", "detainee__facility")
     documents = await EngagementDocument.filter(engagement_id=engagement.id)
+    conflicts = [c.facts() for c in await engagements.conflicts_of(engagement)]
+    policy = request.app.state.settings.legal.co_defendant_conflict
     context: dict[str, Any] = {
         "engagement": engagement,
         "case": engagement.case,
@@ -165,6 +173,8 @@ async def _engagement_page(
         "max_size": _size(request.app.state.settings.uploads.max_bytes),
         "values": values or {},
         "errors": errors or {},
+        "conflicts": conflicts,
+        "conflict_warning": co_defendant_warning(conflicts, policy) if conflicts else "",
     }
     return case_views.render(request, "clients/detail.html", context, status)
 

@@ -20,6 +20,7 @@ from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, NotFound
 from app.accounts.scopes import visible, visible_row
+from app.commands import build
 from app.errors import DomainError
 from app.orgs.models import Facility
 from app.presentation.board_labels import JINJA_LABELS
@@ -28,11 +29,13 @@ from app.web.cases import case_views
 from app.web.csrf import checked_form
 from app.web.desk.board_grid import build_grid, day_bounds
 from app.web.forms import form_errors, text_values, zone
-from scheduling import attendance, forecast
+from app.web.meetings.meeting_views import JoinView, join_view
+from scheduling import attendance, forecast, offer_answers
 from scheduling.kinds import MeetingStatus
 from scheduling.models import Meeting, OpeningSession, Room
+from scheduling.video_links import is_video, link_for
 
-ACTION_FIELDS = ("reason", "documents_verified")
+ACTION_FIELDS = ("reason", "documents_verified", "confidentiality_confirmed")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class BoardMeeting:
     state: str  # a key of BOARD_STATE_LABELS
     start: str  # wall clock "09:00"
     end: str
+    # A video meeting: the staff's own join link, and whether the desk accepted the uploads.
+    video: JoinView | None = None
+    uploads_accepted: bool = False
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -109,12 +115,18 @@ async def _board(
         .select_related("request", "lawyer", "detainee", "room")
         .order_by("starts_at", "room_id")
     )
+    accepted = await attendance.uploads_accepted(
+        m.request.engagement_id for m in meetings if is_video(m.room)
+    )
+    video = request.app.state.notices.video
     rows = [
         BoardMeeting(
             m,
             board_state(m),
             f"{m.starts_at.astimezone(tz):%H:%M}",
             f"{m.ends_at.astimezone(tz):%H:%M}",
+            join_view(link_for(m, m.room, user.display_name, video), facility.timezone),
+            m.request.engagement_id in accepted,
         )
         for m in meetings
     ]
@@ -141,6 +153,8 @@ async def _board(
         "rooms": {room.id: room for room in rooms},
         "rows": rows,
         "risks": risks,
+        # Freed times held for waiting requests (scheduling.offers): nobody else may book them.
+        "offers": await offer_answers.open_offers(user),
         "errors": errors or {},
         "values": values or {},
     }
@@ -161,12 +175,14 @@ async def _act(request: Request, step: str) -> Response:
     values = text_values(form, ("reason",))
     try:
         if step == "check-in":
-            await attendance.check_in(
-                user,
-                meeting,
+            command = build(
+                attendance.CheckIn,
+                meeting_id=meeting.id,
                 documents_verified=form.get("documents_verified") == "yes",
                 assistant_present=form.get("assistant_present") == "yes",
+                confidentiality_confirmed=form.get("confidentiality_confirmed") == "yes",
             )
+            await attendance.check_in_meeting(user, command)
         elif step == "start":
             await attendance.start(user, meeting)
         elif step == "complete":

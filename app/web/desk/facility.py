@@ -35,7 +35,7 @@ from scheduling.kinds import RoomKind
 from scheduling.models import OpeningSession, Room
 from scheduling.plan_store import schedule_of
 
-ROOM_FIELDS = ("name", "kind")
+ROOM_FIELDS = ("name", "kind", "video_address")
 SESSION_FIELDS = ("start", "end", "weekdays", "room_ids", "valid_from", "valid_to")
 SCHEDULE_FIELDS = ("allowed_lengths", "buffer_minutes")
 CLOSURE_FIELDS = ("room", "starts_at", "ends_at", "reason")
@@ -145,7 +145,15 @@ async def _change(request: Request, form_name: str, fields: tuple[str, ...], run
 
 
 def _room_values(form: FormData) -> dict[str, Any]:
-    return {**text_values(form, ("name", "kind", "room_id")), "in_service": "in_service" in form}
+    values = text_values(form, ("name", "kind", "room_id", "video_address"))
+    return {**values, "in_service": "in_service" in form}
+
+
+def _address(form: FormData) -> str | None:
+    """A video room's fixed address as typed; None when the form has no such field."""
+    if "video_address" not in form:
+        return None
+    return text_values(form, ("video_address",))["video_address"]
 
 
 def _kind(raw: str) -> RoomKind:
@@ -157,7 +165,8 @@ def _kind(raw: str) -> RoomKind:
 async def add_room(request: Request) -> Response:
     async def run(user: User, facility: Facility, form: FormData) -> None:
         values = text_values(form, ROOM_FIELDS)
-        await admin.create_room(user, facility, name=values["name"], kind=_kind(values["kind"]))
+        await admin.create_room(user, facility, name=values["name"], kind=_kind(values["kind"]),
+                                video_address=values["video_address"])  # fmt: skip
 
     return await _change(request, "room", ROOM_FIELDS, run, _room_values)
 
@@ -167,7 +176,8 @@ async def edit_room(request: Request) -> Response:
         room = await admin.managed_room(user, request.path_params["room_id"])
         values = text_values(form, ROOM_FIELDS)
         await admin.update_room(user, room, name=values["name"], kind=_kind(values["kind"]),
-                                in_service="in_service" in form)  # fmt: skip
+                                in_service="in_service" in form,
+                                video_address=_address(form))  # fmt: skip
 
     def keep(form: FormData) -> dict[str, Any]:
         return {**_room_values(form), "room_id": str(request.path_params["room_id"])}

@@ -48,14 +48,17 @@ from scheduling.attendance import REFUSABLE, refuse_request
 from scheduling.availability import Slot
 from scheduling.booking import MeetingConflict
 from scheduling.booking_command import BookMeeting, book_meeting
+from scheduling.confirmation import refused_in_writing
 from scheduling.document_checks import CheckDocuments, check_documents
-from scheduling.kinds import RequestStatus, RoomKind
+from scheduling.kinds import LongerDecision, RequestPurpose, RequestStatus, RoomKind
+from scheduling.longer_meetings import DECIDABLE
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import schedule_of
 from scheduling.requests import assistant_rule, earliest_free_slot
 
 WALK_IN_FIELDS = (
     "q", "engagement_id", "assistant_name", "assistant_id_number", "length_minutes", "room_kind",
+    "purpose",
 )  # fmt: skip
 REGISTER_FIELDS = ("q", "lawyer_id", "detainee_id", "case_id", "kind")
 # The gate check's checkboxes, one per item of app.cases.kinds.GATE_CHECK ("doc_mandate" ...).
@@ -99,7 +102,8 @@ async def _walk_in_page(
         "engagements": found[:MAX_LISTED],
         "more": len(found) > MAX_LISTED,
         "lengths": allowed,
-        "room_kinds": [kind.value for kind in RoomKind],
+        # An interrogation room comes only with the lawyer's consent, never asked for as such.
+        "room_kinds": [kind.value for kind in RoomKind if kind != RoomKind.INTERROGATION],
         "values": values,
         "errors": errors,
         "ENGAGEMENT_KIND_LABELS": ENGAGEMENT_KIND_LABELS,
@@ -170,8 +174,10 @@ async def register_walk_in(request: Request) -> Response:
     values = text_values(form, WALK_IN_FIELDS)
     ticked = {name for name in GATE_BOXES if form.get(name) == "yes"}
     interpreter = form.get("interpreter_needed") == "yes"
+    consent = form.get("interrogation_room_consent") == "yes"
     values.update({name: "yes" for name in ticked})
     values["interpreter_needed"] = "yes" if interpreter else ""
+    values["interrogation_room_consent"] = "yes" if consent else ""
     try:
         problems: list[DomainError] = []  # every field at fault, at once
         engagement_id = int_or_none(values["engagement_id"])
@@ -194,6 +200,8 @@ async def register_walk_in(request: Request) -> Response:
                 assistant_name=values["assistant_name"],
                 assistant_id_number=values["assistant_id_number"],
                 interpreter_needed=interpreter,
+                purpose=values["purpose"] or RequestPurpose.ORDINARY,
+                interrogation_room_consent=consent,
                 documents_presented=presented_documents(ticked),
             )
         except DomainError as exc:
@@ -202,7 +210,7 @@ async def register_walk_in(request: Request) -> Response:
         legal = await request.app.state.law.context()
         opened = await ask_for_meeting(user, command, legal)
     except DomainError as exc:
-        fields = (*WALK_IN_FIELDS, "documents")
+        fields = (*WALK_IN_FIELDS, "documents", "interrogation_room_consent")
         errors = every_form_error(exc, fields)
         return await _walk_in_page(request, user, values, errors, exc.status)
     return RedirectResponse(f"/board/requests/{opened.id}", status_code=303)
@@ -217,6 +225,7 @@ async def _request_page(
     status: int = 200,
     refusal: tuple[dict[str, str], dict[str, str]] = ({}, {}),
     clock_error: str = "",
+    decisions: dict[str, Any] | None = None,
 ) -> Response:
     facility = await staff_facility(user)
     await meeting_request.fetch_related("lawyer", "detainee")
@@ -246,8 +255,31 @@ async def _request_page(
         "refusal_errors": refusal[1],
         "REFUSAL_REASON_LABELS": REFUSAL_REASON_LABELS,
         "DOCUMENT_LABELS": DOCUMENT_LABELS,
+        # R2015 art. 7-8: the longer meeting's answer and the client's written refusal.
+        "longer_decidable": bool(meeting_request.longer_reason)
+        and meeting_request.longer_decision == LongerDecision.UNDECIDED
+        and meeting_request.status in DECIDABLE,
+        "confirmation": meeting_request.purpose == RequestPurpose.ENGAGEMENT_CONFIRMATION,
+        "written_refusal": refused_in_writing(meeting_request),
+        "longer_values": {},
+        "longer_errors": {},
+        "client_refusal_values": {},
+        "client_refusal_errors": {},
+        **(decisions or {}),
     }
     return _render(request, "board/request.html", context, status)
+
+
+async def desk_request_page(
+    request: Request,
+    user: User,
+    meeting_request: MeetingRequest,
+    *,
+    decisions: dict[str, Any],
+    status: int,
+) -> Response:
+    """The desk's request page again, with a decision form's values and errors."""
+    return await _request_page(request, user, meeting_request, status=status, decisions=decisions)
 
 
 async def request_page(request: Request) -> Response:

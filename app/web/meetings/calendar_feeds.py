@@ -19,6 +19,7 @@ from app.web.csrf import checked_form
 from app.web.forms import every_form_error, int_or_none, text_values
 from scheduling import feeds
 from scheduling.models import Meeting, Room
+from scheduling.video_links import link_of
 
 FEED_FIELDS = ("scope", "room")
 
@@ -35,7 +36,8 @@ async def invite_file(request: Request) -> Response:
     user = permitted(request, Action.VIEW_MEETINGS)
     meeting = await visible_row(Meeting, user, request.path_params["meeting_id"])
     config = feeds.FeedSettings.of(request.app.state.settings)
-    text = await feeds.invite_text(meeting, config)
+    link = await link_of(meeting, user, request.app.state.notices.video)  # the reader's own
+    text = await feeds.invite_text(meeting, config, link)
     return calendar_response(text, f"meeting-{meeting.reference}.ics")
 
 

@@ -27,6 +27,7 @@ from app.web.meetings.meeting_views import (
     choice,
     deadline_view,
     facility_rooms,
+    join_view,
     open_slots,
     parse_slot,
 )
@@ -38,6 +39,7 @@ from scheduling.booking_command import BookMeeting, book_meeting
 from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.requests import earliest_free_slot
+from scheduling.video_links import is_video, link_of, may_join
 
 
 def _kind(request: Request, meeting_request: MeetingRequest) -> RoomKind:
@@ -75,6 +77,7 @@ async def request_page_response(
             item.permission_due_at, item.permission_deadline, zone, locale, "M5"
         ),
         "decided_at": show_local(item.permission_decided_at, zone),
+        "lifted_at": show_local(item.permission_lifted_at, zone),
         "requested_at": show_local(item.requested_at, zone),
         "windows": [
             (show_local(_iso(w["from"]), zone), show_local(_iso(w["to"]), zone))
@@ -85,6 +88,8 @@ async def request_page_response(
         "staff": user.role == Role.DETENTION_STAFF,
         "can_decide": allowed(user, Action.DECIDE_MEETING_PERMISSIONS)
         and item.status == RequestStatus.AWAITING_PERMISSION,
+        "can_lift": allowed(user, Action.DECIDE_MEETING_PERMISSIONS)
+        and item.status == RequestStatus.PERMISSION_REFUSED,
         "earliest": choice(earliest, rooms, zone) if earliest else None,
         "days": days,
         "kind": kind.value,
@@ -187,6 +192,13 @@ async def meeting_page_response(
         "values": values or {},
         "errors": errors or {},
         "proofs": await receipts.ready_proofs(meeting.id, "booking"),
+        # A video meeting: the reader's own join link and when it works (scheduling.video).
+        "video": room is not None and is_video(room),
+        "may_join": room is not None and may_join(user, meeting, room),
+        "join": join_view(await link_of(meeting, user, request.app.state.notices.video), zone),
+        # CPL 39(4): her own meeting's lawyer may report it was monitored or recorded.
+        "can_report_monitoring": user.id == meeting.lawyer_id
+        and allowed(user, Action.FILE_COMPLAINTS),
     }
     return render(request, "meetings/meeting.html", context, status)
 

@@ -14,13 +14,16 @@ from app import clock as app_clock
 from app.errors import DomainError
 from app.law.explanations import ExplanationStep
 from app.law.policies import POLICY_IDS
+from app.presentation.i18n import current_locale
 from app.presentation.law_labels import POLICY_LABELS
 from app.presentation.legal_words import explanation_words, policy_value_words
 from app.web.forms import show_deadline, show_local, zone
+from notifications.wording import notice_span
 from scheduling.availability import Interval, Slot, free_slots
 from scheduling.kinds import RoomKind
 from scheduling.models import MeetingRequest, Room
 from scheduling.plan_store import load_plan
+from scheduling.video import VideoLink
 
 SLOT_DAYS: Final = 7  # how far ahead the page offers free times
 MAX_STARTS_PER_DAY: Final = 48
@@ -187,3 +190,19 @@ async def open_slots(
         lawyer_id=request.lawyer_id, exclude_meeting_id=exclude_meeting_id,
     )  # fmt: skip
     return free_slots(plan, window, timedelta(minutes=request.length_minutes))
+
+
+@dataclass(frozen=True)
+class JoinView:
+    """A video meeting's join link as a page shows it: the address, and when it works in
+    words on the centre's clock ("2026年12月8日（周二）08:50至10:00 北京时间")."""
+
+    url: str
+    window: str
+
+
+def join_view(link: VideoLink | None, zone_name: str) -> JoinView | None:
+    if link is None:
+        return None
+    words = notice_span(link.opens_at, link.closes_at, zone_name, current_locale.get())
+    return JoinView(link.url, words)

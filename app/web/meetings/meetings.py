@@ -26,7 +26,7 @@ from app.web.csrf import checked_form
 from app.web.forms import every_form_error, local_datetime, show_local, text_values
 from app.web.meetings.meeting_views import Clock, clock
 from scheduling.asking import AskForMeeting, ask_for_meeting
-from scheduling.kinds import MeetingStatus, RequestStatus, RoomKind
+from scheduling.kinds import MeetingStatus, RequestPurpose, RequestStatus, RoomKind
 from scheduling.models import Meeting, MeetingRequest, Room
 from scheduling.plan_store import schedule_of
 from scheduling.requests import permission_needed
@@ -37,8 +37,9 @@ WINDOW_FIELDS: Final = tuple(
 )
 TEXT_FIELDS: Final = (
     "length_minutes", "room_kind", "assistant_name", "assistant_id_number", *WINDOW_FIELDS,
+    "purpose", "longer_minutes", "longer_reason",
 )  # fmt: skip
-FORM_FIELDS: Final = (*TEXT_FIELDS, "interpreter_needed", "walk_in")
+FORM_FIELDS: Final = (*TEXT_FIELDS, "interpreter_needed", "walk_in", "interrogation_room_consent")
 OPEN_STATUSES: Final = (
     RequestStatus.REQUESTED, RequestStatus.AWAITING_PERMISSION, RequestStatus.SCHEDULED,
     RequestStatus.CHECKED_IN, RequestStatus.IN_PROGRESS,
@@ -136,7 +137,10 @@ async def _form_page(
         "facility": facility,
         "zone": facility.timezone,
         "lengths": lengths,
-        "kinds": [k.value for k in RoomKind if k.value in kinds] or [k.value for k in RoomKind],
+        # An interrogation room is never asked for as such: the lawyer consents to it (art. 7).
+        "kinds": [k.value for k in RoomKind if k.value in kinds and k != RoomKind.INTERROGATION]
+        or [RoomKind.IN_PERSON.value],
+        "purposes": [purpose.value for purpose in RequestPurpose],
         "windows": range(1, WINDOWS + 1),
         "staff": request.state.user.role == Role.DETENTION_STAFF,
         "needs_permission": permission_needed(engagement.case, policies),
@@ -150,7 +154,8 @@ async def new_request_page(request: Request) -> Response:
     engagement = await _engagement(request)
     lengths, _buffer = await schedule_of(engagement.detainee.facility_id)
     length = 60 if 60 in lengths else lengths[0]
-    values = {"length_minutes": str(length), "room_kind": RoomKind.IN_PERSON.value}
+    values = {"length_minutes": str(length), "room_kind": RoomKind.IN_PERSON.value,
+              "purpose": RequestPurpose.ORDINARY.value}  # fmt: skip
     return await _form_page(request, engagement, values, {})
 
 
@@ -187,7 +192,11 @@ def _command(
         command = build(
             AskForMeeting,
             engagement_id=engagement_id,
-            length_minutes=values["length_minutes"],
+            # A longer meeting, when asked for, instead of one of the centre's lengths.
+            length_minutes=values["longer_minutes"] or values["length_minutes"],
+            longer_reason=values["longer_reason"],
+            purpose=values["purpose"] or RequestPurpose.ORDINARY,
+            interrogation_room_consent=values["interrogation_room_consent"] == "on",
             room_kind=values["room_kind"],
             preferred_windows=windows,
             assistant_name=values["assistant_name"],
@@ -196,13 +205,17 @@ def _command(
             walk_in=values["walk_in"] == "on",
         )
     except DomainError as exc:
-        problems.extend(_on_form(one, rows) for one in exc.each())
+        longer = bool(values["longer_minutes"])
+        problems.extend(_on_form(one, rows, longer) for one in exc.each())
     raise_all(problems)
     return command, rows
 
 
-def _on_form(exc: DomainError, rows: list[int]) -> DomainError:
-    """The command's "preferred_windows.0" is the form's row of that window ("window1")."""
+def _on_form(exc: DomainError, rows: list[int], longer: bool = False) -> DomainError:
+    """The command's "preferred_windows.0" is the form's row of that window ("window1"); its
+    length is the longer length's field when one was asked for."""
+    if longer and exc.field == "length_minutes":
+        exc.field = "longer_minutes"
     path = (exc.field or "").split(".")
     if path[0] == "preferred_windows" and len(path) > 1 and path[1].isdigit():
         index = int(path[1])
@@ -224,7 +237,7 @@ async def create_request(request: Request) -> Response:
         if request.state.user.role != Role.DETENTION_STAFF:
             fields.discard("walk_in")  # not on a lawyer's form: the error goes above it
         for one in exc.each():
-            _on_form(one, rows)
+            _on_form(one, rows, bool(values["longer_minutes"]))
         errors = every_form_error(exc, fields)
         return await _form_page(request, engagement, values, errors, exc.status)
     return RedirectResponse(f"/meeting-requests/{opened.id}", status_code=303)

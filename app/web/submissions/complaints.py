@@ -1,5 +1,6 @@
 """Complaint pages: a lawyer's complaints and the new-complaint form (pre-filled from
-?case_id=&type=&duty=, the checklist's "complain about this" link); a bar auditor's list of
+?case_id=&type=&duty=, the checklist's "complain about this" link, or ?meeting= from a meeting
+page: "this meeting was monitored or recorded"); a bar auditor's list of
 the jurisdiction's complaints and the reply form.
 The API (app.api.submissions) calls the same services."""
 
@@ -33,7 +34,7 @@ from app.web.forms import (
     local_datetime,
     text_values,
 )
-from notifications.wording import local_time
+from notifications.wording import local_time, notice_span
 from rights_checklist import complaints
 from rights_checklist.kinds import (
     ADDRESSEES,
@@ -110,10 +111,42 @@ def _meeting_facts(facts: complaints.MeetingBreachFacts) -> str:
     return text
 
 
+def _monitored_facts(facts: complaints.MonitoredMeetingFacts) -> str:
+    """A meeting the lawyer believes was monitored or recorded (CPL 39(4)), in her words, for
+    her to add what she observed."""
+    language = current_locale.get()
+    span = notice_span(facts.starts_at, facts.ends_at, facts.timezone, language)
+    text = gettext(
+        "Meeting %(reference)s with my detained client at %(facility)s, room %(room)s, "
+        "%(time)s."
+    ) % {"reference": facts.reference, "facility": facts.facility_name, "room": facts.room_name,
+         "time": span}  # fmt: skip
+    if facts.video:
+        text += gettext(" The meeting was held by video link.")
+    return text + gettext(
+        " I have reason to believe that the meeting was monitored or recorded, although a "
+        "defence lawyer's meeting with a detained client is not monitored (Article 39(4) of "
+        "the Criminal Procedure Law). What I observed: "
+    )
+
+
 async def _prefill(user: User, query: dict[str, str]) -> dict[str, str]:
     """Query parameters are only suggestions: unknown values are dropped, never trusted."""
     kind = query.get("type", "")
     values = {"addressed_to": ComplaintBody.PROCURATORATE.value, "description": ""}
+    meeting_id = int_or_none(query.get("meeting"))
+    if meeting_id is not None:  # from the meeting page: "this meeting was monitored"
+        monitored = await complaints.monitored_meeting_facts(user, meeting_id)
+        if monitored is not None:
+            addressed, copied = ADDRESSEES["C1"]
+            return {
+                "case_id": str(monitored.case_id),
+                "complaint_type": ComplaintType.MEETING_MONITORED.value,
+                "addressed_to": addressed.value,
+                "copied_to": copied.value if copied else "",
+                "duty": "C1",
+                "description": _monitored_facts(monitored),
+            }
     values["case_id"] = query.get("case_id", "") if int_or_none(query.get("case_id")) else ""
     if kind in {t.value for t in ComplaintType}:
         values["complaint_type"] = kind

@@ -22,7 +22,7 @@ from app.accounts.roles import Role
 from app.cases.models import Case, Detainee, Engagement, EngagementDocument
 from notifications.models import Escalation
 from rights_checklist.models import Complaint, Submission
-from scheduling.models import Meeting, MeetingRequest
+from scheduling.models import Meeting, MeetingRequest, SlotOffer
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -34,6 +34,7 @@ SEES_NONE = {
     EngagementDocument: {Role.BAR_AUDITOR, Role.ADMIN},  # auditors read metadata only
     MeetingRequest: {Role.ADMIN},
     Meeting: {Role.ADMIN},
+    SlotOffer: {Role.INVESTIGATOR, Role.ADMIN},  # rooms and holds are the centre's business
     Submission: {Role.DETENTION_STAFF, Role.ADMIN},
     Complaint: {Role.DETENTION_STAFF, Role.INVESTIGATOR, Role.ADMIN},  # police: only via replies
     Escalation: {Role.LAWYER},  # the responsible units, auditors and admins

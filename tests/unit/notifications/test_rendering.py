@@ -32,6 +32,7 @@ PAYLOADS = _samples()
 def test_the_kinds_include_the_notices_the_services_send() -> None:
     sent = {"account_verified", "case_event_notice", "meeting_booked", "meeting_cancelled",
             "meeting_reminder", "meeting_rescheduled", "meeting_permission_decided",
+            "meeting_permission_lifted",
             "meeting_closure_rebooking", "meeting_new_slots", "submission_received",
             "submission_handled", "complaint_reply", "test_message"}  # fmt: skip
     assert sent <= set(known_kinds())
@@ -74,3 +75,19 @@ def test_an_unknown_kind_is_refused() -> None:
 def test_a_missing_payload_key_is_an_error_not_a_blank() -> None:
     with pytest.raises(RenderError):
         render("test_message", "en", {})
+
+
+def test_a_permission_answer_queued_before_contacts_were_named_still_renders() -> None:
+    payload = dict(PAYLOADS["meeting_permission_decided"])
+    for key in ("contact_unit", "contact_person", "contact_phone", "lifted_at"):
+        del payload[key]
+    message = render("meeting_permission_decided", "zh-CN", payload)
+    assert "联系单位" not in message.text and payload["reasons"] in message.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_lifting_of_a_refusal_names_the_contact_and_the_statement(language: str) -> None:
+    payload = PAYLOADS["meeting_permission_lifted"]
+    message = render("meeting_permission_lifted", language, payload)
+    for words in (payload["contact_unit"], payload["contact_person"], payload["lift_reason"]):
+        assert words in message.text and words in message.html
