@@ -26,7 +26,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.audit.service import record
 from app.errors import DomainError
-from scheduling import meeting_notices, offers, video
+from scheduling import meeting_notices, offers, slot_rules, video
 from scheduling.availability import Interval, Slot, alternatives, free_slots
 from scheduling.kinds import CapacityCause, MeetingStatus, OfferStatus, RequestStatus, RoomKind
 from scheduling.meeting_notices import NoticeSettings
@@ -294,8 +294,6 @@ async def _check_slot(
     """
     if starts_at.utcoffset() is None:
         raise DomainError("time_needs_zone", field="starts_at")
-    from scheduling import slot_rules  # the request's own rules (R2015 art. 7)
-
     if room.facility_id != request.facility_id or not room.in_service:
         raise DomainError("room_unavailable", field="room")
     slot_rules.room_rule(request, room.kind)  # an interrogation room needs written consent

@@ -13,7 +13,7 @@ from app.audit.models import AuditEntry
 from app.errors import DomainError
 from notifications.kinds import Channel
 from notifications.models import Notification
-from scheduling import offer_answers, offer_notices, offers
+from scheduling import attendance, closures, facility_admin, offer_answers, offer_notices, offers
 from scheduling.booking import MeetingConflict, book, cancel
 from scheduling.kinds import (
     CapacityCause,
@@ -312,3 +312,61 @@ async def test_a_later_round_treats_the_held_slot_as_taken() -> None:
     assert [(o.request_id, o.room_id) for o in held] == [
         (first.request.id, place.rooms[0].id), (second.request.id, place.rooms[1].id),
     ]  # fmt: skip
+
+
+async def test_a_closure_ended_early_frees_its_remaining_hours(place: Place) -> None:
+    closure = await closures.add_closure(
+        place.staff, place.facility, room=None, starts_at=local(8), ends_at=local(18),
+        reason="Fire drill",
+    )  # fmt: skip
+    await waiting(place, 5)
+    await closures.end_closure_early(place.staff, closure, local(12))
+    freed = await FreedCapacity.get(cause=CapacityCause.CLOSURE_SHORTENED)
+    assert (freed.room_id, freed.starts_at, freed.ends_at) == (None, local(12), local(18))
+    (offer,) = await run_round(place)
+    assert offer.starts_at == local(12)
+
+
+async def test_a_closure_cannot_be_ended_later_than_it_ends(place: Place) -> None:
+    closure = await closures.add_closure(
+        place.staff, place.facility, room=None, starts_at=local(8), ends_at=local(12),
+        reason="Fire drill",
+    )  # fmt: skip
+    with pytest.raises(DomainError) as refused:
+        await closures.end_closure_early(place.staff, closure, local(13))
+    assert refused.value.code == "closure_not_shortened"
+
+
+async def test_a_withdrawn_closure_frees_its_hours(place: Place) -> None:
+    closure = await closures.add_closure(
+        place.staff, place.facility, room=place.rooms[0], starts_at=local(8), ends_at=local(12),
+        reason="Repairs",
+    )  # fmt: skip
+    await closures.remove_closure(place.staff, closure)
+    freed = await FreedCapacity.get(cause=CapacityCause.CLOSURE_WITHDRAWN)
+    assert (freed.room_id, freed.starts_at, freed.ends_at) == (
+        place.rooms[0].id,
+        local(8),
+        local(12),
+    )
+
+
+async def test_a_room_back_in_service_frees_its_hours(place: Place) -> None:
+    room = await facility_admin.update_room(place.staff, place.rooms[0], in_service=False)
+    await facility_admin.update_room(place.staff, room, in_service=True)
+    assert await FreedCapacity.filter(cause=CapacityCause.ROOM_IN_SERVICE, room_id=room.id).exists()
+
+
+async def test_a_no_show_frees_the_rest_of_the_hour(
+    place: Place, frozen_clock: FrozenClock
+) -> None:
+    party = await make_party(place)
+    meeting = await book(party.lawyer, party.request, place.rooms[0], local(9), HOUR,
+                         notices=NOTICES)  # fmt: skip
+    frozen_clock.set(local(9, 20))
+    marked = await attendance.mark_no_show(place.staff, meeting)
+    assert marked.ends_at == local(9, 20)
+    freed = await FreedCapacity.get(cause=CapacityCause.NO_SHOW)
+    assert (freed.starts_at, freed.ends_at) == (local(9, 20), local(10))
+    entry = await AuditEntry.get(action="meeting.no_show")
+    assert "booked_ends_at" in entry.summary

@@ -14,6 +14,7 @@ from app.accounts.policy import Action, NotFound
 from app.api.facilities.facility_models import (
     AffectedMeetingOut,
     ClosureCreate,
+    ClosureEnd,
     ClosureOut,
     RoomCreate,
     RoomOut,
@@ -155,6 +156,11 @@ async def remove_closure(user: User, closure_id: int) -> None:
     await closures.remove_closure(user, await closures.managed_closure(user, closure_id))
 
 
+async def end_closure_early(user: User, closure_id: int, body: ClosureEnd) -> ClosureOut:
+    closure = await closures.managed_closure(user, closure_id)
+    return await closure_out(user, await closures.end_closure_early(user, closure, body.ends_at))
+
+
 def _ep(
     method: str, path: str, handler: object, summary: str, action: Action, **kw: object
 ) -> Endpoint:
@@ -191,5 +197,9 @@ FACILITY_ENDPOINTS: list[Endpoint] = [
         body=ClosureCreate, response=ClosureOut, status=201, errors=(404,)),
     _ep("DELETE", "/closures/{closure_id:int}", remove_closure,
         "Remove a closure entered by mistake (meetings stay flagged for rebooking)", MANAGE,
+        errors=(404, 409)),
+    _ep("POST", "/closures/{closure_id:int}/end", end_closure_early,
+        "End a closure early: the hours after the new end are offered to waiting requests, "
+        "least statutory time left first", MANAGE, body=ClosureEnd, response=ClosureOut,
         errors=(404, 409)),
 ]  # fmt: skip

@@ -97,6 +97,11 @@ class ClosureOut(BaseModel):
     )
 
 
+class ClosureEnd(_In):
+    ends_at: Timestamp = Field(description="Sooner than the closure's end; the hours after it "
+                               "are offered to waiting requests")  # fmt: skip
+
+
 class ClosureCreate(_In):
     room_id: RowId | None = None
     starts_at: Timestamp

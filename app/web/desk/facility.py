@@ -40,7 +40,7 @@ SESSION_FIELDS = ("start", "end", "weekdays", "room_ids", "valid_from", "valid_t
 SCHEDULE_FIELDS = ("allowed_lengths", "buffer_minutes")
 CLOSURE_FIELDS = ("room", "starts_at", "ends_at", "reason")
 ANCHORS = {"room": "rooms", "edit": "rooms", "session": "sessions", "schedule": "schedule",
-           "closure": "closures"}  # fmt: skip
+           "closure": "closures", "closure_end": "closures"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,7 @@ async def _overview(
             "buffer_minutes": str(context["buffer_minutes"]),
         },
         "closure": {},
+        "closure_end": {},
     }
     if form:
         defaults[form] = values or {}
@@ -287,6 +288,24 @@ async def remove_closure(request: Request) -> Response:
     return await _change(request, "closure", (), run, lambda form: {})
 
 
+_END_INPUTS = ("closure_id", "ends_date", "ends_time")
+
+
+async def end_closure_early(request: Request) -> Response:
+    """The closure ends sooner (repairs done early): its remaining hours go to the waitlist."""
+
+    async def run(user: User, facility: Facility, form: FormData) -> None:
+        closure = await closures.managed_closure(user, request.path_params["closure_id"])
+        v = text_values(form, _END_INPUTS)
+        ends = local_datetime(v["ends_date"], v["ends_time"], facility.timezone, "ends_at")
+        await closures.end_closure_early(user, closure, ends)
+
+    def keep(form: FormData) -> dict[str, Any]:
+        return {**text_values(form, _END_INPUTS), "closure_id": request.path_params["closure_id"]}
+
+    return await _change(request, "closure_end", ("ends_at",), run, keep)
+
+
 async def public_hours(request: Request) -> Response:
     permitted(request, Action.VIEW_FACILITY_SCHEDULE)
     facility = await Facility.get_or_none(id=request.path_params["facility_id"])
@@ -304,5 +323,6 @@ routes = [
     Route("/facility/schedule", set_schedule, methods=["POST"]),
     Route("/facility/closures", add_closure, methods=["POST"]),
     Route("/facility/closures/{closure_id:int}/delete", remove_closure, methods=["POST"]),
+    Route("/facility/closures/{closure_id:int}/end", end_closure_early, methods=["POST"]),
     Route("/facilities/{facility_id:int}/hours", public_hours, methods=["GET"]),
 ]
