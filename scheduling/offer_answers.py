@@ -111,7 +111,7 @@ async def open_offers(actor: User) -> list[SlotOffer]:
 async def offer_of(actor: User, offer_id: int) -> SlotOffer:
     """One offer in the actor's scope (NotFound outside it), with room, facility and request."""
     offer = await visible_row(SlotOffer, actor, offer_id)
-    await offer.fetch_related("room", "facility", "request")
+    await offer.fetch_related("room", "facility", "request__detainee")
     return offer
 
 

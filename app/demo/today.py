@@ -48,7 +48,7 @@ from rights_checklist.kinds import SubmissionKind
 from scheduling import attendance
 from scheduling import facility_admin as admin
 from scheduling.booking import book
-from scheduling.kinds import RoomKind
+from scheduling.kinds import RequestPurpose, RoomKind
 from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import Meeting, MeetingRequest, OpeningSession, Room
 from scheduling.requests import NewRequest, meeting_deadline, open_request
@@ -243,8 +243,10 @@ class _Today:
         engagement = self.engagements[key]
         lawyer = await User.get(id=engagement.lawyer_id)
         checked = at if engagement.activated_at is not None else None  # P1 after_document_check
+        # G was detained three days ago and has not met a lawyer: a priority meeting.
+        purpose = RequestPurpose.FIRST_AFTER_DETENTION if key == "G" else RequestPurpose.ORDINARY
         new = NewRequest(length_minutes=minutes, room_kind=kind, requested_at=at,
-                         documents_checked_at=checked)  # fmt: skip
+                         documents_checked_at=checked, purpose=purpose)  # fmt: skip
         return await open_request(lawyer, engagement, new, policies=self.context.policies,
                                   calendar=self.context.calendar)  # fmt: skip
 
