@@ -258,11 +258,18 @@ async def documents_not_presented(engagement: Engagement) -> list[DocumentKind]:
 
 
 async def register_at_gate(
-    staff: User, lawyer_id: int, detainee_id: int, case_id: int, kind: EngagementKind
+    staff: User,
+    lawyer_id: int,
+    detainee_id: int,
+    case_id: int,
+    kind: EngagementKind,
+    *,
+    conflict_policy: ConflictPolicy = "warn",
 ) -> Engagement:
     """A lawyer arrives with documents for an engagement not yet on record (story 2): the desk
     registers it for her from the documents presented. Only a registered, verified lawyer can
-    be named (a meeting is recorded against her account); the detainee must be held here."""
+    be named (a meeting is recorded against her account); the detainee must be held here. A
+    co-defendant conflict is judged as when she registers it herself (``start_engagement``)."""
     if staff.role != Role.DETENTION_STAFF or staff.facility_id is None:
         raise DomainError("not_found", None, 404)
     problems: list[DomainError] = []  # the detainee and the lawyer, reported at once
@@ -284,12 +291,18 @@ async def register_at_gate(
         )  # fmt: skip
         if existing is not None:
             return existing
+        conflicts = await co_defendant_conflicts(lawyer.id, case_id, detainee.id)
+        if conflicts and conflict_policy == "refuse":
+            facts = {"conflicts": [c.facts() for c in conflicts], "policy": conflict_policy}
+            raise DomainError(CO_DEFENDANT_CONFLICT, None, 409, extensions=facts)
         engagement = await Engagement.create(
             lawyer=lawyer, case_id=case_id, detainee=detainee, kind=kind
         )
-        await record(staff, "engagement.registered_at_gate", "engagement", engagement.id,
-                     {"case_id": case_id, "detainee_id": detainee.id, "lawyer_id": lawyer.id,
-                      "kind": kind.value})  # fmt: skip
+        summary: dict[str, Any] = {"case_id": case_id, "detainee_id": detainee.id,
+                                   "lawyer_id": lawyer.id, "kind": kind.value}  # fmt: skip
+        if conflicts:
+            summary[CO_DEFENDANT_CONFLICT] = [c.engagement_id for c in conflicts]
+        await record(staff, "engagement.registered_at_gate", "engagement", engagement.id, summary)
     return engagement
 
 

@@ -17,6 +17,7 @@ from app.audit.models import AuditEntry
 from app.cases import engagements, services
 from app.cases.kinds import CaseCategory, EngagementKind, EngagementStatus
 from app.cases.models import Case, Detainee, Engagement
+from app.errors import DomainError
 from app.settings import Settings
 from tests.integration.case_world import CaseWorld, make_case_world
 from tests.integration.helpers import api_token, bearer, post_form, sign_in_as
@@ -215,7 +216,8 @@ async def test_the_api_answer_carries_the_warning(client: AsyncClient) -> None:
     assert warning["co_defendant"] == "马俊峰" and warning["kind"] == "retained"
     day = first.created_at.astimezone(ZoneInfo(joint.world.facility.timezone)).date()
     assert warning["registered_on"] == day.isoformat()
-    assert "“warn”" in warning["message"] and "马俊峰" in warning["message"]
+    # In the token user's language (Chinese): the setting's value in words, "提醒" (warn).
+    assert "“提醒”" in warning["message"] and "马俊峰" in warning["message"]
     entry = await started_entry(body["id"])
     assert entry.summary["co_defendant_conflict"] == [first.id]
 
@@ -242,3 +244,29 @@ async def test_the_openapi_document_declares_the_warnings(client: AsyncClient) -
     assert "warnings" in schemas["EngagementCreated"]["required"]
     assert schemas["EngagementWarning"]["properties"]["code"]["const"] == "co_defendant_conflict"
     assert "409" in answer
+
+
+@pytest.mark.usefixtures("database")
+async def test_the_desk_registering_a_co_defendant_at_the_gate_records_the_conflict() -> None:
+    joint = await co_defendants()
+    first = await defend(joint, joint.first)
+    second = await engagements.register_at_gate(
+        joint.world.staff, joint.world.lawyer.id, joint.second.id, joint.case.id,
+        EngagementKind.RETAINED,
+    )  # fmt: skip
+    entry = await AuditEntry.get(action="engagement.registered_at_gate",
+                                 object_id=str(second.id))  # fmt: skip
+    assert entry.summary["co_defendant_conflict"] == [first.id]
+
+
+@pytest.mark.usefixtures("database")
+async def test_the_desk_cannot_register_a_co_defendant_at_the_gate_when_refused() -> None:
+    joint = await co_defendants()
+    await defend(joint, joint.first)
+    with pytest.raises(DomainError) as refused:
+        await engagements.register_at_gate(
+            joint.world.staff, joint.world.lawyer.id, joint.second.id, joint.case.id,
+            EngagementKind.RETAINED, conflict_policy="refuse",
+        )  # fmt: skip
+    assert refused.value.code == "co_defendant_conflict" and refused.value.status == 409
+    assert not await Engagement.filter(detainee_id=joint.second.id).exists()

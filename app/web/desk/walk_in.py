@@ -149,8 +149,9 @@ async def register_engagement(request: Request) -> Response:
             raise together(problems)
         detainee, case_id = chosen
         engagement = await engagements.register_at_gate(
-            user, int_or_none(values["lawyer_id"]) or 0, detainee, case_id, EngagementKind(kind)
-        )
+            user, int_or_none(values["lawyer_id"]) or 0, detainee, case_id, EngagementKind(kind),
+            conflict_policy=request.app.state.settings.legal.co_defendant_conflict,
+        )  # fmt: skip
     except DomainError as exc:
         errors = every_form_error(exc, REGISTER_FIELDS)
         return await _walk_in_page(request, user, {**values, "length_minutes": "60"},
