@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import clock, db
 from app.api.framework import Endpoint, as_routes, openapi_document, openapi_response
 from app.law.context import Law
+from app.presentation.metrics import MetricsAccess, RequestMetricsMiddleware
 from app.settings import Settings, load_settings
 from app.web.errors import EXCEPTION_HANDLERS, error_page
 from app.web.middleware import (
@@ -65,7 +66,7 @@ class ServerErrorPages:
 def page_routes() -> list[BaseRoute]:
     """Every page, area by area (each area is a package of app.web)."""
     from app.web.account import home, profile, session
-    from app.web.admin import admin, calendar_admin, verification
+    from app.web.admin import admin, calendar_admin, metrics, verification
     from app.web.cases import (
         case_list,
         cases,
@@ -84,7 +85,7 @@ def page_routes() -> list[BaseRoute]:
 
     areas = {
         "account": (home, session, profile),
-        "admin": (admin, verification, calendar_admin),
+        "admin": (admin, verification, calendar_admin, metrics),
         "cases": (case_list, cases, clients, detainees, documents, deadlines, transparency),
         "submissions": (submissions, checklist, complaints, escalations),
         "notices": (inbox, notifications_admin, notification_preferences, webhooks),
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(RequestMetricsMiddleware),  # outermost: times all the rest
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware, https=settings.uses_https),
             Middleware(WebContextMiddleware, settings=settings),
@@ -212,6 +214,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     available = frozenset(r.path for r in routes if isinstance(r, Route))
     app.state.templates = Templates(available)
     app.state.openapi = document
+    app.state.metrics_access = MetricsAccess.from_settings(settings)  # who may read /metrics
     return app
 
 

@@ -200,6 +200,26 @@ class VideoSection(_Section):
     join_early_minutes: int = Field(10, ge=0, le=120)
 
 
+class MetricsSection(_Section):
+    # Prometheus metrics at /metrics: off (404) unless enabled; a scraper sends the token as
+    # "Authorization: Bearer <token>" (else 401).
+    enabled: bool = False
+    # The bearer token, or (preferred) a file holding it on one line; one of them when enabled.
+    token: str = Field("", repr=False)
+    token_file: Path = Path("")
+    # `lawmeet worker` serves its own /metrics on this port (0: none), with the same token.
+    worker_port: int = Field(0, ge=0, le=65535)
+    worker_host: str = "127.0.0.1"
+
+    @model_validator(mode="after")
+    def _token_when_enabled(self) -> MetricsSection:
+        if self.enabled and not (self.token or self.token_file != Path("")):
+            raise ValueError("metrics.enabled needs token or token_file")
+        if self.token and len(self.token) < 16:
+            raise ValueError("metrics.token must be at least 16 characters")
+        return self
+
+
 class LoggingSection(_Section):
     format: Literal["auto", "json", "text"] = "auto"
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -224,6 +244,7 @@ class Settings(_Section):
     waitlist: WaitlistSection = WaitlistSection()
     video: VideoSection = VideoSection()
     audit: AuditSection = AuditSection()
+    metrics: MetricsSection = MetricsSection()
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> Settings:

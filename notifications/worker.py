@@ -2,9 +2,16 @@
 
 A claim marks rows `sending` with a lease. A worker that dies mid-send leaves its rows in
 `sending`; once the lease ends any worker reclaims them, so every row is sent at least once
-(possibly twice, which is why e-mails carry a stable Message-ID). On PostgreSQL concurrent
-workers skip each other's locked rows (FOR UPDATE SKIP LOCKED); SQLite has no row locks, so
-a batch is taken by one conditional UPDATE, which SQLite runs alone (one writer at a time).
+(possibly twice, which is why e-mails carry a stable Message-ID). An SMS whose attempt may
+have reached Twilio unseen (lease ended, or a timeout) is first looked for at Twilio and not
+sent again if it is there (`notifications.resend`). On PostgreSQL concurrent workers skip
+each other's locked rows (FOR UPDATE SKIP LOCKED); SQLite has no row locks, so a batch is
+taken by one conditional UPDATE, which SQLite runs alone (one writer at a time).
+
+In-app rows need no network and never take a lease: each round first marks the due ones
+`delivered` (or cancelled when stale, dead when they cannot be rendered) with a few UPDATEs,
+never leaving one `sending`, so a crash cannot hold them back (`deliver_inbox`). The inbox
+shows a row from the moment it is written, whatever its status.
 """
 
 from __future__ import annotations
@@ -17,17 +24,25 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from app import clock
 from app.settings import NotificationsSection
-from notifications.channels import DeliveryError, Outgoing, Sender
+from notifications import heartbeat
+from notifications.channels import DeliveryError, Outgoing, Receipt, Sender
 from notifications.escalation import sweep
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
 from notifications.preferences import move_off_sms, opt_out, reroute_opted_out_sms
 from notifications.rendering import RenderError, render
+from notifications.resend import (
+    earlier_send,
+    recover_abandoned_sms,
+    unknown_since,
+    with_unknown,
+    without_unknown,
+)
 from notifications.routing import OPTED_OUT
 
 log = logging.getLogger("lawmeet.notifications")
@@ -44,6 +59,18 @@ def _due(now: datetime) -> Q:
     waiting = Q(status=Status.PENDING, next_attempt_at__lte=now)
     abandoned = Q(status=Status.SENDING, lease_until__lt=now)
     return Q(waiting | abandoned)
+
+
+def _claimable(now: datetime) -> Q:
+    """What a claim takes: due rows, but no in-app row (delivered without a lease) and no SMS
+    straight from `sending` (recovered first, marked unknown: `recover_abandoned_sms`)."""
+    waiting = Q(status=Status.PENDING, next_attempt_at__lte=now)
+    abandoned = Q(Q(status=Status.SENDING, lease_until__lt=now), ~Q(channel=Channel.SMS))
+    return Q(Q(waiting | abandoned), ~Q(channel=Channel.INAPP))
+
+
+OPEN = (Status.PENDING, Status.SENDING)
+STALE = "stale: time has passed"
 
 
 def _stale(payload: Mapping[str, object], now: datetime) -> bool:
@@ -68,11 +95,11 @@ SENT_FIELDS = (
 )
 
 
-async def _record_sent(rows: list[Notification]) -> None:
+async def _record_sent(rows: list[Notification], fields: tuple[str, ...] = SENT_FIELDS) -> None:
     """One UPDATE for a batch's successes, and only for rows still ours (`sending`): a row
     another party moved on in the meantime keeps its state."""
     if rows:
-        await Notification.filter(status=Status.SENDING).bulk_update(rows, fields=SENT_FIELDS)
+        await Notification.filter(status=Status.SENDING).bulk_update(rows, fields=fields)
 
 
 class Worker:
@@ -89,7 +116,7 @@ class Worker:
             async with in_transaction(connection.connection_name):
                 # Model rows, not .values(): Tortoise drops FOR UPDATE from a values() query.
                 locked = (
-                    await Notification.filter(_due(now))
+                    await Notification.filter(_claimable(now))
                     .order_by("next_attempt_at", "id")
                     .limit(self.config.batch_size)
                     .select_for_update(skip_locked=True)
@@ -97,7 +124,7 @@ class Worker:
                 )
                 ids = [row.id for row in locked]
                 if ids:
-                    await Notification.filter(_due(now), id__in=ids).update(
+                    await Notification.filter(_claimable(now), id__in=ids).update(
                         status=Status.SENDING, lease_until=lease
                     )
         else:
@@ -107,12 +134,12 @@ class Worker:
             # claims ever to draw the same lease, a row would go out twice (at-least-once).
             lease += timedelta(microseconds=random.randrange(1, 1_000_000))
             batch = (
-                Notification.filter(_due(now))
+                Notification.filter(_claimable(now))
                 .order_by("next_attempt_at", "id")
                 .limit(self.config.batch_size)
                 .values("id")
             )
-            await Notification.filter(_due(now), id__in=Subquery(batch)).update(
+            await Notification.filter(_claimable(now), id__in=Subquery(batch)).update(
                 status=Status.SENDING, lease_until=lease
             )
             return await Notification.filter(status=Status.SENDING, lease_until=lease).order_by(
@@ -128,15 +155,20 @@ class Worker:
         if _stale(row.payload, now):
             # A reminder reached only after its moment (worker down, backlog) is not sent.
             await Notification.filter(id=row.id, status=Status.SENDING).update(
-                status=Status.CANCELLED, lease_until=None, last_error="stale: time has passed"
+                status=Status.CANCELLED, lease_until=None, last_error=STALE
             )
             return
         if row.channel == Channel.SMS and await reroute_opted_out_sms(row):
             return  # the number opted out since it was queued: cancelled, or moved to e-mail
+        sms = row.channel == Channel.SMS
+        since = unknown_since(row.payload) if sms else None
         try:
             message = render(row.template, row.language, row.payload)
             outgoing = Outgoing(row.id, row.channel, row.address, message, row.calendar_ics)
-            receipt = await self.senders[row.channel].send(outgoing)
+            sender = self.senders[row.channel]
+            # An earlier attempt may have reached the provider: if it did, that is the send.
+            found = await earlier_send(sender, row, message.sms, since) if since else ""
+            receipt = Receipt(provider_id=found) if found else await sender.send(outgoing)
         except RenderError as exc:
             await self._failed(row, attempts, f"template: {exc}", permanent=True)
         except DeliveryError as exc:
@@ -144,11 +176,16 @@ class Worker:
                 await opt_out(row.address, "21610")
                 if row.duty_id and await move_off_sms(row, OPTED_OUT):
                     return
-            await self._failed(row, attempts, str(exc), exc.permanent)
+            unknown = now if sms and exc.unknown else None
+            await self._failed(row, attempts, str(exc), exc.permanent, unknown_since=unknown)
         except Exception as exc:  # an unexpected failure must not lose the row: retry it
             log.exception("notification %s: unexpected error", row.id)
-            await self._failed(row, attempts, f"{type(exc).__name__}: {exc}", permanent=False)
+            error = f"{type(exc).__name__}: {exc}"
+            unknown = now if sms else None  # it may have come after the request went out
+            await self._failed(row, attempts, error, permanent=False, unknown_since=unknown)
         else:
+            if found:
+                log.warning("notification %s: already at the provider as %s", row.id, found)
             row.status = Status.DELIVERED if receipt.delivered else Status.SENT
             row.attempts = attempts
             row.provider_id = receipt.provider_id
@@ -156,25 +193,100 @@ class Worker:
             row.delivered_at = now if receipt.delivered else None
             row.lease_until = None
             row.last_error = ""
-            if sent is None:
+            if since is not None:  # the mark has done its work: recorded at once, with it gone
+                row.payload = without_unknown(row.payload)
+                await _record_sent([row], (*SENT_FIELDS, "payload"))
+            elif sent is None:
                 await _record_sent([row])
             else:
                 sent.append(row)
 
-    async def _failed(self, row: Notification, attempts: int, error: str, permanent: bool) -> None:
+    async def _failed(
+        self,
+        row: Notification,
+        attempts: int,
+        error: str,
+        permanent: bool,
+        *,
+        unknown_since: datetime | None = None,
+        held: Status = Status.SENDING,
+    ) -> None:
+        """Back to `pending` after a backoff, or `dead`. `unknown_since`: the attempt begun
+        then may have reached the provider (marked for the next one to look first). `held`:
+        the state the row is known in (only a row still in it is changed)."""
         dead = permanent or attempts >= self.config.max_attempts
         log.warning("notification %s attempt %s failed: %s", row.id, attempts, error)
         next_at = clock.now() + backoff(attempts, self.config.backoff_base_seconds)
-        await Notification.filter(id=row.id, status=Status.SENDING).update(
-            status=Status.DEAD if dead else Status.PENDING,
-            attempts=attempts,
-            next_attempt_at=next_at,
-            lease_until=None,
-            last_error=error[:2000],
-        )
+        changes: dict[str, object] = {
+            "status": Status.DEAD if dead else Status.PENDING,
+            "attempts": attempts,
+            "next_attempt_at": next_at,
+            "lease_until": None,
+            "last_error": error[:2000],
+        }
+        if unknown_since is not None:
+            changes["payload"] = with_unknown(row.payload, unknown_since)
+        await Notification.filter(id=row.id, status=held).update(**changes)
+
+    async def deliver_inbox(self, now: datetime | None = None) -> int:
+        """Mark due in-app rows delivered, without a claim or a lease; how many were handled.
+
+        On PostgreSQL inside one short transaction that skips rows another worker holds; on
+        SQLite without one. Either way every UPDATE is conditional on the row being still
+        open (pending, or `sending` under a lapsed lease from an older worker), and no row is
+        ever left in between: a crash leaves them `pending`, taken by the next round."""
+        now = now or clock.now()
+        due = Q(_due(now), Q(channel=Channel.INAPP))
+        query = Notification.filter(due).order_by("next_attempt_at", "id")
+        query = query.limit(self.config.batch_size)
+        connection = Notification._meta.db
+        if connection.capabilities.dialect != "postgres":
+            rows = await query
+            await self._settle_inbox(rows, now)
+            return len(rows)
+        async with in_transaction(connection.connection_name):
+            rows = await query.select_for_update(skip_locked=True)
+            await self._settle_inbox(rows, now)
+        return len(rows)
+
+    async def _settle_inbox(self, rows: list[Notification], now: datetime) -> None:
+        delivered: list[int] = []
+        stale: list[int] = []
+        for row in rows:
+            if _stale(row.payload, now):
+                stale.append(row.id)
+                continue
+            try:
+                render(row.template, row.language, row.payload)
+            except RenderError as exc:
+                error = f"template: {exc}"
+                await self._failed(row, row.attempts + 1, error, permanent=True, held=row.status)
+            except Exception as exc:  # as in deliver(): retried later, never lost
+                log.exception("notification %s: unexpected error", row.id)
+                error = f"{type(exc).__name__}: {exc}"
+                await self._failed(row, row.attempts + 1, error, permanent=False, held=row.status)
+            else:
+                delivered.append(row.id)
+        if stale:
+            await Notification.filter(id__in=stale, status__in=OPEN).update(
+                status=Status.CANCELLED, lease_until=None, last_error=STALE
+            )
+        if delivered:
+            await Notification.filter(id__in=delivered, status__in=OPEN).update(
+                status=Status.DELIVERED,
+                attempts=F("attempts") + 1,
+                sent_at=now,
+                delivered_at=now,
+                lease_until=None,
+                last_error="",
+            )
 
     async def run_once(self) -> int:
-        """Claim one batch and deliver it; how many rows were handled."""
+        """Deliver the due in-app rows, then claim one batch of the others and deliver it;
+        how many rows were handled."""
+        inbox = await self.deliver_inbox()
+        config = self.config
+        await recover_abandoned_sms(clock.now(), config.batch_size, config.lease_seconds)
         rows = await self.claim()
         # Concurrently: the batch then takes as long as its slowest send (bounded by the
         # channel's timeout), well inside the lease, so no row's lease runs out while it waits.
@@ -182,9 +294,9 @@ class Worker:
         await asyncio.gather(*(self.deliver(row, sent) for row in rows))
         # One UPDATE for the batch's successes instead of one per row (the worker's main cost
         # against a fast SMTP server). A crash before it leaves them `sending`: resent after
-        # the lease, as at-least-once allows.
+        # the lease, as at-least-once allows (an SMS only if Twilio does not have it).
         await _record_sent(sent)
-        return len(rows)
+        return inbox + len(rows)
 
     async def sweep_escalations(self) -> None:
         """Once per poll interval, busy or idle: escalate overdue and dead statutory notices."""
@@ -203,6 +315,7 @@ class Worker:
             await self.sweep_escalations()
             try:
                 handled = await self.run_once()
+                heartbeat.beat("delivery")  # for this process's metrics: a round that worked
             except Exception:  # a lost database connection: wait, then try again
                 log.exception("notification worker: batch failed")
                 handled = 0

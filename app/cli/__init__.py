@@ -173,6 +173,10 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
                            NoticeSettings.from_settings(settings),
                            interval_seconds=settings.notifications.poll_seconds)  # fmt: skip
         companions = [partial(keep_current, law), overdue, signer, offering]
+        if settings.metrics.enabled and settings.metrics.worker_port:
+            from app.cli.worker_metrics import serve_metrics
+
+            companions.append(partial(serve_metrics, settings))  # its heartbeat, for Prometheus
         await run_until_signalled(settings, companions=companions)
         return 0
 

@@ -21,7 +21,7 @@ from notifications.services import unread_count
 log = logging.getLogger("lawmeet.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 ANON_CSRF_COOKIE = "lawmeet_csrf"
-_COOKIELESS = ("/api/", "/healthz", "/readyz", "/webhooks/")
+_COOKIELESS = ("/api/", "/healthz", "/readyz", "/webhooks/", "/metrics")
 
 
 class RequestContextMiddleware:

@@ -88,6 +88,8 @@ PUBLIC_PAGES = {"/login", "/register", "/healthz", "/readyz", "/verify"}
 PUBLISHED_AUDIT_LOG = {"/audit/checkpoint", "/audit/public-key"}
 # Public when [compliance] public_page is on, 404 (never a login) when off: its own tests.
 OPTIONAL_PUBLIC_PAGES = {"/transparency"}
+# For Prometheus: a bearer token, 404 while [metrics] is off (test_prometheus_metrics.py).
+SCRAPED_PAGES = {"/metrics"}
 # Calendar clients cannot sign in: the secret in the URL is the credential (404 without it).
 SECRET_URL_PAGES = {"/feeds/{token}.ics"}
 
@@ -102,7 +104,7 @@ async def test_every_page_but_the_public_ones_sends_visitors_to_login(
             or "GET" not in (route.methods or set())
             or route.path.startswith("/api/")
             or route.path in PUBLIC_PAGES | SECRET_URL_PAGES | OPTIONAL_PUBLIC_PAGES
-            or route.path in PUBLISHED_AUDIT_LOG
+            or route.path in PUBLISHED_AUDIT_LOG | SCRAPED_PAGES
         ):
             continue
         path = route.url_path_for(route.name, **dict.fromkeys(route.param_convertors, 1))

@@ -9,7 +9,7 @@ lawyers, the latest audit verification): this module never chooses a scope of it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 from app.accounts import policy
@@ -33,13 +33,13 @@ from rights_checklist.overdue_tasks import agency_overdue, is_supervisor
 from rights_checklist.submissions import open_tasks
 from scheduling import offer_answers
 from scheduling.document_queue import DocumentsToCheck, documents_to_check
+from scheduling.forecast import RISK_WINDOW
 from scheduling.kinds import MeetingStatus, RequestStatus
 from scheduling.models import Meeting, MeetingRequest, SlotOffer
 
 NEXT_MEETINGS: Final = 5
 UNREAD_SHOWN: Final = 3
 LISTED: Final = 10  # the longest list a home page shows; the full one is a link away
-RISK_WINDOW: Final = timedelta(hours=12)  # the desk's "at risk": this close to 48 hours, or past
 OPEN_REQUESTS: Final = (RequestStatus.REQUESTED, RequestStatus.AWAITING_PERMISSION)
 
 
