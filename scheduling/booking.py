@@ -181,7 +181,8 @@ async def reschedule(
             )  # fmt: skip
             await meeting_notices.meeting_rescheduled(meeting, notices=notices)
             await record(actor, "meeting.rescheduled", "meeting", meeting.id,
-                         {"before": before, "after": _summary(meeting)})  # fmt: skip
+                         {"before": before, "after": _summary(meeting),
+                          **_how(request, room, offer_id)})  # fmt: skip
     except SlotHeld as exc:
         raise await _conflict(request, room, span, "slot_held", None) from exc
     except IntegrityError as exc:
@@ -232,7 +233,8 @@ async def _insert(
         )
         # In this transaction: a booking rolled back (e.g. a conflict) leaves no notice.
         await meeting_notices.meeting_booked(meeting, notices=notices)
-        await record(actor, "meeting.booked", "meeting", meeting.id, _summary(meeting))
+        await record(actor, "meeting.booked", "meeting", meeting.id,
+                     {**_summary(meeting), **_how(request, room, offer_id)})  # fmt: skip
     request.status = RequestStatus.SCHEDULED
     return meeting
 
@@ -360,6 +362,17 @@ def _party(exc: IntegrityError) -> str | None:
         if f"overlap: {party}" in text or f"meeting_no_{party}_overlap" in text:
             return party
     return None
+
+
+def _how(request: MeetingRequest, room: Room, offer_id: int | None) -> dict[str, object]:
+    """What the audit entry of a booking or move adds: the waitlist offer it accepted, and the
+    lawyer's written consent when the room is an interrogation room (R2015 art. 7)."""
+    how: dict[str, object] = {}
+    if offer_id is not None:
+        how["offer"] = offer_id
+    if room.kind == RoomKind.INTERROGATION:
+        how["interrogation_room_consent_at"] = request.interrogation_room_consent_at
+    return how
 
 
 def _summary(meeting: Meeting) -> dict[str, object]:

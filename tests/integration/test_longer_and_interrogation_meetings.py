@@ -190,6 +190,9 @@ async def test_an_interrogation_room_is_booked_with_the_lawyers_consent(place: P
     assert request.interrogation_room_consent_at is not None
     meeting = await book(place.staff, request, room, local(9), HOUR, notices=NOTICES)
     assert meeting.room_id == room.id
+    # The consent is recorded with the booking.
+    entry = await AuditEntry.get(action="meeting.booked", object_id=str(meeting.id))
+    assert entry.summary["interrogation_room_consent_at"] is not None
 
 
 async def test_asking_for_an_interrogation_room_needs_consent(place: Place) -> None:

@@ -370,3 +370,13 @@ async def test_a_no_show_frees_the_rest_of_the_hour(
     assert (freed.starts_at, freed.ends_at) == (local(9, 20), local(10))
     entry = await AuditEntry.get(action="meeting.no_show")
     assert "booked_ends_at" in entry.summary
+
+
+async def test_the_booking_an_offer_made_names_the_offer_in_its_audit_entry(place: Place) -> None:
+    party = await waiting(place, 5)
+    await booked_then_cancelled(place, 9)
+    (offer,) = await run_round(place)
+    meeting = await offer_answers.accept_offer(party.lawyer, AnswerOffer(offer_id=offer.id),
+                                               notices=NOTICES)  # fmt: skip
+    entry = await AuditEntry.get(action="meeting.booked", object_id=str(meeting.id))
+    assert entry.summary["offer"] == offer.id
