@@ -51,6 +51,7 @@ from scheduling.waitlist import Waiting, allocate, hold_until, within_freed
 log = logging.getLogger("lawmeet.scheduling")
 
 _capacity_freed: Final = asyncio.Event()  # wakes this process's round at once (see wake)
+_SETTLE_SECONDS: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ async def free_capacity(
 
 
 def wake() -> None:
-    """Run this process's round now rather than at its next poll (other processes poll)."""
+    """Run this process's round now rather than at its next poll (other processes poll). It
+    is called inside the freeing transaction: the round waits a moment for it to commit, and a
+    round that still misses it is made at the next poll."""
     _capacity_freed.set()
 
 
@@ -152,6 +155,9 @@ async def keep_offering(
             )
         for waiting in waits:
             waiting.cancel()
+        if _capacity_freed.is_set() and not stop.is_set():
+            # Woken from inside the freeing transaction: let it commit before reading.
+            await asyncio.sleep(_SETTLE_SECONDS)
 
 
 async def _lock_rooms(connection: BaseDBAsyncClient, facility_id: int) -> None:

@@ -755,16 +755,31 @@ def test_story_10_an_extra_session_for_two_rooms_is_offered_to_waiting_requests(
     for room in ("会见室1", "会见室2"):
         expect(extra.locator("tr", has_text=room).first).to_contain_text("17:30")
 
-    # Li, still waiting, is told of the new times and can book one of them.
+    # Li, still waiting, is told of the new times.
     notice = _inbox_notice(lawyer, FACILITY, "17:30-19:30")
     expect(notice).to_contain_text("会见室1")
     expect(notice).to_contain_text("会见室2")
-    _open_request(lawyer, client)
-    offered = lawyer.locator("#book fieldset.slot-day").filter(
-        has=lawyer.locator(f"time[datetime='{first.isoformat()}']")
-    )
-    new_slot = offered.locator("li", has_text=re.compile(r"^\s*17:30-18:30"))
-    expect(new_slot.filter(has_text=re.compile("会见室[12]")).first).to_be_visible()
+    # The new hours are capacity for the waitlist (issue 20): each first slot, 17:30 tomorrow in
+    # rooms 1 and 2, is either held for a waiting request with less time left (the desk sees it
+    # held on its board) or still free for Li to book on her request's page.
+    # (The worker makes the offers within a poll: looked at again until then.)
+    rooms = {"会见室1", "会见室2"}
+    opening = _minute(datetime.combine(first, time(17, 30), tzinfo=BEIJING))
+    give_up = timer.monotonic() + 30
+    while True:
+        _open_request(lawyer, client)
+        offered = lawyer.locator("#book fieldset.slot-day").filter(
+            has=lawyer.locator(f"time[datetime='{first.isoformat()}']")
+        )
+        new_slot = offered.locator("li", has_text=re.compile(r"^\s*17:30-18:30"))
+        free = {room for room in rooms if new_slot.filter(has_text=room).count()}
+        desk.goto("/board")
+        held_slots = desk.locator("#offers li", has_text=opening)
+        held = {room for room in rooms if held_slots.filter(has_text=room).count()}
+        if free | held == rooms or timer.monotonic() > give_up:
+            break
+        desk.wait_for_timeout(1000)
+    assert free | held == rooms, (free, held)
 
 
 def test_story_11_check_in_with_an_assistant_records_times_and_nothing_said(

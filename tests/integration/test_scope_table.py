@@ -27,8 +27,8 @@ from notifications.kinds import Channel
 from notifications.models import Escalation, Notification
 from rights_checklist.kinds import ComplaintBody, ComplaintType, SubmissionKind
 from rights_checklist.models import Complaint, Submission
-from scheduling.kinds import RequestStatus, RoomKind
-from scheduling.models import Meeting, MeetingRequest, Room
+from scheduling.kinds import CapacityCause, RequestStatus, RoomKind
+from scheduling.models import Meeting, MeetingRequest, Room, SlotOffer
 from tests.integration.helpers import api_token, bearer, page_csrf, sign_in_as
 from tests.integration.world import World, build_world
 
@@ -58,6 +58,11 @@ async def beijing_rows(world: World) -> Rows:
         starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=1),
         reference="SCOPE001", uid="scope-table-1@lawmeet",
     )  # fmt: skip
+    offer = await SlotOffer.create(
+        facility=bj.facility, request=request, room=room, starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1), offered_at=now,
+        expires_at=now + timedelta(minutes=30), cause=CapacityCause.CANCELLED_BY_LAWYER,
+    )  # fmt: skip
     submission = await Submission.create(
         receipt_number="R-SCOPE-1", case=bj.case, engagement_id=bj.engagement.id,
         lawyer=bj.lawyer, kind=SubmissionKind.OPINION, text="opinion", sha256="0" * 64,
@@ -84,6 +89,7 @@ async def beijing_rows(world: World) -> Rows:
             EngagementDocument: bj.document.id,
             MeetingRequest: request.id,
             Meeting: meeting.id,
+            SlotOffer: offer.id,
             Submission: submission.id,
             Complaint: complaint.id,
             Escalation: escalation.id,
@@ -99,6 +105,7 @@ SEEN_BY = {
     EngagementDocument: {"lawyer", "staff", "investigator"},
     MeetingRequest: {"lawyer", "staff", "investigator", "auditor"},
     Meeting: {"lawyer", "staff", "investigator", "auditor"},
+    SlotOffer: {"lawyer", "staff", "auditor"},  # the centre's rooms: not the investigators'
     Submission: {"lawyer", "investigator", "auditor"},
     Complaint: {"lawyer", "auditor"},
     Escalation: {"staff", "investigator", "auditor", "admin"},
