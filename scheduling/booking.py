@@ -275,10 +275,7 @@ async def _claim(
         for offer in await own_offers.using_db(connection):
             offer.status, offer.answered_at = OfferStatus.WITHDRAWN, now
             await offer.save(using_db=connection, update_fields=["status", "answered_at"])
-            await offers.free_capacity(
-                offer.facility_id, offer.room_id, offer.starts_at, offer.ends_at,
-                CapacityCause.OFFER_DECLINED, connection,
-            )  # fmt: skip
+            await offers.free_offered_slot(offer, CapacityCause.OFFER_WITHDRAWN, connection)
 
 
 async def _check_slot(

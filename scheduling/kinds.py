@@ -84,3 +84,4 @@ class CapacityCause(StrEnum):
     MEETING_MOVED = "meeting_moved"  # a meeting moved earlier left its old slot
     OFFER_DECLINED = "offer_declined"
     OFFER_EXPIRED = "offer_expired"
+    OFFER_WITHDRAWN = "offer_withdrawn"  # its request was booked, cancelled or refused

@@ -67,10 +67,7 @@ async def decline_offer(actor: User, command: AnswerOffer) -> SlotOffer:
         ).update(status=OfferStatus.DECLINED, answered_at=now)  # fmt: skip
         if not changed:
             raise DomainError("offer_not_open", status=409)
-        await offers.free_capacity(
-            offer.facility_id, offer.room_id, offer.starts_at, offer.ends_at,
-            CapacityCause.OFFER_DECLINED, connection,
-        )  # fmt: skip
+        await offers.free_offered_slot(offer, CapacityCause.OFFER_DECLINED, connection)
         await record(actor, "offer.declined", "slot_offer", offer.id,
                      {"request": offer.request_id, "starts_at": offer.starts_at})  # fmt: skip
     offer.status, offer.answered_at = OfferStatus.DECLINED, now

@@ -92,6 +92,15 @@ async def free_capacity(
     wake()
 
 
+async def free_offered_slot(
+    offer: SlotOffer, cause: CapacityCause, connection: BaseDBAsyncClient
+) -> None:
+    """An offer that ended unaccepted gives its slot back to the next round."""
+    await free_capacity(
+        offer.facility_id, offer.room_id, offer.starts_at, offer.ends_at, cause, connection
+    )
+
+
 def wake() -> None:
     """Run this process's round now rather than at its next poll (other processes poll). It
     is called inside the freeing transaction: the round waits a moment for it to commit, and a
@@ -186,7 +195,7 @@ async def _end_stale_offers(
         if offer.expires_at <= now:
             status, cause = OfferStatus.EXPIRED, CapacityCause.OFFER_EXPIRED
         elif not await _still_waits(connection, offer):
-            status, cause = OfferStatus.WITHDRAWN, CapacityCause.OFFER_EXPIRED
+            status, cause = OfferStatus.WITHDRAWN, CapacityCause.OFFER_WITHDRAWN
         else:
             continue
         changed = await SlotOffer.filter(id=offer.id, status=OfferStatus.OPEN).using_db(
@@ -197,9 +206,7 @@ async def _end_stale_offers(
         await record(None, f"offer.{status.value}", "slot_offer", offer.id, _summary(offer))
         if status == OfferStatus.EXPIRED:
             await offer_notices.offer_lapsed(offer, notices=notices)
-        await free_capacity(
-            facility_id, offer.room_id, offer.starts_at, offer.ends_at, cause, connection
-        )
+        await free_offered_slot(offer, cause, connection)
 
 
 async def _still_waits(connection: BaseDBAsyncClient, offer: SlotOffer) -> bool:
