@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 
+from app import read_replica
 from app.settings import Settings
 
 APP_LABEL = "lawmeet"
@@ -26,6 +29,9 @@ MODEL_MODULES = [
     "rights_checklist.ledger_models",
 ]
 MIGRATIONS_MODULE = "migrations"
+# Seconds to wait for the streaming replica to accept a connection (then reports read the
+# primary).
+REPLICA_CONNECT_TIMEOUT = 3
 
 
 def normalise_url(url: str) -> str:
@@ -93,12 +99,28 @@ async def open_database(settings: Settings) -> TortoiseContext:
     """Connect for this process. The context is also the global fallback, because servers run
     the lifespan (which opens it) in another task than the requests that use it."""
     _ensure_sqlite_folder(settings.database_url)
+    read_url = settings.database.read_url
+    read_replica.configure(
+        replica_client(read_url) if read_url else None, settings.database.read_max_lag_seconds
+    )
     return await Tortoise.init(
         config=tortoise_config(settings.database_url), _enable_global_fallback=True
     )
 
 
+def replica_client(url: str) -> BaseDBAsyncClient:
+    """A client of the streaming replica at ``url``, kept out of Tortoise's registry: with a
+    second registered connection every unnamed transaction would have to name its database.
+    It connects lazily, on the first report, so a replica that is down never stops start-up."""
+    config = _postgres_connection(normalise_url(url))
+    credentials = {**config["credentials"], "connection_name": read_replica.REPLICA}
+    credentials.setdefault("timeout", REPLICA_CONNECT_TIMEOUT)
+    client_class: type[BaseDBAsyncClient] = importlib.import_module(config["engine"]).client_class
+    return client_class(**credentials)
+
+
 async def close_database(context: TortoiseContext | None = None) -> None:
+    await read_replica.close()
     if context is not None:
         await context.close_connections()
     else:

@@ -59,6 +59,8 @@ class ServerSection(_Section):
 
 class DatabaseSection(_Section):
     url: str = "sqlite://var/lawmeet.sqlite3"
+    read_url: str = ""
+    read_max_lag_seconds: int = Field(300, ge=0, le=86_400)
 
     @field_validator("url")
     @classmethod
@@ -67,6 +69,19 @@ class DatabaseSection(_Section):
         if scheme not in ("sqlite", "postgres", "asyncpg", "postgresql"):
             raise ValueError("must start with sqlite:// or postgres://")
         return value
+
+    @field_validator("read_url")
+    @classmethod
+    def _postgres_replica(cls, value: str) -> str:
+        if value and value.split("://", 1)[0] not in ("postgres", "asyncpg", "postgresql"):
+            raise ValueError("must be empty or start with postgres:// (a streaming replica)")
+        return value
+
+    @model_validator(mode="after")
+    def _replica_of_postgres(self) -> DatabaseSection:
+        if self.read_url and self.url.startswith("sqlite"):
+            raise ValueError("read_url needs a PostgreSQL url: SQLite has no replica")
+        return self
 
 
 class I18nSection(_Section):

@@ -11,21 +11,19 @@ Percentiles are nearest-rank (the ceil(p * n)-th smallest), the same SQL on both
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from tortoise import connections
-from tortoise.transactions import in_transaction
+from tortoise.backends.base.client import BaseDBAsyncClient
 
-from app import clock
 from app.accounts.models import User
 from app.accounts.policy import NotFound
 from app.accounts.roles import Role
 from app.law.context import Law
 from app.orgs.models import Agency, Facility
 from app.orgs.regions import jurisdiction_prefix
+from app.read_replica import ReadSource, read_snapshot
 from rights_checklist import ledger
 from rights_checklist.compliance_types import (
     AGENCY_FIGURES,
@@ -33,9 +31,11 @@ from rights_checklist.compliance_types import (
     FIGURE_DUTIES,
     AgencyFigures,
     Breach,
+    BreachList,
     ComplianceReport,
     FacilityFigures,
     Figure,
+    ReadFrom,
     ReasonCount,
     ReportScope,
     Tally,
@@ -60,11 +60,17 @@ _TALLY_FIELD = {"met_on_time": "met_on_time", "met_late": "met_late", "missed": 
 
 
 class _Query:
-    """SQL text with placeholders of the connection's dialect and their values."""
+    """SQL text with placeholders of the connection's dialect and their values, run on the
+    report's snapshot (the replica or the primary, ``app.read_replica``)."""
 
-    def __init__(self, dialect: str) -> None:
-        self.postgres = dialect == "postgres"
+    def __init__(self, db: BaseDBAsyncClient) -> None:
+        self.db = db
+        self.postgres = db.capabilities.dialect == "postgres"
         self.values: list[Any] = []
+
+    async def rows(self, sql: str) -> list[dict[str, Any]]:
+        _, rows = await self.db.execute_query(sql, self.values)
+        return [dict(r) for r in rows]
 
     def param(self, value: Any) -> str:
         if isinstance(value, date) and not self.postgres:
@@ -124,16 +130,6 @@ def _where(q: _Query, scope: ReportScope, duties: Sequence[str]) -> str:
     return " AND ".join(parts)
 
 
-async def _rows(q: _Query, sql: str) -> list[dict[str, Any]]:
-    connection = connections.get("default")
-    _, rows = await connection.execute_query(sql, q.values)
-    return [dict(r) for r in rows]
-
-
-def _query() -> _Query:
-    return _Query(connections.get("default").capabilities.dialect)
-
-
 class _Tallies:
     """Grouped counts folded into Tally values per key and figure."""
 
@@ -155,33 +151,30 @@ class _Tallies:
 async def compliance_report(
     scope: ReportScope, *, refresh_by: Law | None, now: datetime | None = None
 ) -> ComplianceReport:
-    """Every figure of ``scope`` judged as of ``now`` (default: the current time). With
-    ``refresh_by``, the cases changed since the ledger last judged them are judged first."""
+    """Every figure of ``scope`` judged as of ``now`` (default: the moment the data read is
+    current to: the current time on the primary, the replay time on a lagging replica). With
+    ``refresh_by``, the cases changed since the ledger last judged them are judged first (on
+    the primary: it writes)."""
     if refresh_by is not None:
         await ledger.refresh_ledger(refresh_by, limit=REFRESH_LIMIT, now=now)
-    now = now or clock.now()
-    async with _snapshot():
-        return await _report(scope, now)
+
+    async def judge(db: BaseDBAsyncClient, source: ReadSource) -> ComplianceReport:
+        return await _report(db, scope, now or source.as_of, _read_from(source))
+
+    return await read_snapshot(judge)
 
 
-@asynccontextmanager
-async def _snapshot() -> AsyncIterator[None]:
-    """One consistent read of the ledger for all of a report's queries. On PostgreSQL also
-    plans made for each call's own values: after five runs of a prepared statement the server
-    may switch to a generic plan that cannot see how many rows the period and jurisdiction
-    keep, and gives up the parallel scan, taking twice as long (BENCHMARKS.md)."""
-    async with in_transaction() as connection:
-        if connection.capabilities.dialect == "postgres":
-            await connection.execute_script(
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
-                " SET LOCAL plan_cache_mode = force_custom_plan;"
-            )
-        yield
+def _read_from(source: ReadSource) -> ReadFrom:
+    if source.replica:
+        return ReadFrom.REPLICA
+    return ReadFrom.PRIMARY_FALLBACK if source.replica_configured else ReadFrom.PRIMARY
 
 
-async def _report(scope: ReportScope, now: datetime) -> ComplianceReport:
+async def _report(
+    db: BaseDBAsyncClient, scope: ReportScope, now: datetime, read_from: ReadFrom
+) -> ComplianceReport:
     now_us = ledger.to_us(now)
-    by_place = await _tallies_by_place(scope, now_us)
+    by_place = await _tallies_by_place(db, scope, now_us)
     facilities, agencies, totals = _Tallies(), _Tallies(), _Tallies()
     for row in by_place:
         duty, status, n = row["duty_id"], row["status"], row["n"]
@@ -190,14 +183,16 @@ async def _report(scope: ReportScope, now: datetime) -> ComplianceReport:
             facilities.add(row["facility_id"], duty, status, n)
         if _DUTY_FIGURE[duty] in AGENCY_FIGURES and row["agency_id"] is not None:
             agencies.add(row["agency_id"], duty, status, n)
-    hours = await _meeting_hours(scope)
-    outcomes = await _request_outcomes(scope)
-    forecasts = await _forecasts(scope, now_us)
-    kinds = await _request_kinds(scope)
-    offered = await _offers(scope)
+    hours = await _meeting_hours(db, scope)
+    outcomes = await _request_outcomes(db, scope)
+    forecasts = await _forecasts(db, scope, now_us)
+    kinds = await _request_kinds(db, scope)
+    offered = await _offers(db, scope)
     facility_ids = facilities.keys() | set(outcomes) | set(hours) | set(forecasts) | set(kinds)
-    names = dict(await Facility.filter(id__in=facility_ids).values_list("id", "name"))
-    agency_names = dict(await Agency.filter(id__in=agencies.keys()).values_list("id", "name"))
+    names = dict(await Facility.filter(id__in=facility_ids).using_db(db).values_list("id", "name"))
+    agency_names = dict(
+        await Agency.filter(id__in=agencies.keys()).using_db(db).values_list("id", "name")
+    )
     facility_rows = [
         FacilityFigures(
             facility_id=fid,
@@ -230,20 +225,20 @@ async def _report(scope: ReportScope, now: datetime) -> ComplianceReport:
         totals={f: totals.get(None, f) for f in Figure},
         facilities=tuple(sorted(facility_rows, key=lambda r: (r.name, r.facility_id))),
         agencies=tuple(sorted(agency_rows, key=lambda r: (r.name, r.agency_id))),
-        weekly=await _trend(scope, now_us, "arose_week"),
-        monthly=await _trend(scope, now_us, "arose_month"),
-        pending_refresh=await ledger.pending_refresh(),
-        demo_history_cases=await _demo_history_cases(scope),
+        weekly=await _trend(db, scope, now_us, "arose_week"),
+        monthly=await _trend(db, scope, now_us, "arose_month"),
+        pending_refresh=await ledger.pending_refresh(db),
+        demo_history_cases=await _demo_history_cases(db, scope),
+        read_from=read_from,
     )
 
 
-async def _demo_history_cases(scope: ReportScope) -> int:
+async def _demo_history_cases(db: BaseDBAsyncClient, scope: ReportScope) -> int:
     """Cases of the demo history (written outside the services) with a duty in ``scope``.
     Outside a demo no case is flagged, and the count reads the flagged cases only."""
-    q = _query()
+    q = _Query(db)
     where = _where(q, scope, _ALL_DUTIES)
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         "SELECT COUNT(*) AS n FROM criminal_case c WHERE c.demo_history = "
         f"{q.param(True)} AND EXISTS (SELECT 1 FROM duty_record d"
         f" WHERE d.case_id = c.id AND {where})",
@@ -251,22 +246,24 @@ async def _demo_history_cases(scope: ReportScope) -> int:
     return int(rows[0]["n"])
 
 
-async def _tallies_by_place(scope: ReportScope, now_us: int) -> list[dict[str, Any]]:
-    q = _query()
+async def _tallies_by_place(
+    db: BaseDBAsyncClient, scope: ReportScope, now_us: int
+) -> list[dict[str, Any]]:
+    q = _Query(db)
     status = _STATUS.format(now=q.param(now_us))
-    return await _rows(
-        q,
+    return await q.rows(
         f"SELECT d.duty_id, d.facility_id, d.agency_id, {status} AS status, COUNT(*) AS n"
         f" FROM duty_record d WHERE {_where(q, scope, _ALL_DUTIES)}"
         " GROUP BY d.duty_id, d.facility_id, d.agency_id, status",
     )
 
 
-async def _trend(scope: ReportScope, now_us: int, bucket: str) -> tuple[TrendPoint, ...]:
-    q = _query()
+async def _trend(
+    db: BaseDBAsyncClient, scope: ReportScope, now_us: int, bucket: str
+) -> tuple[TrendPoint, ...]:
+    q = _Query(db)
     status = _STATUS.format(now=q.param(now_us))
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         f"SELECT d.{bucket} AS bucket, d.duty_id, {status} AS status, COUNT(*) AS n"
         f" FROM duty_record d WHERE {_where(q, scope, _ALL_DUTIES)}"
         f" GROUP BY d.{bucket}, d.duty_id, status",
@@ -281,12 +278,13 @@ async def _trend(scope: ReportScope, now_us: int, bucket: str) -> tuple[TrendPoi
     )
 
 
-async def _meeting_hours(scope: ReportScope) -> dict[int, tuple[float | None, float | None]]:
+async def _meeting_hours(
+    db: BaseDBAsyncClient, scope: ReportScope
+) -> dict[int, tuple[float | None, float | None]]:
     """Median and 90th percentile of request-to-meeting hours per facility (met requests)."""
-    q = _query()
+    q = _Query(db)
     where = _where(q, scope, _MEETING_DUTIES)
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         "SELECT facility_id, rn, n, us FROM ("
         " SELECT d.facility_id, d.fulfilled_us - d.arose_us AS us,"
         "  ROW_NUMBER() OVER (PARTITION BY d.facility_id"
@@ -306,14 +304,15 @@ async def _meeting_hours(scope: ReportScope) -> dict[int, tuple[float | None, fl
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-async def _request_outcomes(scope: ReportScope) -> dict[int, dict[str, list[ReasonCount]]]:
+async def _request_outcomes(
+    db: BaseDBAsyncClient, scope: ReportScope
+) -> dict[int, dict[str, list[ReasonCount]]]:
     """Refusals (status refused, with their stated reasons) and requests whose meeting the
     facility cancelled (the request goes back to scheduling and keeps the reason), per
     facility."""
-    q = _query()
+    q = _Query(db)
     where = _where(q, scope, _MEETING_DUTIES)
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         "SELECT d.facility_id, 'refused' AS outcome, r.refusal_reason AS reason, COUNT(*) AS n"
         " FROM duty_record d JOIN meeting_request r ON r.id = d.request_id"
         f" WHERE {where} AND r.status = 'refused' GROUP BY d.facility_id, r.refusal_reason"
@@ -334,12 +333,11 @@ async def _request_outcomes(scope: ReportScope) -> dict[int, dict[str, list[Reas
     return out
 
 
-async def _request_kinds(scope: ReportScope) -> dict[int, tuple[int, int]]:
+async def _request_kinds(db: BaseDBAsyncClient, scope: ReportScope) -> dict[int, tuple[int, int]]:
     """Per facility: the requests of the period for a video meeting, and the priority ones."""
-    q = _query()
+    q = _Query(db)
     where = _where(q, scope, _MEETING_DUTIES)
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         "SELECT d.facility_id,"
         " COUNT(DISTINCT CASE WHEN r.room_kind = 'video_link' THEN r.id END) AS video,"
         " COUNT(DISTINCT CASE WHEN r.purpose <> 'ordinary' THEN r.id END) AS priority"
@@ -349,12 +347,11 @@ async def _request_kinds(scope: ReportScope) -> dict[int, tuple[int, int]]:
     return {row["facility_id"]: (int(row["video"]), int(row["priority"])) for row in rows}
 
 
-async def _offers(scope: ReportScope) -> dict[int, dict[str, int]]:
+async def _offers(db: BaseDBAsyncClient, scope: ReportScope) -> dict[int, dict[str, int]]:
     """Per facility: the waitlist's offers to the period's requests, by how they ended."""
-    q = _query()
+    q = _Query(db)
     where = _where(q, scope, _MEETING_DUTIES)
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         "SELECT d.facility_id, o.status, COUNT(DISTINCT o.id) AS n"
         " FROM duty_record d JOIN slot_offer o ON o.request_id = d.request_id"
         f" WHERE {where} AND d.facility_id IS NOT NULL GROUP BY d.facility_id, o.status",
@@ -365,13 +362,12 @@ async def _offers(scope: ReportScope) -> dict[int, dict[str, int]]:
     return out
 
 
-async def _forecasts(scope: ReportScope, now_us: int) -> dict[int, int]:
+async def _forecasts(db: BaseDBAsyncClient, scope: ReportScope, now_us: int) -> dict[int, int]:
     """Open requests with no meeting booked before their deadline, per facility."""
-    q = _query()
+    q = _Query(db)
     now = q.param(now_us)
     where = _where(q, scope, _MEETING_DUTIES)
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         "SELECT d.facility_id, COUNT(*) AS n FROM duty_record d"
         f" WHERE {where} AND d.settled_status IS NULL AND d.fulfilled_us IS NULL"
         f" AND d.due_us IS NOT NULL AND d.due_us > {now}"
@@ -388,26 +384,36 @@ async def breach_list(
     limit: int = 200,
     offset: int = 0,
     refresh_by: Law | None,
-) -> tuple[list[Breach], int]:
+) -> BreachList:
     """The duties of ``scope`` (and ``figure``; None: every figure) met late or missed, oldest
-    first, and how many there are in all (``refresh_by`` as for ``compliance_report``)."""
+    first, and how many there are in all (``refresh_by`` and ``now`` as for
+    ``compliance_report``)."""
     if refresh_by is not None:
         await ledger.refresh_ledger(refresh_by, limit=REFRESH_LIMIT, now=now)
-    async with _snapshot():
-        return await _breaches(scope, figure, ledger.to_us(now or clock.now()), limit, offset)
+
+    async def judge(db: BaseDBAsyncClient, source: ReadSource) -> BreachList:
+        at = now or source.as_of
+        rows, total = await _breaches(db, scope, figure, ledger.to_us(at), limit, offset)
+        return BreachList(rows, total, at, _read_from(source))
+
+    return await read_snapshot(judge)
 
 
 async def _breaches(
-    scope: ReportScope, figure: Figure | None, now_us: int, limit: int, offset: int
+    db: BaseDBAsyncClient,
+    scope: ReportScope,
+    figure: Figure | None,
+    now_us: int,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Breach], int]:
     duties = FIGURE_DUTIES[figure] if figure else _ALL_DUTIES
-    q = _query()
+    q = _Query(db)
     status = _STATUS.format(now=q.param(now_us))
     where = f"{_where(q, scope, duties)} AND {status} IN ('missed', 'met_late')"
-    count = await _rows(q, f"SELECT COUNT(*) AS n FROM duty_record d WHERE {where}")
+    count = await q.rows(f"SELECT COUNT(*) AS n FROM duty_record d WHERE {where}")
     lim, off = q.param(limit), q.param(offset)
-    rows = await _rows(
-        q,
+    rows = await q.rows(
         f"SELECT d.case_id, c.case_number, d.duty_id, d.occurrence, {status} AS status,"
         " d.facility_id, f.name AS facility_name, d.agency_id, a.name AS agency_name,"
         " d.arose_us, d.due_us, d.fulfilled_us, c.demo_history FROM duty_record d"

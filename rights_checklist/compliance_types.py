@@ -143,6 +143,14 @@ class TrendPoint:
     tally: Tally
 
 
+class ReadFrom(StrEnum):
+    """Where a report's rows were read (``[database] read_url``, app.read_replica)."""
+
+    PRIMARY = "primary"  # no replica is configured
+    REPLICA = "replica"  # the streaming replica, as of its replay time
+    PRIMARY_FALLBACK = "primary_fallback"  # a replica is configured but could not be used
+
+
 @dataclass(frozen=True, slots=True)
 class ComplianceReport:
     scope: ReportScope
@@ -156,6 +164,7 @@ class ComplianceReport:
     # Cases counted here that are demo history written outside the services (Case.demo_history):
     # their records are not in the audit trail, and the pages say so.
     demo_history_cases: int = 0
+    read_from: ReadFrom = ReadFrom.PRIMARY
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +185,13 @@ class Breach:
     fulfilled_at: datetime | None
     hours_late: float | None = field(default=None)  # fulfilment (or now) past the due time
     demo_history: bool = False  # a case of the demo history, outside the audit trail
+
+
+@dataclass(frozen=True, slots=True)
+class BreachList:
+    """One page of breaches, how many there are in all, and what they were judged against."""
+
+    rows: list[Breach]
+    total: int
+    judged_at: datetime  # the "now" the statuses were judged against (as of the data read)
+    read_from: ReadFrom = ReadFrom.PRIMARY

@@ -52,9 +52,11 @@ def from_us(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us)
 
 
-async def pending_refresh() -> int:
-    """How many cases changed since the ledger last judged them."""
-    rows = await DutyLedgerMark.all().distinct().values_list("case_id", flat=True)
+async def pending_refresh(db: BaseDBAsyncClient | None = None) -> int:
+    """How many cases changed since the ledger last judged them (read through ``db``, a
+    report's snapshot, when given)."""
+    marks = DutyLedgerMark.all().using_db(db) if db is not None else DutyLedgerMark.all()
+    rows = await marks.distinct().values_list("case_id", flat=True)
     return len(rows)
 
 

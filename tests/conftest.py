@@ -265,5 +265,19 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
-    thread for the browser's lifetime, which the database fixtures' asyncio.run cannot share."""
+    thread for the browser's lifetime, which the database fixtures' asyncio.run cannot share.
+    A test marked postgres_only is not collected for SQLite at all (rather than skipped)."""
+    sqlite_variants = [item for item in items if _sqlite_variant_of_postgres_only(item)]
+    if sqlite_variants:
+        config.hook.pytest_deselected(items=sqlite_variants)
+        items[:] = [item for item in items if item not in sqlite_variants]
     items.sort(key=lambda item: "tests/e2e/" in item.nodeid.replace("\\", "/"))
+
+
+def _sqlite_variant_of_postgres_only(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return (
+        item.get_closest_marker("postgres_only") is not None
+        and callspec is not None
+        and callspec.params.get("backend") == "sqlite"
+    )

@@ -21,6 +21,7 @@ from app.presentation.compliance_export_labels import (
     COLUMN_LABELS,
     EXPORT_TALLY_COLUMNS,
     FIGURE_LABELS,
+    READ_FROM_LABELS,
     SCOPE_LABELS,
     SECTION_LABELS,
 )
@@ -195,6 +196,7 @@ def _scope_rows(report: ComplianceReport, locale: str, width: int) -> list[list[
         "agency": _name_of(report, "agency") or _t(locale, SCOPE_LABELS["all"]),
         "generated_at": report.generated_at.isoformat(timespec="seconds"),
         "pending_refresh": str(report.pending_refresh),
+        "read_from": _t(locale, READ_FROM_LABELS[report.read_from.value]),
     }
     section = _t(locale, SECTION_LABELS["scope"])
     pad: list[Cell] = [""] * (width - 3)
@@ -290,6 +292,7 @@ def report_json(report: ComplianceReport) -> dict[str, Any]:
             "agency_id": scope.agency_id,
         },
         "generated_at": report.generated_at.isoformat(),
+        "read_from": report.read_from.value,
         "pending_refresh": report.pending_refresh,
         "totals": _figures_json(report.totals),
         "facilities": [

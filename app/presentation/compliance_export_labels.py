@@ -47,6 +47,14 @@ SCOPE_LABELS: Final[dict[str, str]] = {
     "everywhere": _("Everywhere"),
     "all": _("All"),
     "pending_refresh": _("Cases awaiting re-judgement"),
+    "read_from": _("Figures read from"),
+}
+
+# Where a report's rows were read ([database] read_url); keyed by ReadFrom values.
+READ_FROM_LABELS: Final[dict[str, str]] = {
+    "primary": _("the live database"),
+    "replica": _("the reporting replica"),
+    "primary_fallback": _("the live database (the reporting replica was unavailable)"),
 }
 
 CHART_TEXTS: Final[dict[str, str]] = {

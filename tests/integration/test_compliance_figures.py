@@ -106,9 +106,8 @@ async def test_the_breach_list_holds_exactly_the_late_and_missed_duties(
 ) -> None:
     world = await make_world(6, cases=8, now=NOW)
     expected = await checklist_tallies(world, context)
-    rows, total = await breach_list(
-        EVERYTHING, Figure.MEETINGS, now=NOW, limit=1000, refresh_by=LAW
-    )
+    found = await breach_list(EVERYTHING, Figure.MEETINGS, now=NOW, limit=1000, refresh_by=LAW)
+    rows, total = found.rows, found.total
     assert total == expected.get(("all", Figure.MEETINGS), Tally()).breaches == len(rows)
     assert {r.status for r in rows} <= {"missed", "met_late"}
     assert all(r.duty_id == "M1" and r.case_number.startswith("CMP-") for r in rows)

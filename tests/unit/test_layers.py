@@ -11,7 +11,9 @@ Every module of the project belongs to exactly one layer, by its package alone.
 
 Inside the foundation, packages and modules follow one order too (FOUNDATION_ORDER), lowest first:
 
-    app.settings <- app.errors <- app.commands <- app.clock <- app.logs <- app.db
+    app.settings <- app.errors <- app.commands <- app.clock <- app.logs
+      <- app.read_replica  (reports' snapshots on the streaming replica, or the primary)
+      <- app.db
       <- app.orgs          (reference organisations, region codes)
       <- app.audit         (writing and verifying the audit trail; an actor is any id + username)
       <- app.accounts      (users, licences, sessions, verification, creating organisations)
@@ -39,6 +41,7 @@ FOUNDATION_ORDER = (
     "app.commands",
     "app.clock",
     "app.logs",
+    "app.read_replica",
     "app.db",
     "app.orgs",
     "app.audit",

@@ -89,7 +89,7 @@ async def compliance_breaches(
     filters = await _filters(request, user, query)
     if isinstance(filters, Response):
         return filters
-    rows, total = await compliance.breach_list(
+    found = await compliance.breach_list(
         filters.scope,
         filters.figure,
         limit=per_page,
@@ -97,7 +97,12 @@ async def compliance_breaches(
         refresh_by=request.app.state.law,
     )
     return BreachPageOut(
-        total=total, page=filters.page, per_page=per_page, items=[breach_out(b) for b in rows]
+        total=found.total,
+        page=filters.page,
+        per_page=per_page,
+        items=[breach_out(b) for b in found.rows],
+        judged_at=found.judged_at,
+        read_from=found.read_from,
     )
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.fields import Day, RowId, whole
-from rights_checklist.compliance_types import Figure
+from rights_checklist.compliance_types import Figure, ReadFrom
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
@@ -112,7 +112,14 @@ class TrendsOut(BaseModel):
 
 class ComplianceReportOut(BaseModel):
     scope: ScopeOut
-    generated_at: datetime = Field(description="The moment open duties were judged against")
+    generated_at: datetime = Field(
+        description="The moment open duties were judged against: the moment the data read is"
+        " current to (a lagging replica's replay time)"
+    )
+    read_from: ReadFrom = Field(
+        description="primary: no replica is configured; replica: the streaming replica;"
+        " primary_fallback: a replica is configured but could not be used"
+    )
     pending_refresh: int = Field(description="Changed cases not yet re-judged (0: current)")
     totals: dict[Figure, TallyOut]
     facilities: list[FacilityOut]
@@ -142,3 +149,5 @@ class BreachPageOut(BaseModel):
     page: int
     per_page: int
     items: list[BreachOut]
+    judged_at: datetime = Field(description="The moment the statuses were judged against")
+    read_from: ReadFrom = Field(description="Where the rows were read (as for the report)")

@@ -136,6 +136,7 @@ async def dashboard(request: Request) -> Response:
         values={**_values(filters), "figure": trend_figure.value},
         filters=filters,
         report=report,
+        read_lag=views.read_lag(report.generated_at, report.read_from),
         zone=request.app.state.settings.i18n.timezone,
         totals=views.totals(report, filters),
         facility_rows=views.facility_rows(report, filters),
@@ -183,13 +184,14 @@ async def breaches(request: Request) -> Response:
         return read
     user, options, filters = read
     offset = (filters.page - 1) * PAGE_SIZE
-    rows, total = await compliance.breach_list(
+    found = await compliance.breach_list(
         filters.scope,
         filters.figure,
         limit=PAGE_SIZE,
         offset=offset,
         refresh_by=request.app.state.law,
     )
+    rows, total = found.rows, found.total
     zone = request.app.state.settings.i18n.timezone
     last_page = max(1, -(-total // PAGE_SIZE))
     context = await _common(request, user, options, filters)
@@ -198,6 +200,9 @@ async def breaches(request: Request) -> Response:
         filters=filters,
         rows=_breach_rows(rows, zone),
         total=total,
+        judged_at=found.judged_at,
+        read_from=found.read_from,
+        read_lag=views.read_lag(found.judged_at, found.read_from),
         first_shown=offset + 1 if rows else 0,
         last_shown=offset + len(rows),
         zone=zone,

@@ -49,16 +49,17 @@ async def collect_breaches(
     max_rows: int = MAX_BREACH_ROWS,
 ) -> tuple[list[Breach], int]:
     """Every breach of the selection (up to ``max_rows``), fetched in batches; and the total."""
-    rows, total = await compliance.breach_list(
-        scope, figure, limit=BREACH_BATCH, refresh_by=refresh_by
-    )
+    first = await compliance.breach_list(scope, figure, limit=BREACH_BATCH, refresh_by=refresh_by)
+    rows, total = first.rows, first.total
     while len(rows) < min(total, max_rows):
-        more, _total = await compliance.breach_list(
-            scope, figure, limit=BREACH_BATCH, offset=len(rows), refresh_by=None
-        )
-        if not more:
+        # Every batch judged against the first one's moment, so the statuses agree.
+        more = await compliance.breach_list(
+            scope, figure, now=first.judged_at, limit=BREACH_BATCH, offset=len(rows),
+            refresh_by=None,
+        )  # fmt: skip
+        if not more.rows:
             break
-        rows.extend(more)
+        rows.extend(more.rows)
     return rows[:max_rows], total
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from markupsafe import Markup
 
+from app import clock
 from app.presentation.charts import Share, bar_chart, percent, trend_chart
 from app.presentation.compliance_filters import Filters
 from app.presentation.compliance_labels import (
@@ -28,6 +29,7 @@ from rights_checklist.compliance_types import (
     FacilityFigures,
     Figure,
     Grain,
+    ReadFrom,
     ReasonCount,
     Tally,
     TrendPoint,
@@ -76,6 +78,14 @@ class Trend:
     heading: str
     chart: Markup
     rows: list[TrendRow]
+
+
+def read_lag(judged_at: datetime, read_from: ReadFrom) -> timedelta | None:
+    """How far a replica's figures are behind, when it is a minute or more (worth saying)."""
+    if read_from != ReadFrom.REPLICA:
+        return None
+    lag = clock.now() - judged_at
+    return lag if lag >= timedelta(minutes=1) else None
 
 
 def share_text(tally: Tally) -> str:

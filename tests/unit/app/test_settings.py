@@ -267,3 +267,22 @@ def test_a_lease_shorter_than_a_send_stops_start_up(env: dict[str, str]) -> None
     env["LAWMEET_NOTIFICATIONS__LEASE_SECONDS"] = "10"
     with pytest.raises(SettingsError, match=r"lease_seconds must exceed email\.timeout_seconds"):
         load_settings(environ=env)
+
+
+def test_a_reporting_replica_needs_a_postgresql_primary(env: dict[str, str]) -> None:
+    env["LAWMEET_DATABASE__READ_URL"] = "postgres://reader@replica:5432/lawmeet"
+    with pytest.raises(SettingsError, match="SQLite has no replica"):
+        load_settings(environ=env)
+
+
+def test_a_reporting_replica_is_a_postgresql_url(env: dict[str, str]) -> None:
+    env["LAWMEET_DATABASE__URL"] = "postgres://lawmeet@db:5432/lawmeet"
+    env["LAWMEET_DATABASE__READ_URL"] = "sqlite://var/copy.sqlite3"
+    with pytest.raises(SettingsError, match=r"read_url.*postgres://"):
+        load_settings(environ=env)
+
+
+def test_a_postgresql_primary_takes_a_reporting_replica(env: dict[str, str]) -> None:
+    env["LAWMEET_DATABASE__URL"] = "postgres://lawmeet@db:5432/lawmeet"
+    env["LAWMEET_DATABASE__READ_URL"] = "postgres://reader@replica:5432/lawmeet"
+    assert load_settings(environ=env).database.read_url.endswith("@replica:5432/lawmeet")
