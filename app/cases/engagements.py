@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app import clock
@@ -148,31 +149,59 @@ async def start_engagement(
     case = next((c for c in found.cases if c.id == case_id), None)
     if case is None:
         raise DomainError("case_not_for_detainee", "case_id")
-    async with in_transaction():
+    summary: dict[str, Any] = {"case_id": case.id, "detainee_id": found.detainee.id}
+    return await _register(
+        lawyer, lawyer, case.id, found.detainee, kind, conflict_policy,
+        "engagement.started", summary,
+    )  # fmt: skip
+
+
+async def _register(
+    actor: User,
+    lawyer: User,
+    case_id: int,
+    detainee: Detainee,
+    kind: EngagementKind,
+    conflict_policy: ConflictPolicy,
+    action: str,
+    summary: dict[str, Any],
+) -> Engagement:
+    """The engagement of ``lawyer`` for ``detainee`` in the case: the one not ended already on
+    record, else a new one unless the policy refuses a co-defendant conflict; audited as
+    ``action`` by ``actor``. A lawyer's registrations run one at a time (``_lock_lawyer``), so
+    two at once cannot both miss each other: neither twice the same engagement, nor two
+    co-defendants' under "refuse"."""
+    async with in_transaction() as connection:
+        await _lock_lawyer(connection, lawyer.id)
         existing = await Engagement.get_or_none(
-            lawyer_id=lawyer.id,
-            case_id=case.id,
-            detainee_id=found.detainee.id,
+            lawyer_id=lawyer.id, case_id=case_id, detainee_id=detainee.id,
             status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE],
-        )
+        )  # fmt: skip
         if existing is not None:
             return existing
-        conflicts = await co_defendant_conflicts(lawyer.id, case.id, found.detainee.id)
+        conflicts = await co_defendant_conflicts(lawyer.id, case_id, detainee.id)
         if conflicts and conflict_policy == "refuse":
             facts = {"conflicts": [c.facts() for c in conflicts], "policy": conflict_policy}
             raise DomainError(CO_DEFENDANT_CONFLICT, None, 409, extensions=facts)
         engagement = await Engagement.create(
-            lawyer=lawyer, case=case, detainee=found.detainee, kind=kind
+            lawyer=lawyer, case_id=case_id, detainee=detainee, kind=kind
         )
-        summary: dict[str, Any] = {
-            "case_id": case.id,
-            "detainee_id": found.detainee.id,
-            "kind": kind.value,
-        }
+        summary = {**summary, "kind": kind.value}
         if conflicts:  # registered despite the conflict: the trail says with which engagements
             summary[CO_DEFENDANT_CONFLICT] = [c.engagement_id for c in conflicts]
-        await record(lawyer, "engagement.started", "engagement", engagement.id, summary)
+        await record(actor, action, "engagement", engagement.id, summary)
     return engagement
+
+
+async def _lock_lawyer(connection: BaseDBAsyncClient, lawyer_id: int) -> None:
+    """Hold the lawyer's row until the transaction ends. SQLite: a write first takes the
+    database's write lock before anything is read."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query(
+            "SELECT id FROM user_account WHERE id = $1 FOR UPDATE", [lawyer_id]
+        )
+    else:
+        await connection.execute_query("UPDATE user_account SET id = id WHERE id = ?", [lawyer_id])
 
 
 async def upload_document(
@@ -284,26 +313,12 @@ async def register_at_gate(
     cases = await Case.filter(detainee_links__detainee_id=detainee.id)
     if not any(case.id == case_id for case in cases):
         raise DomainError("case_not_for_detainee", "case_id")
-    async with in_transaction():
-        existing = await Engagement.get_or_none(
-            lawyer_id=lawyer.id, case_id=case_id, detainee_id=detainee.id,
-            status__in=[EngagementStatus.PENDING, EngagementStatus.ACTIVE],
-        )  # fmt: skip
-        if existing is not None:
-            return existing
-        conflicts = await co_defendant_conflicts(lawyer.id, case_id, detainee.id)
-        if conflicts and conflict_policy == "refuse":
-            facts = {"conflicts": [c.facts() for c in conflicts], "policy": conflict_policy}
-            raise DomainError(CO_DEFENDANT_CONFLICT, None, 409, extensions=facts)
-        engagement = await Engagement.create(
-            lawyer=lawyer, case_id=case_id, detainee=detainee, kind=kind
-        )
-        summary: dict[str, Any] = {"case_id": case_id, "detainee_id": detainee.id,
-                                   "lawyer_id": lawyer.id, "kind": kind.value}  # fmt: skip
-        if conflicts:
-            summary[CO_DEFENDANT_CONFLICT] = [c.engagement_id for c in conflicts]
-        await record(staff, "engagement.registered_at_gate", "engagement", engagement.id, summary)
-    return engagement
+    summary: dict[str, Any] = {"case_id": case_id, "detainee_id": detainee.id,
+                               "lawyer_id": lawyer.id}  # fmt: skip
+    return await _register(
+        staff, lawyer, case_id, detainee, kind, conflict_policy,
+        "engagement.registered_at_gate", summary,
+    )  # fmt: skip
 
 
 async def activate_at_gate(

@@ -5,9 +5,14 @@ is refused, and nothing is stored (setting "refuse")."""
 
 from __future__ import annotations
 
+import asyncio
 import html
+import json
+import sys
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +26,8 @@ from app.errors import DomainError
 from app.settings import Settings
 from tests.integration.case_world import CaseWorld, make_case_world
 from tests.integration.helpers import api_token, bearer, post_form, sign_in_as
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -270,3 +277,44 @@ async def test_the_desk_cannot_register_a_co_defendant_at_the_gate_when_refused(
         )  # fmt: skip
     assert refused.value.code == "co_defendant_conflict" and refused.value.status == 409
     assert not await Engagement.filter(detainee_id=joint.second.id).exists()
+
+
+@pytest.mark.usefixtures("database")
+async def test_two_registrations_at_once_for_co_defendants_leave_one_under_refuse(
+    settings: Settings,
+) -> None:
+    """Two processes register the same lawyer for the two co-defendants of each case at the
+    same instant: the registrations of one lawyer run one at a time, so each case ends with
+    exactly one engagement and the other registration is refused."""
+    joints = [await co_defendants() for _ in range(6)]
+    lawyer = joints[0].world.lawyer
+    for joint in joints[1:]:  # one lawyer in every case
+        joint.world.lawyer = lawyer
+    go_at = time.time() + 2.0
+    sides = [
+        [f"{j.case.id}:{(j.first if side == 0 else j.second).id}" for j in joints]
+        for side in (0, 1)
+    ]
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.integration.engagement_race",
+            settings.database_url,
+            str(go_at),
+            str(lawyer.id),
+            *pairs,
+            stdout=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+        )
+        for pairs in sides
+    ]
+    totals = {"registered": 0, "refused": 0}
+    for process in processes:
+        out, _err = await asyncio.wait_for(process.communicate(), timeout=120)
+        assert process.returncode == 0
+        for key, value in json.loads(out).items():
+            totals[key] += value
+    assert totals == {"registered": len(joints), "refused": len(joints)}
+    for joint in joints:
+        assert await Engagement.filter(case_id=joint.case.id, lawyer_id=lawyer.id).count() == 1
