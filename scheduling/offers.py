@@ -32,7 +32,7 @@ from tortoise.transactions import in_transaction
 from app import clock
 from app.audit.service import record
 from app.settings import Settings
-from scheduling import offer_notices
+from scheduling import offer_notices, slot_rules
 from scheduling.availability import Interval, Slot, free_slots
 from scheduling.kinds import (
     CapacityCause,
@@ -271,7 +271,7 @@ async def _offer(
         length = lengths[request.id]
         if not _length_allowed(request, loaded.allowed_lengths):
             continue
-        kinds = _room_kinds(request)
+        kinds = slot_rules.offered_room_kinds(request)
         plan = loaded.plan(exclude=meeting.id if meeting else None)
         mine = (("l", request.lawyer_id), ("d", request.detainee_id))
         own = [s for m, key, s in parties if key in mine and (meeting is None or m != meeting.id)]
@@ -368,14 +368,6 @@ def _length_allowed(request: MeetingRequest, allowed: list[int]) -> bool:
         request.length_minutes in allowed
         or LongerDecision(request.longer_decision) == LongerDecision.ACCEPTED
     )
-
-
-def _room_kinds(request: MeetingRequest) -> set[RoomKind]:
-    kind = RoomKind(request.room_kind)
-    kinds = {kind}
-    if request.interrogation_room_consent_at is not None and kind != RoomKind.VIDEO_LINK:
-        kinds.add(RoomKind.INTERROGATION)  # R2015 art. 7: only with written consent
-    return kinds
 
 
 def _waiting(request: MeetingRequest, meeting: Meeting | None) -> Waiting:

@@ -18,9 +18,23 @@ from scheduling.kinds import LongerDecision, RoomKind
 from scheduling.models import MeetingRequest
 
 
+def consented_to_interrogation_room(request: MeetingRequest) -> bool:
+    """The lawyer agreed in writing, when asking, to meet in an interrogation room."""
+    return request.interrogation_room_consent_at is not None
+
+
 def room_rule(request: MeetingRequest, room_kind: RoomKind) -> None:
-    if room_kind == RoomKind.INTERROGATION and request.interrogation_room_consent_at is None:
+    if room_kind == RoomKind.INTERROGATION and not consented_to_interrogation_room(request):
         raise DomainError("interrogation_room_needs_consent", field="room", status=409)
+
+
+def offered_room_kinds(request: MeetingRequest) -> set[RoomKind]:
+    """The rooms a waitlist offer may hold for the request: of the kind it asked for, and an
+    interrogation room too when the lawyer consented (never for a video meeting)."""
+    kind = RoomKind(request.room_kind)
+    if consented_to_interrogation_room(request) and kind != RoomKind.VIDEO_LINK:
+        return {kind, RoomKind.INTERROGATION}
+    return {kind}
 
 
 def length_rule(request: MeetingRequest, minutes: int, allowed: Collection[int]) -> None:
