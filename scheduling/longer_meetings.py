@@ -6,7 +6,8 @@ the time the defence needs: a lawyer may ask for a longer meeting if she states 
 which is recorded and shown to the lawyer. Until then the request is booked only at one of the
 facility's lengths; once accepted at the length asked for; once refused at the longest the
 facility offers, which becomes the request's length (the length asked for stays in the audit
-entry). Nor is the number of meetings capped: a lawyer can always ask again.
+entry). Either way the lawyer is told at once (``meeting_longer_decided``). Nor is the number
+of meetings capped: a lawyer can always ask again.
 """
 
 from __future__ import annotations
@@ -16,17 +17,23 @@ from typing import Final
 from pydantic import Field
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.accounts.models import User
 from app.accounts.policy import Action, require
 from app.accounts.scopes import visible_row
 from app.audit.service import record
 from app.commands import Command
 from app.errors import DomainError
+from notifications.kinds import Channel
+from notifications.services import notice_language, notify_user
+from notifications.wording import local_time
 from scheduling.kinds import LongerDecision, RequestStatus
+from scheduling.meeting_notices import NoticeSettings
 from scheduling.models import MeetingRequest
 from scheduling.plan_store import schedule_of
 
 MAX_GROUND: Final = 300
+DECIDED_NOTICE: Final = "meeting_longer_decided"
 # Before a meeting is booked: afterwards the answer would come too late to matter.
 DECIDABLE: Final = (RequestStatus.REQUESTED, RequestStatus.AWAITING_PERMISSION)
 
@@ -39,9 +46,12 @@ class DecideLongerMeeting(Command):
     ground: str = Field("", max_length=MAX_GROUND)
 
 
-async def decide_longer_meeting(actor: User, command: DecideLongerMeeting) -> MeetingRequest:
-    """Record the desk's answer, or raise: NotPermitted (only the desk), NotFound (outside its
-    facility), DomainError (409 ``no_longer_meeting_asked``, 409 ``longer_already_decided``,
+async def decide_longer_meeting(
+    actor: User, command: DecideLongerMeeting, *, notices: NoticeSettings
+) -> MeetingRequest:
+    """Record the desk's answer and tell the lawyer (in the same transaction), or raise:
+    NotPermitted (only the desk), NotFound (outside its facility), DomainError (409
+    ``no_longer_meeting_asked``, 409 ``longer_already_decided``,
     ``longer_refusal_ground_required`` at "ground", 409 ``meeting_wrong_state``)."""
     require(actor, Action.RUN_DAY_BOARD)
     request = await visible_row(MeetingRequest, actor, command.request_id)
@@ -77,5 +87,31 @@ async def decide_longer_meeting(actor: User, command: DecideLongerMeeting) -> Me
                       "asked_minutes": request.length_minutes,
                       "length_minutes": changes.get("length_minutes", request.length_minutes),
                       "basis": "R2015 art. 7"})  # fmt: skip
+        asked_minutes = request.length_minutes
         await request.refresh_from_db(using_db=connection)
+        await _tell_lawyer(request, asked_minutes, notices.public_url)
     return request
+
+
+async def _tell_lawyer(request: MeetingRequest, asked_minutes: int, public_url: str) -> None:
+    """The lawyer learns the answer at once: she plans the meeting by it (and on a refusal, its
+    ground and the length she can book instead)."""
+    await request.fetch_related("lawyer", "detainee", "facility", "engagement__case")
+    lawyer: User = request.lawyer
+    language = await notice_language(lawyer)
+    payload = {
+        "lawyer": lawyer.display_name,
+        "detainee": request.detainee.name,
+        "facility": request.facility.name,
+        "case_number": request.engagement.case.case_number,
+        "decision": LongerDecision(request.longer_decision).value,
+        "asked_minutes": asked_minutes,
+        "length_minutes": request.length_minutes,
+        "ground": request.longer_refusal_ground,
+        "decided_at": local_time(clock.now(), request.facility.timezone, language),
+        "url": f"{public_url.rstrip('/')}/meeting-requests/{request.id}",
+        "request_id": request.id,
+    }
+    await notify_user(lawyer, DECIDED_NOTICE, payload,
+                      (Channel.INAPP, Channel.EMAIL, Channel.SMS),
+                      case=request.engagement.case, language=language)  # fmt: skip

@@ -15,13 +15,15 @@ from app.errors import DomainError
 from app.law.context import LegalContext
 from app.law.policies import LegalPolicies
 from app.law.restdays import RestDayCalendar
+from notifications.kinds import Channel
+from notifications.models import Notification
 from scheduling import attendance
 from scheduling.asking import AskForMeeting, ask_for_meeting
 from scheduling.booking import book
 from scheduling.kinds import LongerDecision, RequestStatus, RoomKind
-from scheduling.longer_meetings import DecideLongerMeeting, decide_longer_meeting
+from scheduling.longer_meetings import DECIDED_NOTICE, DecideLongerMeeting, decide_longer_meeting
 from scheduling.models import Meeting, MeetingRequest, Room
-from tests.integration.helpers import NOTICES, page_csrf, sign_in_as
+from tests.integration.helpers import NOTICES, api_token, bearer, page_csrf, sign_in_as
 from tests.integration.meeting_world import SHANGHAI, Party, Place, local, make_party, make_place
 
 LEGAL = LegalContext(RestDayCalendar(), LegalPolicies())
@@ -45,7 +47,7 @@ async def _longer(place: Place) -> tuple[Party, MeetingRequest]:
 
 async def _decide(place: Place, request: MeetingRequest, accepted: bool, ground: str = "") -> None:
     command = DecideLongerMeeting(request_id=request.id, accepted=accepted, ground=ground)
-    await decide_longer_meeting(place.staff, command)
+    await decide_longer_meeting(place.staff, command, notices=NOTICES)
     await request.refresh_from_db()  # as the next page or call reads it
 
 
@@ -75,6 +77,29 @@ async def test_a_length_between_the_centres_lengths_is_still_refused(place: Plac
     with pytest.raises(DomainError) as refused:
         await ask_for_meeting(party.lawyer, command, LEGAL)
     assert refused.value.code == "length_not_allowed"
+
+
+async def test_the_lawyer_is_told_a_longer_meeting_was_accepted(place: Place) -> None:
+    party, request = await _longer(place)
+    await _decide(place, request, accepted=True)
+    told = await Notification.filter(recipient_id=party.lawyer.id, template=DECIDED_NOTICE)
+    assert {n.channel for n in told} >= {Channel.INAPP}
+    inapp = next(n for n in told if n.channel == Channel.INAPP)
+    assert (inapp.payload["decision"], inapp.payload["asked_minutes"]) == ("accepted", LONGER)
+    assert inapp.payload["url"].endswith(f"/meeting-requests/{request.id}")
+
+
+async def test_the_lawyer_is_told_a_refusal_with_its_ground_and_the_length_she_can_book(
+    place: Place,
+) -> None:
+    party, request = await _longer(place)
+    await _decide(place, request, accepted=False, ground="当日会见室已全部排满")
+    inapp = await Notification.get(
+        recipient_id=party.lawyer.id, template=DECIDED_NOTICE, channel=Channel.INAPP
+    )
+    assert inapp.payload["decision"] == "refused"
+    assert inapp.payload["ground"] == "当日会见室已全部排满"
+    assert (inapp.payload["asked_minutes"], inapp.payload["length_minutes"]) == (LONGER, 120)
 
 
 async def test_an_undecided_longer_meeting_is_not_booked_at_its_length(place: Place) -> None:
@@ -265,6 +290,21 @@ async def test_the_desk_refuses_a_longer_meeting_on_its_request_page(
     response = await client.post(f"{page}/longer-decision", data=data)
     assert response.status_code == 303
     assert (await MeetingRequest.get(id=request.id)).longer_decision == LongerDecision.REFUSED
+
+
+async def test_the_desk_accepts_a_longer_meeting_through_the_api_and_the_lawyer_is_told(
+    client: AsyncClient, web_place: Place
+) -> None:
+    party, request = await _longer(web_place)
+    staff = bearer(await api_token(web_place.staff))
+    response = await client.post(
+        f"/api/v1/meeting-requests/{request.id}/longer-decision",
+        json={"accepted": True},
+        headers=staff,
+    )
+    assert response.status_code == 200
+    assert (await MeetingRequest.get(id=request.id)).longer_decision == LongerDecision.ACCEPTED
+    assert await Notification.exists(recipient_id=party.lawyer.id, template=DECIDED_NOTICE)
 
 
 async def test_the_desks_longer_form_shows_a_missing_ground_at_its_field(

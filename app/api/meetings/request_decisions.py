@@ -50,9 +50,12 @@ async def client_refusal(
     return await _out(user, refused)
 
 
-async def longer_decision(user: User, request_id: int, body: LongerDecisionIn) -> RequestOut:
+async def longer_decision(
+    user: User, request_id: int, body: LongerDecisionIn, request: Request
+) -> RequestOut:
     command = build(DecideLongerMeeting, request_id=request_id, **body.model_dump())
-    return await _out(user, await decide_longer_meeting(user, command))
+    decided = await decide_longer_meeting(user, command, notices=request.app.state.notices)
+    return await _out(user, decided)
 
 
 REQUEST_DECISION_ENDPOINTS: list[Endpoint] = [

@@ -65,7 +65,7 @@ async def longer_decision(request: Request) -> Response:
             DecideLongerMeeting, request_id=request_id,
             accepted=values["decision"] == "accept", ground=values["ground"],
         )  # fmt: skip
-        await decide_longer_meeting(user, command)
+        await decide_longer_meeting(user, command, notices=request.app.state.notices)
     except DomainError as exc:
         item = await visible_row(MeetingRequest, user, request_id)
         errors = {f"longer_{k}": v for k, v in every_form_error(exc, LONGER_FIELDS).items()}
