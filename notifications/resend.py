@@ -20,6 +20,9 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
 from notifications.channels import FindsSent, Sender
 from notifications.kinds import Channel, Status
 from notifications.models import Notification
@@ -28,6 +31,7 @@ log = logging.getLogger("lawmeet.notifications")
 UNKNOWN_KEY = "unknown_outcome_since"
 CLOCK_SKEW = timedelta(minutes=2)
 ABANDONED = "outcome unknown: the worker stopped during the send"
+_CLAIM_LOCK_SPACE = 0x4C4D5331  # "LMS1": the first key of lawmeet's per-number advisory locks
 
 
 def unknown_since(payload: Mapping[str, Any]) -> datetime | None:
@@ -96,6 +100,30 @@ async def earlier_send(sender: Sender, row: Notification, body: str, since: date
     found = await sender.find_sent(row.address, body, since - CLOCK_SKEW)
     if not found:
         return ""
-    others = Notification.filter(provider_id__in=found).exclude(id=row.id)
-    taken = {str(other["provider_id"]) for other in await others.values("provider_id")}
-    return next((sid for sid in found if sid not in taken), "")
+    async with in_transaction() as connection:
+        # Two rows of one number looked up side by side (one batch, or two workers) find the
+        # same message: the claim is made one number at a time, and recorded at once, so the
+        # second sees it taken and sends its own.
+        await _one_claim_per_number(connection, row)
+        others = Notification.filter(provider_id__in=found).exclude(id=row.id)
+        taken = {
+            str(o["provider_id"]) for o in await others.using_db(connection).values("provider_id")
+        }
+        sid = next((sid for sid in found if sid not in taken), "")
+        if sid:
+            await Notification.filter(id=row.id).using_db(connection).update(provider_id=sid)
+    return sid
+
+
+async def _one_claim_per_number(connection: BaseDBAsyncClient, row: Notification) -> None:
+    """Until the transaction ends, no other claim for this number. PostgreSQL: an advisory
+    lock on the number (in lawmeet's own key space); SQLite: a write first takes the
+    database's write lock."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))", [_CLAIM_LOCK_SPACE, row.address]
+        )
+    else:
+        await connection.execute_query(
+            "UPDATE notification SET provider_id = provider_id WHERE id = ?", [row.id]
+        )

@@ -171,11 +171,15 @@ async def keep_offering(
 
 async def _lock_rooms(connection: BaseDBAsyncClient, facility_id: int) -> None:
     """Rounds of one facility run one at a time, and no booking lands in a slot being offered:
-    bookings lock their room too (scheduling.booking). SQLite: a write first takes the
-    database's write lock before anything is read."""
+    bookings lock their room too (scheduling.booking). FOR NO KEY UPDATE, not FOR UPDATE: the
+    lockers still queue behind each other, but a row that only refers to a room (a freed
+    capacity, a meeting, an offer: their foreign key's check takes KEY SHARE) need not wait
+    for the lock, which would deadlock a cancellation against a booking. SQLite: a write first
+    takes the database's write lock before anything is read."""
     if connection.capabilities.dialect == "postgres":
         await connection.execute_query(
-            "SELECT id FROM room WHERE facility_id = $1 ORDER BY id FOR UPDATE", [facility_id]
+            "SELECT id FROM room WHERE facility_id = $1 ORDER BY id FOR NO KEY UPDATE",
+            [facility_id],
         )
     else:
         await connection.execute_query(

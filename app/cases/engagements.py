@@ -194,11 +194,12 @@ async def _register(
 
 
 async def _lock_lawyer(connection: BaseDBAsyncClient, lawyer_id: int) -> None:
-    """Hold the lawyer's row until the transaction ends. SQLite: a write first takes the
-    database's write lock before anything is read."""
+    """Hold the lawyer's row until the transaction ends (FOR NO KEY UPDATE: her bookings and
+    notices, which only refer to the row, need not wait for it). SQLite: a write first takes
+    the database's write lock before anything is read."""
     if connection.capabilities.dialect == "postgres":
         await connection.execute_query(
-            "SELECT id FROM user_account WHERE id = $1 FOR UPDATE", [lawyer_id]
+            "SELECT id FROM user_account WHERE id = $1 FOR NO KEY UPDATE", [lawyer_id]
         )
     else:
         await connection.execute_query("UPDATE user_account SET id = id WHERE id = ?", [lawyer_id])

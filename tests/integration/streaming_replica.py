@@ -100,7 +100,7 @@ def make_replica(admin_url: str) -> StreamingReplica:
     return replica
 
 
-async def wait_until_replayed(primary_url: str, replica_url: str, seconds: float = 30) -> None:
+async def wait_until_replayed(primary_url: str, replica_url: str, seconds: float = 60) -> None:
     """Until the replica has replayed everything the primary had written when this began."""
     primary = await asyncpg.connect(_asyncpg_url(primary_url))
     try:

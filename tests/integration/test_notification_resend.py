@@ -3,8 +3,10 @@ again; in-app notices are delivered without a lease, so a crash never holds them
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from twilio.http.async_http_client import AsyncTwilioHttpClient
@@ -128,6 +130,38 @@ async def test_a_message_of_the_same_text_held_by_another_notice_is_not_taken(
     await worker(twilio).run_once()
     await row.refresh_from_db()
     assert len(twilio.messages.sent) == 2 and row.provider_id == twilio.messages.sent[1].sid
+
+
+async def test_two_interrupted_sms_of_one_text_looked_up_together_keep_one_message_each(
+    twilio: FakeTwilioClient,
+) -> None:
+    """One batch holds two notices of the same text to one number, both of unknown outcome,
+    and only one reached Twilio. Their look-ups run side by side (a real one takes a moment):
+    the first claims the message, the second sees it taken and sends its own."""
+    listed = twilio.messages.list_async
+
+    async def slow_list(**asked: Any) -> Any:
+        found = await listed(**asked)
+        await asyncio.sleep(0.05)
+        return found
+
+    twilio.messages.list_async = slow_list  # type: ignore[method-assign]
+    first, second = await sms_row("same"), await sms_row("same")
+    sms = worker(twilio)
+    await sms.claim()
+    twilio.messages.add(PHONE, FROM, sms_text("same"))  # only one reached Twilio
+    await Notification.filter(id__in=[first.id, second.id]).update(
+        lease_until=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    await sms.run_once()  # recovered, marked unknown
+    await Notification.filter(id__in=[first.id, second.id]).update(
+        next_attempt_at=datetime.now(UTC)
+    )
+    await sms.run_once()
+    rows = await Notification.filter(id__in=[first.id, second.id])
+    assert {r.status for r in rows} == {Status.SENT}
+    assert len(twilio.messages.sent) == 2
+    assert {r.provider_id for r in rows} == {m.sid for m in twilio.messages.sent}
 
 
 async def test_a_message_twilio_reports_failed_does_not_count_as_sent(
