@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -99,12 +99,18 @@ async def book(
                 raise await _conflict(request, room, span, "meeting_conflict", party) from exc
             if "reference" not in str(exc) and "uid" not in str(exc):
                 raise
-        except OperationalError as exc:
+        except Exception as exc:  # asyncpg passes a deadlock through untranslated
             # PostgreSQL may break a cycle of two overlapping inserts waiting on each other's
             # exclusion check by aborting one: try again, and the retry meets the 409.
-            if "deadlock detected" not in str(exc):
+            if not _deadlock(exc):
                 raise
     raise RuntimeError("could not book after retrying (references or deadlocks)")
+
+
+def _deadlock(error: Exception) -> bool:
+    """PostgreSQL's deadlock (SQLSTATE 40P01), whether Tortoise translated it or passed
+    asyncpg's DeadlockDetectedError through."""
+    return getattr(error, "sqlstate", None) == "40P01" or "deadlock detected" in str(error)
 
 
 async def cancel(actor: User, meeting: Meeting, reason: str, *, notices: NoticeSettings) -> Meeting:
@@ -243,7 +249,10 @@ _CLAIM: Final = """SELECT EXISTS (SELECT 1 FROM slot_offer WHERE room_id = {0} A
     AND expires_at > {1} AND request_id <> {2} AND starts_at < {4} AND ends_at > {3}),
   EXISTS (SELECT 1 FROM slot_offer WHERE request_id = {2} AND status = 'open')
 FROM room WHERE id = {0}"""
-_CLAIM_PG: Final = _CLAIM.format("$1", "$2", "$3", "$4", "$5") + " FOR UPDATE"
+# FOR NO KEY UPDATE: bookings and offer rounds of the room still queue here, but a row that only
+# refers to the room (a freed capacity written by a cancellation, whose foreign key check takes
+# KEY SHARE) does not wait for a booking holding it: that wait deadlocked the two.
+_CLAIM_PG: Final = _CLAIM.format("$1", "$2", "$3", "$4", "$5") + " FOR NO KEY UPDATE"
 _CLAIM_SQLITE: Final = _CLAIM.format("?1", "?2", "?3", "?4", "?5")
 
 
